@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Aelyst Desk needs on Debian 12 / Ubuntu 22.04+,
+# and only what is missing. Uses sudo when not run as root.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libxdo-dev
+  libsecret-1-dev libdbus-1-dev
+  # run and test the real desktop stack headless
+  xvfb webkit2gtk-driver gnome-keyring libsecret-tools dbus-x11 dbus-bin at-spi2-core
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "Rust is missing: install it with rustup (https://rustup.rs), then run this again." >&2
+  exit 1
+fi
+
+cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+if ! command -v tauri-driver >/dev/null && [ ! -x "$cargo_bin/tauri-driver" ]; then
+  echo "Installing tauri-driver (WebDriver for the end-to-end tests)"
+  cargo install tauri-driver --version '^2' --locked --quiet
+fi

@@ -1,0 +1,19 @@
+//! The Aelyst API: identifiers, the status request, the HTTP client and what each answer
+//! means. Nothing here knows about Tauri.
+
+mod client;
+mod identifier;
+mod outcome;
+mod request;
+mod retry;
+mod token;
+
+pub use client::{
+    validate_base_url, Client, ClientConfig, ClientError, ClosingNote, ContactLookup,
+    ContactPreview, Feature, ReadError, BASE_URL_ENV, DEFAULT_BASE_URL,
+};
+pub use identifier::{Identifier, IdentifierError, IdentifierKind};
+pub use outcome::{classify, Answer, Outcome, RateLimit, RetryReason, StatusReply};
+pub use request::{Action, NoteError, StatusChange, CATEGORY_MAX_CHARS, SUMMARY_MAX_CHARS};
+pub use retry::{parse_retry_after, RetryPolicy};
+pub use token::{ApiToken, TokenFormatError};

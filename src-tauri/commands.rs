@@ -1,0 +1,325 @@
+//! The thin layer the window calls. Each command is declared in `build.rs` and granted by
+//! name in `capabilities/default.json`; the work itself lives in the domain modules.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_store::StoreExt;
+
+use crate::api::{
+    Action, Client, ClientConfig, ContactLookup, Feature, Identifier, IdentifierKind, StatusChange,
+};
+use crate::keychain::Keychain;
+use crate::outbox::{Entry, Outbox, Pause};
+use crate::settings::{Settings, SettingsError};
+use crate::ui_error::UiError;
+
+pub const SETTINGS_FILE: &str = "settings.json";
+const SETTINGS_KEY: &str = "settings";
+
+pub struct AppState {
+    pub keychain: Arc<Keychain>,
+    pub outbox: Outbox,
+    pub settings: Mutex<Settings>,
+    /// Things the agent should hear about once, found while starting (a damaged file…).
+    pub notices: Vec<String>,
+}
+
+impl AppState {
+    fn settings(&self) -> MutexGuard<'_, Settings> {
+        self.settings.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn client(&self) -> Result<Client, UiError> {
+        let setting = self.settings().api_base_url.clone();
+        Ok(Client::new(ClientConfig::resolve(setting.as_deref())?)?)
+    }
+}
+
+pub fn load_settings<R: Runtime>(app: &AppHandle<R>) -> Settings {
+    app.store(SETTINGS_FILE)
+        .ok()
+        .and_then(|store| store.get(SETTINGS_KEY))
+        .and_then(|value| serde_json::from_value(value).ok())
+        .unwrap_or_default()
+}
+
+fn persist_settings<R: Runtime>(app: &AppHandle<R>, settings: &Settings) -> Result<(), UiError> {
+    let save = || -> Result<(), String> {
+        let store = app.store(SETTINGS_FILE).map_err(|e| e.to_string())?;
+        let value = serde_json::to_value(settings).map_err(|e| e.to_string())?;
+        store.set(SETTINGS_KEY, value);
+        store.save().map_err(|e| e.to_string())
+    };
+    save().map_err(|reason| SettingsError::Save(reason).into())
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, UiError> + Send + 'static,
+) -> Result<T, UiError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|_| UiError::new("internal", "Something went wrong inside the app. Try again."))?
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: &'static str,
+    pub api_base_url: String,
+    /// The API is on this computer: show the "Sandbox" badge.
+    pub sandbox: bool,
+    pub notices: Vec<String>,
+}
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, UiError> {
+    let client = state.client()?;
+    let config = client.config();
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        api_base_url: config.base_url().to_string(),
+        sandbox: config.is_local(),
+        notices: state.notices.clone(),
+    })
+}
+
+/// What the form sends: the fields as typed.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionInput {
+    pub identifier_kind: IdentifierKind,
+    pub identifier_value: String,
+    pub action: Action,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+impl ActionInput {
+    /// The same checks whether the form only checks or really sends.
+    pub fn parse(&self) -> Result<(Identifier, StatusChange), UiError> {
+        let identifier = Identifier::from_typed(self.identifier_kind, &self.identifier_value)?;
+        let change = StatusChange::new(
+            self.action,
+            self.category.as_deref(),
+            self.summary.as_deref(),
+        )?;
+        Ok((identifier, change))
+    }
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckedAction {
+    /// Plain words: `phone +60 12-123 3112`.
+    pub contact: String,
+    /// The API form: `phone:+60121233112`.
+    pub identifier: String,
+    pub action: Action,
+}
+
+/// Checks the form's fields without sending anything.
+#[tauri::command]
+pub async fn check_action(input: ActionInput) -> Result<CheckedAction, UiError> {
+    let (identifier, change) = input.parse()?;
+    Ok(CheckedAction {
+        contact: identifier.describe(),
+        identifier: identifier.api_form(),
+        action: change.status,
+    })
+}
+
+/// Checks, saves to disk, and queues the action. Nothing is sent when a check fails.
+#[tauri::command]
+pub async fn submit_action<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    input: ActionInput,
+) -> Result<Entry, UiError> {
+    let (identifier, change) = input.parse()?;
+    let category = change.category.clone();
+    let entry = state.outbox.submit(identifier, change)?;
+    if let Some(category) = category {
+        let snapshot = {
+            let mut settings = state.settings();
+            settings.remember_category(&category);
+            settings.clone()
+        };
+        // The action is safe already; a settings write that fails only loses the suggestion.
+        if let Err(err) = persist_settings(&app, &snapshot) {
+            tracing::warn!("recent categories not saved: {}", err.kind);
+        }
+    }
+    Ok(entry)
+}
+
+#[tauri::command]
+pub async fn list_history(state: State<'_, AppState>) -> Result<Vec<Entry>, UiError> {
+    Ok(state.outbox.list())
+}
+
+#[tauri::command]
+pub async fn retry_action(state: State<'_, AppState>, id: String) -> Result<Entry, UiError> {
+    Ok(state.outbox.retry(&id)?)
+}
+
+#[tauri::command]
+pub async fn clear_finished(state: State<'_, AppState>) -> Result<usize, UiError> {
+    Ok(state.outbox.clear_finished()?)
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenStatus {
+    pub saved: bool,
+    /// Why sending is on hold, if it is.
+    pub pause: Option<Pause>,
+    /// The keychain could not be read: plain words.
+    pub problem: Option<String>,
+}
+
+#[tauri::command]
+pub async fn token_status(state: State<'_, AppState>) -> Result<TokenStatus, UiError> {
+    let keychain = state.keychain.clone();
+    let stored = blocking(move || Ok(keychain.has_token())).await?;
+    let (saved, problem) = match stored {
+        Ok(saved) => (saved, None),
+        Err(err) => (false, Some(err.to_string())),
+    };
+    Ok(TokenStatus {
+        saved,
+        pause: state.outbox.pause(),
+        problem,
+    })
+}
+
+/// Saves the token in the OS keychain. It is never sent back to the window.
+#[tauri::command]
+pub async fn save_token(state: State<'_, AppState>, token: String) -> Result<(), UiError> {
+    let keychain = state.keychain.clone();
+    blocking(move || Ok(keychain.save(&token)?)).await?;
+    state.outbox.token_changed();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn forget_token(state: State<'_, AppState>) -> Result<(), UiError> {
+    let keychain = state.keychain.clone();
+    blocking(move || Ok(keychain.forget()?)).await?;
+    state.outbox.token_changed();
+    Ok(())
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    /// Empty: the real Aelyst API.
+    pub api_base_url: String,
+    pub history_limit: usize,
+}
+
+#[tauri::command]
+pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView, UiError> {
+    let settings = state.settings();
+    Ok(SettingsView {
+        api_base_url: settings.api_base_url.clone().unwrap_or_default(),
+        history_limit: settings.history_limit,
+    })
+}
+
+/// Validates everything first: a refused value changes nothing.
+#[tauri::command]
+pub async fn save_settings<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: SettingsView,
+) -> Result<(), UiError> {
+    let mut next = state.settings().clone();
+    next.set_api_base_url(&settings.api_base_url)?;
+    next.set_history_limit(settings.history_limit)?;
+    persist_settings(&app, &next)?;
+    *state.settings() = next;
+    state.outbox.set_client(state.client()?);
+    state.outbox.set_history_limit(settings.history_limit)?;
+    Ok(())
+}
+
+/// The cached choices, at once.
+#[tauri::command]
+pub async fn closing_categories(state: State<'_, AppState>) -> Result<Vec<String>, UiError> {
+    Ok(state.settings().category_choices())
+}
+
+/// Asks the workspace for its closing notes and caches them. Quietly keeps the cache when the
+/// feature is off, there is no token, or the network is down.
+#[tauri::command]
+pub async fn refresh_closing_categories<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Vec<String>, UiError> {
+    let keychain = state.keychain.clone();
+    let Ok(Some(token)) = blocking(move || Ok(keychain.load())).await? else {
+        return Ok(state.settings().category_choices());
+    };
+    if let Ok(Feature::Available(notes)) = state.client()?.closing_notes(&token).await {
+        let snapshot = {
+            let mut settings = state.settings();
+            settings.closing_notes = notes;
+            settings.clone()
+        };
+        if let Err(err) = persist_settings(&app, &snapshot) {
+            tracing::warn!("closing notes not cached: {}", err.kind);
+        }
+    }
+    Ok(state.settings().category_choices())
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactPreviewView {
+    pub found: bool,
+    pub name: Option<String>,
+    /// `open` or `close`.
+    pub status: Option<String>,
+}
+
+/// Who the agent is about to act on, when the workspace offers it; `None` when it cannot be
+/// told (feature off, no token, offline, bad input). Never an error: the preview is a help.
+#[tauri::command]
+pub async fn contact_preview(
+    state: State<'_, AppState>,
+    kind: IdentifierKind,
+    value: String,
+) -> Result<Option<ContactPreviewView>, UiError> {
+    let Ok(identifier) = Identifier::from_typed(kind, &value) else {
+        return Ok(None);
+    };
+    let keychain = state.keychain.clone();
+    let Ok(Some(token)) = blocking(move || Ok(keychain.load())).await? else {
+        return Ok(None);
+    };
+    Ok(match state.client()?.contact(&token, &identifier).await {
+        Ok(Feature::Available(ContactLookup::Found(contact))) => {
+            let name = [contact.first_name, contact.last_name]
+                .into_iter()
+                .flatten()
+                .filter(|part| !part.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            Some(ContactPreviewView {
+                found: true,
+                name: (!name.is_empty()).then_some(name),
+                status: contact.status,
+            })
+        }
+        Ok(Feature::Available(ContactLookup::NoSuchContact)) => Some(ContactPreviewView {
+            found: false,
+            name: None,
+            status: None,
+        }),
+        _ => None,
+    })
+}

@@ -1,0 +1,119 @@
+//! Aelyst Desk: a thin Tauri shell over Tauri-free domain modules.
+//!
+//! `api` (the Aelyst client), `keychain` (the token), `outbox` (durable sending and the
+//! history) and `settings` know nothing of Tauri; `commands` are the thin
+//! `#[tauri::command]` functions the window may call, each granted one by one in
+//! `src-tauri/capabilities/default.json`.
+
+pub mod api;
+pub mod commands;
+pub mod keychain;
+pub mod outbox;
+pub mod settings;
+pub mod ui_error;
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
+use std::sync::{Arc, Mutex};
+
+use tauri::{Emitter, Manager, Runtime};
+
+use commands::AppState;
+use keychain::Keychain;
+use outbox::{Outbox, OutboxOptions};
+
+/// The window hears about every history change under this event name.
+pub const HISTORY_EVENT: &str = "history";
+pub const OUTBOX_FILE: &str = "outbox.jsonl";
+
+/// Everything the app registers, generic over the runtime so `tauri::test`'s mock runtime can
+/// drive the same commands the real window uses. The keychain is passed in so tests can
+/// hand it keyring-core's mock store.
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, keychain: Keychain) -> tauri::Builder<R> {
+    let keychain = Arc::new(keychain);
+    builder
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .setup(move |app| {
+            let state = open_state(app.handle(), keychain.clone())?;
+            let worker = state.outbox.worker();
+            app.manage(state);
+            tauri::async_runtime::spawn(worker);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::check_action,
+            commands::submit_action,
+            commands::list_history,
+            commands::retry_action,
+            commands::clear_finished,
+            commands::token_status,
+            commands::save_token,
+            commands::forget_token,
+            commands::get_settings,
+            commands::save_settings,
+            commands::closing_categories,
+            commands::refresh_closing_categories,
+            commands::contact_preview,
+        ])
+}
+
+fn open_state<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    keychain: Arc<Keychain>,
+) -> Result<AppState, Box<dyn std::error::Error>> {
+    let data_dir = app.path().app_data_dir()?;
+    std::fs::create_dir_all(&data_dir)?;
+    let mut notices = Vec::new();
+    // tauri-plugin-store would silently replace a file it cannot parse; set it aside first.
+    if let Some(aside) = settings::set_aside_if_unreadable(&data_dir.join(commands::SETTINGS_FILE))? {
+        notices.push(format!(
+            "Your settings file could not be read, so the app started with the defaults. The old file was kept as {}.",
+            aside.display()
+        ));
+    }
+    let settings = commands::load_settings(app);
+    let config = api::ClientConfig::resolve(settings.api_base_url.as_deref())
+        .or_else(|_| api::ClientConfig::new(api::DEFAULT_BASE_URL))?;
+    let client = api::Client::new(config)?;
+    let emitter = app.clone();
+    let (outbox, report) = Outbox::open(
+        &data_dir.join(OUTBOX_FILE),
+        OutboxOptions {
+            history_limit: settings.history_limit,
+            ..OutboxOptions::default()
+        },
+        client,
+        keychain.clone(),
+        Box::new(move |event| {
+            if let Err(err) = emitter.emit(HISTORY_EVENT, event) {
+                tracing::warn!("history event not delivered: {err}");
+            }
+        }),
+    )?;
+    if let Some(aside) = report.moved_aside {
+        notices.push(format!(
+            "Part of the history could not be read. Everything readable was kept, and the damaged file was saved as {}.",
+            aside.display()
+        ));
+    }
+    Ok(AppState {
+        keychain,
+        outbox,
+        settings: Mutex::new(settings),
+        notices,
+    })
+}
+
+/// Starts the desktop app; returns when the last window closes.
+pub fn run() {
+    let builder = app_builder(
+        tauri::Builder::default(),
+        Keychain::platform(keychain::DEFAULT_ACCOUNT),
+    );
+    if let Err(err) = builder.run(tauri::generate_context!()) {
+        eprintln!("Aelyst Desk could not start: {err}");
+        std::process::exit(1);
+    }
+}

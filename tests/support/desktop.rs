@@ -1,0 +1,377 @@
+//! The real desktop stack for end-to-end tests: Xvfb, a private D-Bus session with an
+//! unlocked gnome-keyring (a real Secret Service), and tauri-driver driving WebKitWebDriver
+//! into the app's real webview. Every process is ended when the `Desktop` is dropped, also
+//! when a test panics.
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// The tools the stack needs and the Debian package (or command) that brings each.
+const REQUIRED: &[(&str, &str)] = &[
+    ("Xvfb", "apt-get install xvfb"),
+    ("dbus-daemon", "apt-get install dbus-daemon"),
+    ("dbus-send", "apt-get install dbus-bin"),
+    ("gnome-keyring-daemon", "apt-get install gnome-keyring"),
+    ("WebKitWebDriver", "apt-get install webkit2gtk-driver"),
+    ("tauri-driver", "cargo install tauri-driver --version ^2 --locked"),
+];
+
+const STEP_TIMEOUT: Duration = Duration::from_secs(20);
+const KEYRING_PASSWORD: &str = "e2e-keyring-password";
+
+pub struct DesktopBuilder {
+    env: Vec<(String, String)>,
+    home: Option<tempfile::TempDir>,
+}
+
+impl DesktopBuilder {
+    /// An environment variable the app will see (it inherits tauri-driver's environment).
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Reuse a home directory, e.g. to start the app again on the same data and keychain.
+    pub fn home(mut self, home: tempfile::TempDir) -> Self {
+        self.home = Some(home);
+        self
+    }
+
+    pub fn start(self) -> Desktop {
+        Desktop::start(self)
+    }
+}
+
+pub struct Desktop {
+    /// Dropped last: HOME, the XDG dirs, the bus socket and the keyrings live here.
+    home: Option<tempfile::TempDir>,
+    children: Vec<(&'static str, Child)>,
+    env: Vec<(String, String)>,
+    driver_port: u16,
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect())
+        .unwrap_or_default();
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        dirs.push(PathBuf::from(home).join("bin"));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cargo/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(tool)).find(|p| p.is_file())
+}
+
+fn require_tools() -> PathBuf {
+    let missing: Vec<String> = REQUIRED
+        .iter()
+        .filter(|(tool, _)| which(tool).is_none())
+        .map(|(tool, install)| format!("  {tool}: {install}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "The end-to-end tests need the real desktop stack, and these are missing:\n{}\n\
+         scripts/setup.sh installs all of them.",
+        missing.join("\n")
+    );
+    which("tauri-driver").expect("checked above")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free loopback port")
+}
+
+fn wait_until(what: &str, child: &mut Child, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    while Instant::now() < deadline {
+        if ready() {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{what} exited early ({status})");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{what} was not ready after {STEP_TIMEOUT:?}");
+}
+
+impl Desktop {
+    pub fn builder() -> DesktopBuilder {
+        DesktopBuilder {
+            env: Vec::new(),
+            home: None,
+        }
+    }
+
+    fn start(builder: DesktopBuilder) -> Desktop {
+        let tauri_driver = require_tools();
+        let home = match builder.home {
+            Some(home) => home,
+            None => tempfile::Builder::new()
+                .prefix("aelyst-e2e-")
+                .tempdir()
+                .expect("temp dir"),
+        };
+        let root = home.path().to_path_buf();
+        let dir = |name: &str| {
+            let path = root.join(name);
+            std::fs::create_dir_all(&path).expect("create test dir");
+            path
+        };
+        let runtime = dir("run");
+        std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .expect("chmod runtime dir");
+        let mut env: Vec<(String, String)> = vec![
+            ("HOME".into(), root.display().to_string()),
+            ("XDG_DATA_HOME".into(), dir("data").display().to_string()),
+            ("XDG_CONFIG_HOME".into(), dir("config").display().to_string()),
+            ("XDG_CACHE_HOME".into(), dir("cache").display().to_string()),
+            ("XDG_RUNTIME_DIR".into(), runtime.display().to_string()),
+        ];
+        let mut desktop = Desktop {
+            home: Some(home),
+            children: Vec::new(),
+            env: Vec::new(),
+            driver_port: 0,
+        };
+
+        let display = desktop.start_display();
+        env.push(("DISPLAY".into(), format!(":{display}")));
+
+        let bus_socket = runtime.join("bus");
+        let bus_address = format!("unix:path={}", bus_socket.display());
+        let bus = desktop.spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--nopidfile"])
+                .arg(format!("--address={bus_address}"))
+                .envs(env.iter().cloned()),
+        );
+        wait_until("dbus-daemon", bus, || bus_socket.exists());
+        env.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus_address));
+
+        desktop.start_keyring(&env);
+
+        desktop.driver_port = free_port();
+        let native_port = free_port();
+        env.extend(builder.env);
+        let port = desktop.driver_port;
+        let driver = desktop.spawn(
+            "tauri-driver",
+            Command::new(tauri_driver)
+                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .envs(env.iter().cloned()),
+        );
+        wait_until("tauri-driver", driver, || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        desktop.env = env;
+        desktop
+    }
+
+    fn spawn(&mut self, name: &'static str, command: &mut Command) -> &mut Child {
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            // Its own process group, so the cleanup also ends whatever it started.
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {name}: {e}"));
+        self.children.push((name, child));
+        &mut self.children.last_mut().expect("just pushed").1
+    }
+
+    /// Xvfb on a free display number.
+    fn start_display(&mut self) -> u32 {
+        for _ in 0..20 {
+            let display = 100 + fastrand_u32() % 5000;
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
+            if socket.exists() || Path::new(&format!("/tmp/.X{display}-lock")).exists() {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .arg(format!(":{display}"))
+                .args(["-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .expect("could not start Xvfb");
+            let deadline = Instant::now() + STEP_TIMEOUT;
+            while Instant::now() < deadline && !socket.exists() {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if socket.exists() {
+                self.children.push(("Xvfb", child));
+                return display;
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("could not find a free X display for Xvfb");
+    }
+
+    /// gnome-keyring's Secret Service, unlocked with a non-empty password (an empty one never
+    /// creates the default collection).
+    fn start_keyring(&mut self, env: &[(String, String)]) {
+        let mut keyring = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .envs(env.iter().cloned())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("could not start gnome-keyring-daemon");
+        if let Some(mut stdin) = keyring.stdin.take() {
+            stdin
+                .write_all(KEYRING_PASSWORD.as_bytes())
+                .expect("unlock password");
+        }
+        self.children.push(("gnome-keyring-daemon", keyring));
+        let child = &mut self.children.last_mut().expect("just pushed").1;
+        wait_until("gnome-keyring-daemon", child, || {
+            Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .envs(env.iter().cloned())
+                .output()
+                .map(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+                .unwrap_or(false)
+        });
+    }
+
+    /// The environment the app runs in (HOME, XDG dirs, DISPLAY, the bus), for helpers such as
+    /// `secret-tool` that must see the same keychain.
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.as_ref().expect("home kept until drop").path()
+    }
+
+    /// Launches the app through WebDriver and waits for its window to render.
+    pub async fn launch(&self) -> App {
+        let mut caps = Capabilities::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": app_binary().display().to_string() }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.driver_port))
+            .await
+            .expect("WebDriver session into the app");
+        let app = App { client };
+        app.wait_for("h1").await;
+        app
+    }
+
+    /// Ends every process and hands back the home directory, to start again on the same data.
+    pub fn stop_keep_home(mut self) -> tempfile::TempDir {
+        self.stop_children();
+        self.home.take().expect("home kept until drop")
+    }
+
+    fn stop_children(&mut self) {
+        // Newest first: the driver (and the app it started) before the bus and the display.
+        while let Some((_, mut child)) = self.children.pop() {
+            let group = format!("-{}", child.id());
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        self.stop_children();
+    }
+}
+
+fn fastrand_u32() -> u32 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    nanos ^ std::process::id().rotate_left(16)
+}
+
+pub fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_aelyst-desk"))
+}
+
+/// Where screenshots go: `target/e2e-screenshots/`.
+pub fn screenshot_dir() -> PathBuf {
+    let target = app_binary()
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("target"));
+    let dir = target.join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    dir
+}
+
+/// The app's window, through WebDriver.
+pub struct App {
+    pub client: Client,
+}
+
+impl App {
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(STEP_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css)
+            .await
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("text of {css}: {e}"))
+    }
+
+    /// Saves a PNG of the window under `target/e2e-screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let path = screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Ends the WebDriver session, which closes the app.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}

@@ -1,0 +1,107 @@
+// The open/close form. Rust checks every field (the same rules it sends with); this module only
+// reflects the answer on screen.
+import { call } from "./ipc.js";
+
+const KINDS = {
+  phone: { label: "Phone number", hint: "With the country code, for example +60 12 123 3112", inputMode: "tel" },
+  email: { label: "Email address", hint: "For example name@example.com", inputMode: "email" },
+  id: { label: "Contact ID", hint: "The number Aelyst shows for the contact, for example 123", inputMode: "numeric" },
+};
+const SUMMARY_MAX = 512;
+
+export function setUpActionForm({ onAccepted }) {
+  const form = document.getElementById("action-form");
+  const kind = document.getElementById("identifier-type");
+  const value = document.getElementById("identifier-value");
+  const valueLabel = document.getElementById("identifier-value-label");
+  const hint = document.getElementById("identifier-hint");
+  const close = document.getElementById("status-close");
+  const open = document.getElementById("status-open");
+  const noteFields = document.getElementById("note-fields");
+  const category = document.getElementById("category");
+  const summary = document.getElementById("summary");
+  const counter = document.getElementById("summary-count");
+  const error = document.getElementById("form-error");
+  const status = document.getElementById("form-status");
+  const submit = document.getElementById("submit");
+  let action = "close";
+
+  function showKind() {
+    const info = KINDS[kind.value];
+    valueLabel.textContent = info.label;
+    hint.textContent = info.hint;
+    value.inputMode = info.inputMode;
+  }
+
+  function showAction(next) {
+    action = next;
+    close.setAttribute("aria-pressed", String(action === "close"));
+    open.setAttribute("aria-pressed", String(action === "open"));
+    noteFields.hidden = action !== "close";
+    submit.textContent = action === "close" ? "Close conversation" : "Reopen conversation";
+  }
+
+  function showNoteState() {
+    const hasCategory = category.value.trim() !== "";
+    summary.disabled = !hasCategory;
+    const used = [...summary.value].length;
+    counter.textContent = `${used} of ${SUMMARY_MAX} characters`;
+  }
+
+  function showError(message) {
+    error.textContent = message;
+    error.hidden = !message;
+  }
+
+  // A pasted "phone:…", "email:…" or "id:…" picks its own kind.
+  value.addEventListener("input", () => {
+    const match = /^\s*(phone|email|id)\s*:\s*(.*)$/is.exec(value.value);
+    if (match) {
+      kind.value = match[1].toLowerCase();
+      value.value = match[2].trim();
+      showKind();
+    }
+    showError("");
+  });
+  kind.addEventListener("change", showKind);
+  close.addEventListener("click", () => showAction("close"));
+  open.addEventListener("click", () => showAction("open"));
+  category.addEventListener("input", showNoteState);
+  summary.addEventListener("input", showNoteState);
+
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    showError("");
+    status.textContent = "";
+    const input = {
+      identifierKind: kind.value,
+      identifierValue: value.value,
+      action,
+      category: action === "close" ? category.value : "",
+      summary: action === "close" && !summary.disabled ? summary.value : "",
+    };
+    try {
+      const accepted = await onAccepted(input);
+      status.textContent = accepted;
+      value.value = "";
+      value.focus();
+    } catch (problem) {
+      showError(problem.message);
+    }
+  });
+
+  showKind();
+  showAction("close");
+  showNoteState();
+}
+
+export async function checkAction(input) {
+  return call("check_action", { input });
+}

@@ -1,0 +1,13 @@
+// Starts each part of the window.
+import { showAppInfo } from "./header.js";
+import { setUpActionForm, checkAction } from "./action-form.js";
+
+setUpActionForm({
+  onAccepted: async (input) => {
+    const checked = await checkAction(input);
+    return `Checked: ${checked.action === "close" ? "close" : "reopen"} the conversation with ${checked.contact}.`;
+  },
+});
+showAppInfo().catch((problem) => {
+  document.getElementById("app-version").textContent = problem.message;
+});

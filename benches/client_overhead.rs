@@ -17,10 +17,12 @@ fn status_call(c: &mut Criterion) {
             ..SandboxOptions::default()
         }))
         .expect("sandbox");
-    let client = Client::new(ClientConfig::new(&sandbox.base_url()).expect("config")).expect("client");
+    let client =
+        Client::new(ClientConfig::new(&sandbox.base_url()).expect("config")).expect("client");
     let token = ApiToken::new(DEFAULT_TOKEN).expect("token");
     let identifier = Identifier::parse("phone:+60121233112").expect("identifier");
-    let change = StatusChange::new(Action::Close, Some("Resolved"), Some("Benchmark")).expect("change");
+    let change =
+        StatusChange::new(Action::Close, Some("Resolved"), Some("Benchmark")).expect("change");
 
     let raw = reqwest::Client::new();
     let url = client.status_url(&identifier);

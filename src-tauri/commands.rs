@@ -60,7 +60,12 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, UiError> {
     tauri::async_runtime::spawn_blocking(work)
         .await
-        .map_err(|_| UiError::new("internal", "Something went wrong inside the app. Try again."))?
+        .map_err(|_| {
+            UiError::new(
+                "internal",
+                "Something went wrong inside the app. Try again.",
+            )
+        })?
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]

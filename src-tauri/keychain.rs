@@ -165,7 +165,10 @@ mod tests {
     #[test]
     fn bad_tokens_are_refused_and_nothing_is_stored() {
         let keychain = mock();
-        assert_eq!(keychain.save(" "), Err(KeychainError::InvalidToken(TokenFormatError::Empty)));
+        assert_eq!(
+            keychain.save(" "),
+            Err(KeychainError::InvalidToken(TokenFormatError::Empty))
+        );
         assert_eq!(
             keychain.save("two words"),
             Err(KeychainError::InvalidToken(TokenFormatError::ContainsSpace))
@@ -175,7 +178,10 @@ mod tests {
 
     #[test]
     fn a_missing_keychain_is_plain_words_and_never_a_fallback() {
-        let keychain = Keychain::with_factory(DEFAULT_ACCOUNT, Box::new(|| Err(StoreError::NoDefaultStore)));
+        let keychain = Keychain::with_factory(
+            DEFAULT_ACCOUNT,
+            Box::new(|| Err(StoreError::NoDefaultStore)),
+        );
         let err = keychain.save("tok-123").unwrap_err();
         assert_eq!(err, KeychainError::Unavailable);
         assert!(err.to_string().starts_with("No keychain is available"));

@@ -26,11 +26,15 @@ use outbox::{Outbox, OutboxOptions};
 /// The window hears about every history change under this event name.
 pub const HISTORY_EVENT: &str = "history";
 pub const OUTBOX_FILE: &str = "outbox.jsonl";
+pub const MAIN_WINDOW: &str = "main";
 
 /// Everything the app registers, generic over the runtime so `tauri::test`'s mock runtime can
 /// drive the same commands the real window uses. The keychain is passed in so tests can
 /// hand it keyring-core's mock store.
-pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, keychain: Keychain) -> tauri::Builder<R> {
+pub fn app_builder<R: Runtime>(
+    builder: tauri::Builder<R>,
+    keychain: Keychain,
+) -> tauri::Builder<R> {
     let keychain = Arc::new(keychain);
     builder
         .plugin(tauri_plugin_store::Builder::new().build())
@@ -39,6 +43,18 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, keychain: Keychain) -
             let worker = state.outbox.worker();
             app.manage(state);
             tauri::async_runtime::spawn(worker);
+            // The window is made here, not by Tauri before setup, so its first command always
+            // finds the state it calls into.
+            let main = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == MAIN_WINDOW)
+                .cloned();
+            if let Some(config) = main {
+                tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -67,7 +83,8 @@ fn open_state<R: Runtime>(
     std::fs::create_dir_all(&data_dir)?;
     let mut notices = Vec::new();
     // tauri-plugin-store would silently replace a file it cannot parse; set it aside first.
-    if let Some(aside) = settings::set_aside_if_unreadable(&data_dir.join(commands::SETTINGS_FILE))? {
+    if let Some(aside) = settings::set_aside_if_unreadable(&data_dir.join(commands::SETTINGS_FILE))?
+    {
         notices.push(format!(
             "Your settings file could not be read, so the app started with the defaults. The old file was kept as {}.",
             aside.display()

@@ -121,12 +121,19 @@ mod tests {
     fn api_address_is_validated_and_empty_means_default() {
         let mut settings = Settings::default();
         settings.set_api_base_url("http://127.0.0.1:9/v1/").unwrap();
-        assert_eq!(settings.api_base_url.as_deref(), Some("http://127.0.0.1:9/v1"));
+        assert_eq!(
+            settings.api_base_url.as_deref(),
+            Some("http://127.0.0.1:9/v1")
+        );
         assert_eq!(
             settings.set_api_base_url("http://example.com/v1"),
             Err(SettingsError::ApiAddress(ClientError::InsecureBaseUrl))
         );
-        assert_eq!(settings.api_base_url.as_deref(), Some("http://127.0.0.1:9/v1"), "a refused value changes nothing");
+        assert_eq!(
+            settings.api_base_url.as_deref(),
+            Some("http://127.0.0.1:9/v1"),
+            "a refused value changes nothing"
+        );
         settings.set_api_base_url("  ").unwrap();
         assert_eq!(settings.api_base_url, None);
     }
@@ -135,7 +142,10 @@ mod tests {
     fn history_limit_has_bounds() {
         let mut settings = Settings::default();
         assert_eq!(settings.history_limit, 1_000);
-        assert_eq!(settings.set_history_limit(5), Err(SettingsError::HistoryLimit));
+        assert_eq!(
+            settings.set_history_limit(5),
+            Err(SettingsError::HistoryLimit)
+        );
         settings.set_history_limit(50).unwrap();
         assert_eq!(settings.history_limit, 50);
     }
@@ -143,7 +153,12 @@ mod tests {
     #[test]
     fn categories_put_recent_first_without_repeats() {
         let mut settings = Settings {
-            closing_notes: ["Resolved", "Spam"].map(|c| ClosingNote { category: c.into(), description: None }).to_vec(),
+            closing_notes: ["Resolved", "Spam"]
+                .map(|c| ClosingNote {
+                    category: c.into(),
+                    description: None,
+                })
+                .to_vec(),
             ..Settings::default()
         };
         settings.remember_category("Spam");
@@ -161,7 +176,14 @@ mod tests {
         std::fs::write(&bad, b"{\"historyLimit\": 2").unwrap();
         let aside = set_aside_if_unreadable(&bad).unwrap().unwrap();
         assert!(!bad.exists());
-        assert!(aside.file_name().unwrap().to_string_lossy().starts_with("settings.json.corrupt-"));
-        assert_eq!(set_aside_if_unreadable(&dir.path().join("missing.json")).unwrap(), None);
+        assert!(aside
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("settings.json.corrupt-"));
+        assert_eq!(
+            set_aside_if_unreadable(&dir.path().join("missing.json")).unwrap(),
+            None
+        );
     }
 }

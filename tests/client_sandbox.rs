@@ -7,7 +7,9 @@ use aelyst_desk::api::{
     Action, ApiToken, Client, ClientConfig, ContactLookup, Feature, Identifier, Outcome, ReadError,
     RetryPolicy, RetryReason, StatusChange,
 };
-use aelyst_desk::sandbox::{status_path, ContactStatus, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use aelyst_desk::sandbox::{
+    status_path, ContactStatus, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN,
+};
 use serde_json::json;
 
 fn token() -> ApiToken {
@@ -34,36 +36,63 @@ fn phone() -> Identifier {
 }
 
 fn close_with_note() -> StatusChange {
-    StatusChange::new(Action::Close, Some("Resolved"), Some("Refund sent, customer happy.")).unwrap()
+    StatusChange::new(
+        Action::Close,
+        Some("Resolved"),
+        Some("Refund sent, customer happy."),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
 async fn close_reaches_the_server_with_the_exact_body_and_plus_intact() {
     let sandbox = sandbox().await;
     let client = client_for(&sandbox);
-    let reply = client.set_status(&token(), &phone(), &close_with_note(), 1).await;
-    assert_eq!(reply.outcome, Outcome::Done { contact_id: Some(1) });
+    let reply = client
+        .set_status(&token(), &phone(), &close_with_note(), 1)
+        .await;
+    assert_eq!(
+        reply.outcome,
+        Outcome::Done {
+            contact_id: Some(1)
+        }
+    );
     assert_eq!(reply.http_status, Some(200));
     assert_eq!(reply.rate_limit.limit, Some(5));
     assert_eq!(reply.rate_limit.remaining, Some(4));
 
     let log = sandbox.requests();
     assert_eq!(log.len(), 1);
-    assert_eq!(log[0].raw_path, "/v1/contact/phone:%2B60121233112/conversation/status");
+    assert_eq!(
+        log[0].raw_path,
+        "/v1/contact/phone:%2B60121233112/conversation/status"
+    );
     assert_eq!(log[0].identifier.as_deref(), Some("phone:+60121233112"));
     assert_eq!(
         log[0].body,
-        Some(json!({"status": "close", "category": "Resolved", "summary": "Refund sent, customer happy."}))
+        Some(
+            json!({"status": "close", "category": "Resolved", "summary": "Refund sent, customer happy."})
+        )
     );
     let contact = sandbox.contact(1).unwrap();
     assert_eq!(contact.status, ContactStatus::Close);
     assert_eq!(contact.last_category.as_deref(), Some("Resolved"));
 
-    let reopen = client.set_status(&token(), &phone(), &StatusChange::open(), 1).await;
-    assert_eq!(reopen.outcome, Outcome::Done { contact_id: Some(1) });
+    let reopen = client
+        .set_status(&token(), &phone(), &StatusChange::open(), 1)
+        .await;
+    assert_eq!(
+        reopen.outcome,
+        Outcome::Done {
+            contact_id: Some(1)
+        }
+    );
     assert_eq!(sandbox.requests()[1].body, Some(json!({"status": "open"})));
     let contact = sandbox.contact(1).unwrap();
-    assert_eq!((contact.status, contact.conversations), (ContactStatus::Open, 2));
+    assert_eq!(
+        (contact.status, contact.conversations),
+        (ContactStatus::Open, 2)
+    );
     sandbox.stop().await;
 }
 
@@ -72,11 +101,25 @@ async fn email_and_id_identifiers_find_their_contacts() {
     let sandbox = sandbox().await;
     let client = client_for(&sandbox);
     let email = Identifier::parse("email:ABDC@gmail.com").unwrap();
-    let by_email = client.set_status(&token(), &email, &StatusChange::open(), 1).await;
-    assert_eq!(by_email.outcome, Outcome::Done { contact_id: Some(1) });
+    let by_email = client
+        .set_status(&token(), &email, &StatusChange::open(), 1)
+        .await;
+    assert_eq!(
+        by_email.outcome,
+        Outcome::Done {
+            contact_id: Some(1)
+        }
+    );
     let id = Identifier::parse("id:7").unwrap();
-    let by_id = client.set_status(&token(), &id, &StatusChange::open(), 1).await;
-    assert_eq!(by_id.outcome, Outcome::Done { contact_id: Some(7) });
+    let by_id = client
+        .set_status(&token(), &id, &StatusChange::open(), 1)
+        .await;
+    assert_eq!(
+        by_id.outcome,
+        Outcome::Done {
+            contact_id: Some(7)
+        }
+    );
     sandbox.stop().await;
 }
 
@@ -86,47 +129,77 @@ async fn client_errors_are_rejected_or_unauthorized_and_never_retried() {
     let client = client_for(&sandbox);
 
     let unknown = Identifier::parse("phone:+60129999999").unwrap();
-    let missing = client.set_status(&token(), &unknown, &StatusChange::open(), 1).await;
+    let missing = client
+        .set_status(&token(), &unknown, &StatusChange::open(), 1)
+        .await;
     assert_eq!(
         missing.outcome,
-        Outcome::Rejected { reason: "No contact matches phone +60 12-999 9999.".into() }
+        Outcome::Rejected {
+            reason: "No contact matches phone +60 12-999 9999.".into()
+        }
     );
 
     let wrong = ApiToken::new("not-the-token").unwrap();
-    let unauthorized = client.set_status(&wrong, &phone(), &StatusChange::open(), 1).await;
+    let unauthorized = client
+        .set_status(&wrong, &phone(), &StatusChange::open(), 1)
+        .await;
     assert!(matches!(unauthorized.outcome, Outcome::Unauthorized { .. }));
     assert!(!sandbox.requests().last().unwrap().authorized);
 
     let blocked = Identifier::parse("id:13").unwrap();
-    let refused = client.set_status(&token(), &blocked, &StatusChange::open(), 1).await;
-    assert_eq!(refused.outcome, Outcome::Rejected { reason: "Aelyst did not accept this action: Contact is blocked.".into() });
+    let refused = client
+        .set_status(&token(), &blocked, &StatusChange::open(), 1)
+        .await;
+    assert_eq!(
+        refused.outcome,
+        Outcome::Rejected {
+            reason: "Aelyst did not accept this action: Contact is blocked.".into()
+        }
+    );
 
     sandbox.script(&status_path("phone:+60121233112"), [Fault::status(400)]);
-    let invalid = client.set_status(&token(), &phone(), &StatusChange::open(), 1).await;
-    assert_eq!(invalid.outcome, Outcome::Rejected { reason: "Aelyst did not accept this action: Validation error.".into() });
+    let invalid = client
+        .set_status(&token(), &phone(), &StatusChange::open(), 1)
+        .await;
+    assert_eq!(
+        invalid.outcome,
+        Outcome::Rejected {
+            reason: "Aelyst did not accept this action: Validation error.".into()
+        }
+    );
     assert_eq!(invalid.http_status, Some(400));
     sandbox.stop().await;
 }
 
 #[tokio::test]
 async fn server_side_validation_matches_the_reference() {
-    let sandbox = Sandbox::start(SandboxOptions { require_category: true, ..SandboxOptions::default() })
-        .await
-        .unwrap();
+    let sandbox = Sandbox::start(SandboxOptions {
+        require_category: true,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
     let client = client_for(&sandbox);
     let bare_close = StatusChange::new(Action::Close, None, None).unwrap();
     let reply = client.set_status(&token(), &phone(), &bare_close, 1).await;
     assert_eq!(reply.http_status, Some(400));
     // A hand-made body the app itself would never send: the sandbox refuses it as the API does.
     let raw = reqwest::Client::new()
-        .post(format!("{}{}", sandbox.base_url().trim_end_matches("/v1"), status_path("id:2")))
+        .post(format!(
+            "{}{}",
+            sandbox.base_url().trim_end_matches("/v1"),
+            status_path("id:2")
+        ))
         .bearer_auth(DEFAULT_TOKEN)
         .json(&json!({"status": "close", "category": "x".repeat(129)}))
         .send()
         .await
         .unwrap();
     assert_eq!(raw.status().as_u16(), 400);
-    assert_eq!(raw.json::<serde_json::Value>().await.unwrap(), json!({"code": 400, "message": "Validation error."}));
+    assert_eq!(
+        raw.json::<serde_json::Value>().await.unwrap(),
+        json!({"code": 400, "message": "Validation error."})
+    );
     sandbox.stop().await;
 }
 
@@ -151,38 +224,96 @@ async fn retryable_answers_say_when_to_try_again() {
     );
     let mut outcomes = Vec::new();
     for attempt in 1..=8 {
-        outcomes.push(client.set_status(&token(), &phone(), &close_with_note(), attempt).await);
+        outcomes.push(
+            client
+                .set_status(&token(), &phone(), &close_with_note(), attempt)
+                .await,
+        );
     }
 
     assert_eq!(
         outcomes[0].outcome,
-        Outcome::RetryLater { after: Duration::from_secs(2), reason: RetryReason::RateLimited }
+        Outcome::RetryLater {
+            after: Duration::from_secs(2),
+            reason: RetryReason::RateLimited
+        }
     );
     assert_eq!(outcomes[0].rate_limit.remaining, Some(0));
     match &outcomes[1].outcome {
-        Outcome::RetryLater { after, reason: RetryReason::RateLimited } => {
-            assert!((Duration::from_secs(28)..=Duration::from_secs(30)).contains(after), "{after:?}")
+        Outcome::RetryLater {
+            after,
+            reason: RetryReason::RateLimited,
+        } => {
+            assert!(
+                (Duration::from_secs(28)..=Duration::from_secs(30)).contains(after),
+                "{after:?}"
+            )
         }
         other => panic!("HTTP-date Retry-After: {other:?}"),
     }
     assert_eq!(
         outcomes[2].outcome,
-        Outcome::RetryLater { after: Duration::from_secs(8 * 60), reason: RetryReason::Queued },
+        Outcome::RetryLater {
+            after: Duration::from_secs(8 * 60),
+            reason: RetryReason::Queued
+        },
         "449 without Retry-After waits minutes (third try: 8)"
     );
     assert_eq!(
         outcomes[3].outcome,
-        Outcome::RetryLater { after: Duration::from_secs(45), reason: RetryReason::Queued }
+        Outcome::RetryLater {
+            after: Duration::from_secs(45),
+            reason: RetryReason::Queued
+        }
     );
-    assert!(matches!(outcomes[4].outcome, Outcome::RetryLater { reason: RetryReason::ServerError { status: 500 }, .. }));
-    assert!(matches!(outcomes[5].outcome, Outcome::RetryLater { reason: RetryReason::ServerError { status: 503 }, .. }));
-    assert!(matches!(outcomes[6].outcome, Outcome::RetryLater { reason: RetryReason::Network, .. }), "{:?}", outcomes[6]);
+    assert!(matches!(
+        outcomes[4].outcome,
+        Outcome::RetryLater {
+            reason: RetryReason::ServerError { status: 500 },
+            ..
+        }
+    ));
+    assert!(matches!(
+        outcomes[5].outcome,
+        Outcome::RetryLater {
+            reason: RetryReason::ServerError { status: 503 },
+            ..
+        }
+    ));
+    assert!(
+        matches!(
+            outcomes[6].outcome,
+            Outcome::RetryLater {
+                reason: RetryReason::Network,
+                ..
+            }
+        ),
+        "{:?}",
+        outcomes[6]
+    );
     assert_eq!(outcomes[6].http_status, None);
-    assert!(matches!(outcomes[7].outcome, Outcome::RetryLater { reason: RetryReason::Timeout, .. }), "{:?}", outcomes[7]);
+    assert!(
+        matches!(
+            outcomes[7].outcome,
+            Outcome::RetryLater {
+                reason: RetryReason::Timeout,
+                ..
+            }
+        ),
+        "{:?}",
+        outcomes[7]
+    );
 
     // The faults are used up: the next try goes through, and the contact is closed once.
-    let last = client.set_status(&token(), &phone(), &close_with_note(), 9).await;
-    assert_eq!(last.outcome, Outcome::Done { contact_id: Some(1) });
+    let last = client
+        .set_status(&token(), &phone(), &close_with_note(), 9)
+        .await;
+    assert_eq!(
+        last.outcome,
+        Outcome::Done {
+            contact_id: Some(1)
+        }
+    );
     assert_eq!(sandbox.contact(1).unwrap().status, ContactStatus::Close);
     sandbox.stop().await;
 }
@@ -193,10 +324,17 @@ async fn per_path_rate_limit_answers_429_with_headers() {
     let client = client_for(&sandbox);
     let mut answers = Vec::new();
     for _ in 0..6 {
-        answers.push(client.set_status(&token(), &phone(), &StatusChange::open(), 1).await);
+        answers.push(
+            client
+                .set_status(&token(), &phone(), &StatusChange::open(), 1)
+                .await,
+        );
     }
     let remaining: Vec<_> = answers.iter().map(|a| a.rate_limit.remaining).collect();
-    assert_eq!(remaining[..5], [Some(4), Some(3), Some(2), Some(1), Some(0)]);
+    assert_eq!(
+        remaining[..5],
+        [Some(4), Some(3), Some(2), Some(1), Some(0)]
+    );
     assert_eq!(answers[5].http_status, Some(429));
     assert!(matches!(
         answers[5].outcome,
@@ -204,21 +342,36 @@ async fn per_path_rate_limit_answers_429_with_headers() {
     ));
     // Another contact has its own path and its own budget.
     let other = Identifier::parse("id:2").unwrap();
-    let reply = client.set_status(&token(), &other, &StatusChange::open(), 1).await;
-    assert_eq!(reply.outcome, Outcome::Done { contact_id: Some(2) });
+    let reply = client
+        .set_status(&token(), &other, &StatusChange::open(), 1)
+        .await;
+    assert_eq!(
+        reply.outcome,
+        Outcome::Done {
+            contact_id: Some(2)
+        }
+    );
     sandbox.stop().await;
 }
 
 #[tokio::test]
 async fn workspace_limit_covers_all_paths() {
-    let sandbox = Sandbox::start(SandboxOptions { workspace_limit: Some(3), ..SandboxOptions::default() })
-        .await
-        .unwrap();
+    let sandbox = Sandbox::start(SandboxOptions {
+        workspace_limit: Some(3),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
     let client = client_for(&sandbox);
     let mut codes = Vec::new();
     for id in 1..=4 {
         let identifier = Identifier::parse(&format!("id:{id}")).unwrap();
-        codes.push(client.set_status(&token(), &identifier, &StatusChange::open(), 1).await.http_status);
+        codes.push(
+            client
+                .set_status(&token(), &identifier, &StatusChange::open(), 1)
+                .await
+                .http_status,
+        );
     }
     assert_eq!(codes, [Some(200), Some(200), Some(200), Some(429)]);
     sandbox.stop().await;
@@ -235,7 +388,10 @@ async fn closing_notes_are_walked_page_by_page() {
     assert_eq!(notes[0].category, "Resolved");
     assert_eq!(notes[11].category, "Other");
     let wrong = ApiToken::new("nope").unwrap();
-    assert_eq!(client.closing_notes(&wrong).await, Err(ReadError::Unauthorized));
+    assert_eq!(
+        client.closing_notes(&wrong).await,
+        Err(ReadError::Unauthorized)
+    );
     sandbox.stop().await;
 }
 
@@ -243,7 +399,9 @@ async fn closing_notes_are_walked_page_by_page() {
 async fn contact_preview_tells_found_missing_and_unavailable_apart() {
     let sandbox = sandbox().await;
     let client = client_for(&sandbox);
-    let Feature::Available(ContactLookup::Found(contact)) = client.contact(&token(), &phone()).await.unwrap() else {
+    let Feature::Available(ContactLookup::Found(contact)) =
+        client.contact(&token(), &phone()).await.unwrap()
+    else {
         panic!("contact 1 exists");
     };
     assert_eq!(contact.id, 1);
@@ -263,8 +421,14 @@ async fn contact_preview_tells_found_missing_and_unavailable_apart() {
     .await
     .unwrap();
     let client = client_for(&switched_off);
-    assert_eq!(client.closing_notes(&token()).await, Ok(Feature::Unavailable));
-    assert_eq!(client.contact(&token(), &phone()).await, Ok(Feature::Unavailable));
+    assert_eq!(
+        client.closing_notes(&token()).await,
+        Ok(Feature::Unavailable)
+    );
+    assert_eq!(
+        client.contact(&token(), &phone()).await,
+        Ok(Feature::Unavailable)
+    );
     switched_off.stop().await;
 }
 
@@ -273,7 +437,15 @@ async fn a_server_that_is_down_is_a_network_retry() {
     let sandbox = sandbox().await;
     let client = client_for(&sandbox);
     sandbox.stop().await;
-    let reply = client.set_status(&token(), &phone(), &StatusChange::open(), 3).await;
-    assert!(matches!(reply.outcome, Outcome::RetryLater { reason: RetryReason::Network, .. }));
+    let reply = client
+        .set_status(&token(), &phone(), &StatusChange::open(), 3)
+        .await;
+    assert!(matches!(
+        reply.outcome,
+        Outcome::RetryLater {
+            reason: RetryReason::Network,
+            ..
+        }
+    ));
     assert_eq!(reply.http_status, None);
 }

@@ -1,4 +1,4 @@
-// Starts each part of the window.
+// Starts each part of the window, then marks it ready (the end-to-end tests wait for that).
 import { showAppInfo } from "./header.js";
 import { setUpActionForm, checkAction } from "./action-form.js";
 
@@ -8,6 +8,11 @@ setUpActionForm({
     return `Checked: ${checked.action === "close" ? "close" : "reopen"} the conversation with ${checked.contact}.`;
   },
 });
-showAppInfo().catch((problem) => {
-  document.getElementById("app-version").textContent = problem.message;
-});
+
+showAppInfo()
+  .catch((problem) => {
+    document.getElementById("app-version").textContent = problem.message;
+  })
+  .finally(() => {
+    document.body.dataset.ready = "true";
+  });

@@ -24,7 +24,9 @@ const MAX_CLOSING_NOTE_PAGES: usize = 50;
 pub enum ClientError {
     #[error("\"{0}\" is not a web address. It should look like https://api.aelyst.ai/v1.")]
     InvalidBaseUrl(String),
-    #[error("Use an https:// address. Plain http:// is only allowed for this computer (localhost).")]
+    #[error(
+        "Use an https:// address. Plain http:// is only allowed for this computer (localhost)."
+    )]
     InsecureBaseUrl,
     #[error("The web connection could not be set up: {0}")]
     Setup(String),
@@ -191,7 +193,11 @@ impl Client {
     }
 
     fn endpoint(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_url.as_str().trim_end_matches('/'), path)
+        format!(
+            "{}{}",
+            self.config.base_url.as_str().trim_end_matches('/'),
+            path
+        )
     }
 
     pub fn status_url(&self, identifier: &Identifier) -> String {
@@ -237,13 +243,24 @@ impl Client {
             body: &body,
         };
         StatusReply {
-            outcome: classify(&answer, identifier, attempt, &self.config.policy, SystemTime::now()),
+            outcome: classify(
+                &answer,
+                identifier,
+                attempt,
+                &self.config.policy,
+                SystemTime::now(),
+            ),
             rate_limit,
             http_status: Some(status),
         }
     }
 
-    fn no_answer(&self, err: &reqwest::Error, attempt: u32, rate: Option<RateLimit>) -> StatusReply {
+    fn no_answer(
+        &self,
+        err: &reqwest::Error,
+        attempt: u32,
+        rate: Option<RateLimit>,
+    ) -> StatusReply {
         let reason = if err.is_timeout() {
             RetryReason::Timeout
         } else {
@@ -261,7 +278,10 @@ impl Client {
     }
 
     /// All closing-note categories, following `pagination.next` by its `cursorId`.
-    pub async fn closing_notes(&self, token: &ApiToken) -> Result<Feature<Vec<ClosingNote>>, ReadError> {
+    pub async fn closing_notes(
+        &self,
+        token: &ApiToken,
+    ) -> Result<Feature<Vec<ClosingNote>>, ReadError> {
         let mut notes = Vec::new();
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_CLOSING_NOTE_PAGES {
@@ -273,11 +293,19 @@ impl Client {
                 request = request.query(&[("cursorId", cursor.as_str())]);
             }
             let page: ClosingNotesPage = match self.read(token, request).await? {
-                ReadAnswer::Json(value) => serde_json::from_value(value).map_err(|_| ReadError::Unexpected(200))?,
-                ReadAnswer::NotFound(_) | ReadAnswer::MethodNotAllowed => return Ok(Feature::Unavailable),
+                ReadAnswer::Json(value) => {
+                    serde_json::from_value(value).map_err(|_| ReadError::Unexpected(200))?
+                }
+                ReadAnswer::NotFound(_) | ReadAnswer::MethodNotAllowed => {
+                    return Ok(Feature::Unavailable)
+                }
             };
             notes.extend(page.items);
-            match page.pagination.and_then(|p| p.next).and_then(|next| self.cursor_of(&next)) {
+            match page
+                .pagination
+                .and_then(|p| p.next)
+                .and_then(|next| self.cursor_of(&next))
+            {
                 Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
                 _ => break,
             }
@@ -286,7 +314,9 @@ impl Client {
     }
 
     fn cursor_of(&self, next: &str) -> Option<String> {
-        let url = Url::parse(next).or_else(|_| self.config.base_url.join(next)).ok()?;
+        let url = Url::parse(next)
+            .or_else(|_| self.config.base_url.join(next))
+            .ok()?;
         url.query_pairs()
             .find(|(key, _)| key == "cursorId")
             .map(|(_, value)| value.into_owned())
@@ -304,25 +334,38 @@ impl Client {
             .get(self.endpoint(&format!("/contact/{}", identifier.path_segment())));
         match self.read(token, request).await? {
             ReadAnswer::Json(value) => {
-                let contact = serde_json::from_value(value).map_err(|_| ReadError::Unexpected(200))?;
+                let contact =
+                    serde_json::from_value(value).map_err(|_| ReadError::Unexpected(200))?;
                 Ok(Feature::Available(ContactLookup::Found(contact)))
             }
             // The API's own "Contact not found" means the feature works and the contact is
             // missing; any other 404 means the endpoint itself is not there.
-            ReadAnswer::NotFound(Some(message)) if message.to_lowercase().contains("contact not found") => {
+            ReadAnswer::NotFound(Some(message))
+                if message.to_lowercase().contains("contact not found") =>
+            {
                 Ok(Feature::Available(ContactLookup::NoSuchContact))
             }
             ReadAnswer::NotFound(_) | ReadAnswer::MethodNotAllowed => Ok(Feature::Unavailable),
         }
     }
 
-    async fn read(&self, token: &ApiToken, request: reqwest::RequestBuilder) -> Result<ReadAnswer, ReadError> {
+    async fn read(
+        &self,
+        token: &ApiToken,
+        request: reqwest::RequestBuilder,
+    ) -> Result<ReadAnswer, ReadError> {
         let response = request
             .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
             .header(ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|err| ReadError::Unreachable(if err.is_timeout() { RetryReason::Timeout } else { RetryReason::Network }))?;
+            .map_err(|err| {
+                ReadError::Unreachable(if err.is_timeout() {
+                    RetryReason::Timeout
+                } else {
+                    RetryReason::Network
+                })
+            })?;
         let status = response.status().as_u16();
         let body = response
             .bytes()
@@ -384,14 +427,39 @@ mod tests {
 
     #[test]
     fn base_url_must_be_https_unless_loopback() {
-        assert_eq!(validate_base_url("https://api.aelyst.ai/v1/").unwrap().as_str(), "https://api.aelyst.ai/v1");
-        for local in ["http://127.0.0.1:8787/v1", "http://localhost:1/v1", "http://[::1]:9/v1", "http://127.3.2.1/v1"] {
+        assert_eq!(
+            validate_base_url("https://api.aelyst.ai/v1/")
+                .unwrap()
+                .as_str(),
+            "https://api.aelyst.ai/v1"
+        );
+        for local in [
+            "http://127.0.0.1:8787/v1",
+            "http://localhost:1/v1",
+            "http://[::1]:9/v1",
+            "http://127.3.2.1/v1",
+        ] {
             assert!(validate_base_url(local).is_ok(), "{local}");
         }
-        assert_eq!(validate_base_url("http://api.aelyst.ai/v1"), Err(ClientError::InsecureBaseUrl));
-        assert_eq!(validate_base_url("http://10.0.0.1/v1"), Err(ClientError::InsecureBaseUrl));
-        for bad in ["", "api.aelyst.ai", "ftp://api.aelyst.ai", "https://user:pw@api.aelyst.ai/v1", "https://api.aelyst.ai/v1?x=1"] {
-            assert!(matches!(validate_base_url(bad), Err(ClientError::InvalidBaseUrl(_))), "{bad}");
+        assert_eq!(
+            validate_base_url("http://api.aelyst.ai/v1"),
+            Err(ClientError::InsecureBaseUrl)
+        );
+        assert_eq!(
+            validate_base_url("http://10.0.0.1/v1"),
+            Err(ClientError::InsecureBaseUrl)
+        );
+        for bad in [
+            "",
+            "api.aelyst.ai",
+            "ftp://api.aelyst.ai",
+            "https://user:pw@api.aelyst.ai/v1",
+            "https://api.aelyst.ai/v1?x=1",
+        ] {
+            assert!(
+                matches!(validate_base_url(bad), Err(ClientError::InvalidBaseUrl(_))),
+                "{bad}"
+            );
         }
     }
 
@@ -409,10 +477,17 @@ mod tests {
     fn cursor_is_read_out_of_next() {
         let client = Client::new(ClientConfig::new("https://api.aelyst.ai/v1").unwrap()).unwrap();
         assert_eq!(
-            client.cursor_of("https://api.aelyst.ai/v1/space/closing_notes?limit=10&cursorId=42").as_deref(),
+            client
+                .cursor_of("https://api.aelyst.ai/v1/space/closing_notes?limit=10&cursorId=42")
+                .as_deref(),
             Some("42")
         );
-        assert_eq!(client.cursor_of("/v1/space/closing_notes?cursorId=7").as_deref(), Some("7"));
+        assert_eq!(
+            client
+                .cursor_of("/v1/space/closing_notes?cursorId=7")
+                .as_deref(),
+            Some("7")
+        );
         assert_eq!(client.cursor_of("https://x.io/y?limit=10"), None);
     }
 }

@@ -55,7 +55,9 @@ pub enum IdentifierError {
     Empty,
     #[error("Choose whether this is a phone number, an email address or a contact ID.")]
     UnknownKind,
-    #[error("Add the country code to the phone number, starting with + (for example +60 12 123 3112).")]
+    #[error(
+        "Add the country code to the phone number, starting with + (for example +60 12 123 3112)."
+    )]
     PhoneWithoutCountryCode,
     #[error("\"{0}\" is not a phone number we can use. Check the digits and the country code.")]
     InvalidPhone(String),
@@ -99,9 +101,7 @@ impl Identifier {
         if input.is_empty() {
             return Err(IdentifierError::Empty);
         }
-        let (prefix, value) = input
-            .split_once(':')
-            .ok_or(IdentifierError::UnknownKind)?;
+        let (prefix, value) = input.split_once(':').ok_or(IdentifierError::UnknownKind)?;
         Self::from_typed(prefix.parse()?, value)
     }
 
@@ -284,7 +284,14 @@ mod tests {
     fn emails_are_validated_and_lower_cased() {
         let id = ok(IdentifierKind::Email, " AbDc@Gmail.COM ");
         assert_eq!(id.api_form(), "email:abdc@gmail.com");
-        for bad in ["abdc", "abdc@", "@gmail.com", "a b@gmail.com", "Ann <ann@x.io>", "a@localhost"] {
+        for bad in [
+            "abdc",
+            "abdc@",
+            "@gmail.com",
+            "a b@gmail.com",
+            "Ann <ann@x.io>",
+            "a@localhost",
+        ] {
             assert!(
                 matches!(
                     Identifier::from_typed(IdentifierKind::Email, bad),
@@ -298,7 +305,10 @@ mod tests {
     #[test]
     fn ids_are_plain_u64_digits() {
         assert_eq!(ok(IdentifierKind::Id, "123").api_form(), "id:123");
-        assert_eq!(ok(IdentifierKind::Id, "18446744073709551615").canonical(), u64::MAX.to_string());
+        assert_eq!(
+            ok(IdentifierKind::Id, "18446744073709551615").canonical(),
+            u64::MAX.to_string()
+        );
         for bad in ["-1", "+1", "1.5", "12a", "18446744073709551616", "١٢"] {
             assert_eq!(
                 Identifier::from_typed(IdentifierKind::Id, bad),
@@ -310,12 +320,23 @@ mod tests {
 
     #[test]
     fn api_form_is_parsed_and_a_pasted_prefix_picks_the_kind() {
-        assert_eq!(Identifier::parse("id:123").unwrap().kind(), IdentifierKind::Id);
-        assert_eq!(Identifier::parse("EMAIL:abdc@gmail.com").unwrap().canonical(), "abdc@gmail.com");
+        assert_eq!(
+            Identifier::parse("id:123").unwrap().kind(),
+            IdentifierKind::Id
+        );
+        assert_eq!(
+            Identifier::parse("EMAIL:abdc@gmail.com")
+                .unwrap()
+                .canonical(),
+            "abdc@gmail.com"
+        );
         let pasted = ok(IdentifierKind::Id, "phone:+60121233112");
         assert_eq!(pasted.kind(), IdentifierKind::Phone);
         assert_eq!(Identifier::parse("123"), Err(IdentifierError::UnknownKind));
-        assert_eq!(Identifier::parse("fax:123"), Err(IdentifierError::UnknownKind));
+        assert_eq!(
+            Identifier::parse("fax:123"),
+            Err(IdentifierError::UnknownKind)
+        );
         assert_eq!(Identifier::parse("  "), Err(IdentifierError::Empty));
         assert_eq!(Identifier::parse("id:"), Err(IdentifierError::Empty));
     }
@@ -330,7 +351,10 @@ mod tests {
 
     #[test]
     fn describe_reads_as_plain_words() {
-        assert_eq!(ok(IdentifierKind::Phone, "+60121233112").describe(), "phone +60 12-123 3112");
+        assert_eq!(
+            ok(IdentifierKind::Phone, "+60121233112").describe(),
+            "phone +60 12-123 3112"
+        );
         assert_eq!(ok(IdentifierKind::Id, "7").describe(), "contact ID 7");
     }
 }

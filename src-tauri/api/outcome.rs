@@ -27,12 +27,16 @@ impl RetryReason {
     pub fn describe(&self) -> String {
         match self {
             Self::RateLimited => "Aelyst asked us to slow down; sending again shortly.".into(),
-            Self::Queued => "Aelyst has queued this request; sending again in a few minutes.".into(),
+            Self::Queued => {
+                "Aelyst has queued this request; sending again in a few minutes.".into()
+            }
             Self::ServerError { status } => {
                 format!("Aelyst had a problem on its side (error {status}); trying again.")
             }
             Self::Timeout => "Aelyst did not answer in time; trying again.".into(),
-            Self::Network => "Could not reach Aelyst (check the internet connection); trying again.".into(),
+            Self::Network => {
+                "Could not reach Aelyst (check the internet connection); trying again.".into()
+            }
         }
     }
 }
@@ -42,7 +46,10 @@ pub enum Outcome {
     /// 2xx: the conversation now has the requested status.
     Done { contact_id: Option<u64> },
     /// Send the same request again after `after`.
-    RetryLater { after: Duration, reason: RetryReason },
+    RetryLater {
+        after: Duration,
+        reason: RetryReason,
+    },
     /// Will not succeed as it is; never retried automatically.
     Rejected { reason: String },
     /// 401/403: the token is wrong or revoked. Wait for a new one, then send again.
@@ -169,47 +176,100 @@ mod tests {
             retry_after,
             body: body.as_bytes(),
         };
-        classify(&answer, &phone(), attempt, &RetryPolicy::default(), SystemTime::now())
+        classify(
+            &answer,
+            &phone(),
+            attempt,
+            &RetryPolicy::default(),
+            SystemTime::now(),
+        )
     }
 
     #[test]
     fn every_documented_code_maps_to_its_outcome() {
-        assert_eq!(run(200, None, r#"{"contactId": 1}"#, 1), Outcome::Done { contact_id: Some(1) });
-        assert_eq!(run(200, None, "not json", 1), Outcome::Done { contact_id: None });
         assert_eq!(
-            run(400, None, r#"{"code":400,"message":"Validation error."}"#, 1),
-            Outcome::Rejected { reason: "Aelyst did not accept this action: Validation error.".into() }
+            run(200, None, r#"{"contactId": 1}"#, 1),
+            Outcome::Done {
+                contact_id: Some(1)
+            }
         );
-        assert!(matches!(run(401, None, r#"{"code":401,"message":"UN_AUTHORIZED"}"#, 1), Outcome::Unauthorized { .. }));
-        assert!(matches!(run(403, None, "", 1), Outcome::Unauthorized { .. }));
         assert_eq!(
-            run(404, None, r#"{"code":404,"message":"Contact not found"}"#, 1),
-            Outcome::Rejected { reason: "No contact matches phone +60 12-123 3112.".into() }
+            run(200, None, "not json", 1),
+            Outcome::Done { contact_id: None }
+        );
+        assert_eq!(
+            run(
+                400,
+                None,
+                r#"{"code":400,"message":"Validation error."}"#,
+                1
+            ),
+            Outcome::Rejected {
+                reason: "Aelyst did not accept this action: Validation error.".into()
+            }
+        );
+        assert!(matches!(
+            run(401, None, r#"{"code":401,"message":"UN_AUTHORIZED"}"#, 1),
+            Outcome::Unauthorized { .. }
+        ));
+        assert!(matches!(
+            run(403, None, "", 1),
+            Outcome::Unauthorized { .. }
+        ));
+        assert_eq!(
+            run(
+                404,
+                None,
+                r#"{"code":404,"message":"Contact not found"}"#,
+                1
+            ),
+            Outcome::Rejected {
+                reason: "No contact matches phone +60 12-123 3112.".into()
+            }
         );
         assert_eq!(
             run(429, Some("3"), "", 1),
-            Outcome::RetryLater { after: Duration::from_secs(3), reason: RetryReason::RateLimited }
+            Outcome::RetryLater {
+                after: Duration::from_secs(3),
+                reason: RetryReason::RateLimited
+            }
         );
         assert_eq!(
             run(449, None, "", 2),
-            Outcome::RetryLater { after: Duration::from_secs(240), reason: RetryReason::Queued }
+            Outcome::RetryLater {
+                after: Duration::from_secs(240),
+                reason: RetryReason::Queued
+            }
         );
         assert_eq!(
             run(449, Some("10"), "", 2),
-            Outcome::RetryLater { after: Duration::from_secs(10), reason: RetryReason::Queued }
+            Outcome::RetryLater {
+                after: Duration::from_secs(10),
+                reason: RetryReason::Queued
+            }
         );
         assert!(matches!(
             run(503, None, "", 1),
-            Outcome::RetryLater { reason: RetryReason::ServerError { status: 503 }, .. }
+            Outcome::RetryLater {
+                reason: RetryReason::ServerError { status: 503 },
+                ..
+            }
         ));
-        assert!(matches!(run(422, None, r#"{"message":"Blocked contact"}"#, 1),
-            Outcome::Rejected { reason } if reason.contains("Blocked contact") && reason.contains("422")));
+        assert!(
+            matches!(run(422, None, r#"{"message":"Blocked contact"}"#, 1),
+            Outcome::Rejected { reason } if reason.contains("Blocked contact") && reason.contains("422"))
+        );
     }
 
     #[test]
     fn server_errors_stop_after_the_bound() {
         let max = RetryPolicy::default().max_server_error_attempts;
-        assert!(matches!(run(500, None, "", max - 1), Outcome::RetryLater { .. }));
-        assert!(matches!(run(500, None, "", max), Outcome::Rejected { reason } if reason.contains("500")));
+        assert!(matches!(
+            run(500, None, "", max - 1),
+            Outcome::RetryLater { .. }
+        ));
+        assert!(
+            matches!(run(500, None, "", max), Outcome::Rejected { reason } if reason.contains("500"))
+        );
     }
 }

@@ -29,7 +29,9 @@ pub enum NoteError {
     CategoryTooLong(usize),
     #[error("The summary is {0} characters long; it can be at most 512.")]
     SummaryTooLong(usize),
-    #[error("Choose a category for this summary: Aelyst only keeps a summary that has a category.")]
+    #[error(
+        "Choose a category for this summary: Aelyst only keeps a summary that has a category."
+    )]
     SummaryWithoutCategory,
     #[error("A closing note only goes with Close. Remove the category and summary to reopen.")]
     NoteOnOpen,
@@ -116,13 +118,17 @@ mod tests {
         assert_eq!(body(&StatusChange::open()), json!({"status": "open"}));
         let close = StatusChange::new(Action::Close, Some("  "), None).unwrap();
         assert_eq!(body(&close), json!({"status": "close"}));
-        let noted = StatusChange::new(Action::Close, Some(" Resolved "), Some(" Fixed it. ")).unwrap();
+        let noted =
+            StatusChange::new(Action::Close, Some(" Resolved "), Some(" Fixed it. ")).unwrap();
         assert_eq!(
             body(&noted),
             json!({"status": "close", "category": "Resolved", "summary": "Fixed it."})
         );
         let category_only = StatusChange::new(Action::Close, Some("Spam"), Some("")).unwrap();
-        assert_eq!(body(&category_only), json!({"status": "close", "category": "Spam"}));
+        assert_eq!(
+            body(&category_only),
+            json!({"status": "close", "category": "Spam"})
+        );
     }
 
     #[test]
@@ -153,6 +159,9 @@ mod tests {
             StatusChange::new(Action::Open, Some("Resolved"), None),
             Err(NoteError::NoteOnOpen)
         );
-        assert_eq!(StatusChange::new(Action::Open, Some(" "), Some("")), Ok(StatusChange::open()));
+        assert_eq!(
+            StatusChange::new(Action::Open, Some(" "), Some("")),
+            Ok(StatusChange::open())
+        );
     }
 }

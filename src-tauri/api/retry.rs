@@ -99,9 +99,18 @@ mod tests {
                 assert!(policy.backoff(attempt) <= ceiling);
             }
         }
-        assert_eq!(exponential(policy.backoff_base, policy.backoff_cap, 1), Duration::from_secs(1));
-        assert_eq!(exponential(policy.backoff_base, policy.backoff_cap, 4), Duration::from_secs(8));
-        assert_eq!(exponential(policy.backoff_base, policy.backoff_cap, 40), policy.backoff_cap);
+        assert_eq!(
+            exponential(policy.backoff_base, policy.backoff_cap, 1),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            exponential(policy.backoff_base, policy.backoff_cap, 4),
+            Duration::from_secs(8)
+        );
+        assert_eq!(
+            exponential(policy.backoff_base, policy.backoff_cap, 40),
+            policy.backoff_cap
+        );
     }
 
     #[test]
@@ -114,9 +123,14 @@ mod tests {
     #[test]
     fn queued_waits_minutes_doubling_to_fifteen() {
         let policy = RetryPolicy::default();
-        let minutes: Vec<u64> = (1..=5).map(|a| policy.queued(a, None).as_secs() / 60).collect();
+        let minutes: Vec<u64> = (1..=5)
+            .map(|a| policy.queued(a, None).as_secs() / 60)
+            .collect();
         assert_eq!(minutes, [2, 4, 8, 15, 15]);
-        assert_eq!(policy.queued(1, Some(Duration::from_secs(30))), Duration::from_secs(30));
+        assert_eq!(
+            policy.queued(1, Some(Duration::from_secs(30))),
+            Duration::from_secs(30)
+        );
     }
 
     #[test]
@@ -126,7 +140,10 @@ mod tests {
             policy.rate_limited(1, Some(Duration::from_secs(86_400))),
             policy.retry_after_cap
         );
-        assert_eq!(policy.rate_limited(1, Some(Duration::from_secs(2))), Duration::from_secs(2));
+        assert_eq!(
+            policy.rate_limited(1, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
     }
 
     #[test]
@@ -134,9 +151,15 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            parse_retry_after("1.5", now),
+            Some(Duration::from_millis(1500))
+        );
         let later = httpdate::fmt_http_date(now + Duration::from_secs(120));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(120))
+        );
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(120));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("-1", now), None);

@@ -60,7 +60,13 @@ mod tests {
     #[test]
     fn empty_or_spaced_tokens_are_refused() {
         assert_eq!(ApiToken::new("   ").unwrap_err(), TokenFormatError::Empty);
-        assert_eq!(ApiToken::new("ab cd").unwrap_err(), TokenFormatError::ContainsSpace);
-        assert_eq!(ApiToken::new("ab\ncd").unwrap_err(), TokenFormatError::ContainsSpace);
+        assert_eq!(
+            ApiToken::new("ab cd").unwrap_err(),
+            TokenFormatError::ContainsSpace
+        );
+        assert_eq!(
+            ApiToken::new("ab\ncd").unwrap_err(),
+            TokenFormatError::ContainsSpace
+        );
     }
 }

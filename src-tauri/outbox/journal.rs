@@ -74,7 +74,12 @@ impl Journal {
     pub fn put(&mut self, entries: &[&Entry]) -> io::Result<()> {
         let mut buffer = Vec::with_capacity(512 * entries.len());
         for entry in entries {
-            write_record(&mut buffer, &Record::Put { entry: std::borrow::Cow::Borrowed(entry) })?;
+            write_record(
+                &mut buffer,
+                &Record::Put {
+                    entry: std::borrow::Cow::Borrowed(entry),
+                },
+            )?;
         }
         self.append(&buffer, entries.len())
     }
@@ -105,7 +110,12 @@ impl Journal {
         let mut buffer = Vec::new();
         let mut lines = 0;
         for entry in live {
-            write_record(&mut buffer, &Record::Put { entry: std::borrow::Cow::Borrowed(entry) })?;
+            write_record(
+                &mut buffer,
+                &Record::Put {
+                    entry: std::borrow::Cow::Borrowed(entry),
+                },
+            )?;
             lines += 1;
         }
         {

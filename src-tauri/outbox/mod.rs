@@ -6,7 +6,7 @@
 //! the window.
 
 mod entry;
-mod journal;
+pub mod journal;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -202,7 +202,11 @@ impl Outbox {
 
     /// Saves the action durably, then hands it to the worker. When this returns `Ok`, the
     /// action survives a crash.
-    pub fn submit(&self, identifier: Identifier, change: StatusChange) -> Result<Entry, OutboxError> {
+    pub fn submit(
+        &self,
+        identifier: Identifier,
+        change: StatusChange,
+    ) -> Result<Entry, OutboxError> {
         let entry = {
             let mut state = self.shared.lock();
             let seq = state.entries.keys().next_back().map_or(1, |last| last + 1);
@@ -211,7 +215,9 @@ impl Outbox {
             state.entries.insert(seq, entry.clone());
             entry
         };
-        (self.shared.listener)(HistoryEvent::Upsert { entry: entry.clone() });
+        (self.shared.listener)(HistoryEvent::Upsert {
+            entry: entry.clone(),
+        });
         self.shared.wake.notify_one();
         Ok(entry)
     }
@@ -244,7 +250,9 @@ impl Outbox {
             state.entries.insert(seq, entry.clone());
             entry
         };
-        (self.shared.listener)(HistoryEvent::Upsert { entry: entry.clone() });
+        (self.shared.listener)(HistoryEvent::Upsert {
+            entry: entry.clone(),
+        });
         self.shared.wake.notify_one();
         Ok(entry)
     }
@@ -259,7 +267,10 @@ impl Outbox {
                 .filter(|(_, e)| e.is_finished())
                 .map(|(seq, _)| *seq)
                 .collect();
-            let ids: Vec<String> = finished.iter().map(|seq| state.entries[seq].id.clone()).collect();
+            let ids: Vec<String> = finished
+                .iter()
+                .map(|seq| state.entries[seq].id.clone())
+                .collect();
             state.journal.remove(ids.clone()).map_err(disk)?;
             for seq in finished {
                 state.entries.remove(&seq);
@@ -313,7 +324,9 @@ impl Outbox {
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn client(&self) -> Client {
@@ -403,20 +416,27 @@ impl State {
         (due, next_wait)
     }
 
-    /// Drops the oldest finished entries beyond the limit; pending ones are never dropped.
+    /// Keeps the newest `history_limit` entries; older finished ones go. Pending entries are
+    /// never dropped, so the history can run over the limit while they wait.
     fn evict(&mut self) -> Result<Vec<String>, OutboxError> {
-        let excess = self.entries.len().saturating_sub(self.history_limit);
-        if excess == 0 {
+        let older = self.entries.len().saturating_sub(self.history_limit);
+        if older == 0 {
             return Ok(Vec::new());
         }
         let victims: Vec<u64> = self
             .entries
             .iter()
+            .take(older)
             .filter(|(_, e)| e.is_finished())
             .map(|(seq, _)| *seq)
-            .take(excess)
             .collect();
-        let ids: Vec<String> = victims.iter().map(|seq| self.entries[seq].id.clone()).collect();
+        if victims.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = victims
+            .iter()
+            .map(|seq| self.entries[seq].id.clone())
+            .collect();
         self.journal.remove(ids.clone()).map_err(disk)?;
         for seq in victims {
             self.entries.remove(&seq);

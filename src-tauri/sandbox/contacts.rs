@@ -27,7 +27,9 @@ pub struct Contact {
     pub last_summary: Option<String>,
 }
 
-const FIRST: [&str; 10] = ["Aisha", "Ben", "Chen", "Dara", "Emeka", "Farah", "Goran", "Hana", "Ivan", "Jun"];
+const FIRST: [&str; 10] = [
+    "Aisha", "Ben", "Chen", "Dara", "Emeka", "Farah", "Goran", "Hana", "Ivan", "Jun",
+];
 const LAST: [&str; 5] = ["Rahman", "Okafor", "Lim", "Novak", "Sato"];
 
 /// Contact 1 is the vendor's own example (`phone:+60121233112`, `email:abdc@gmail.com`);
@@ -39,7 +41,10 @@ pub fn seed(count: u64) -> Vec<Contact> {
             let (phone, email) = if id == 1 {
                 ("+60121233112".to_owned(), "abdc@gmail.com".to_owned())
             } else {
-                (format!("+6012123{id:04}"), format!("contact{id}@example.com"))
+                (
+                    format!("+6012123{id:04}"),
+                    format!("contact{id}@example.com"),
+                )
             };
             Contact {
                 id,
@@ -59,15 +64,24 @@ pub fn seed(count: u64) -> Vec<Contact> {
 
 pub fn seed_closing_notes() -> Vec<(String, String)> {
     [
-        ("Resolved", "The customer's question was answered or the problem fixed."),
+        (
+            "Resolved",
+            "The customer's question was answered or the problem fixed.",
+        ),
         ("No response", "The customer stopped replying."),
         ("Duplicate", "Handled in another conversation."),
         ("Spam", "Not a real customer message."),
         ("Billing", "A payment, invoice or refund question."),
         ("Refund issued", "Money was sent back to the customer."),
         ("Bug reported", "Passed to the product team as a bug."),
-        ("Feature request", "Logged as a request for the product team."),
-        ("Shipping update", "The customer was told where their order is."),
+        (
+            "Feature request",
+            "Logged as a request for the product team.",
+        ),
+        (
+            "Shipping update",
+            "The customer was told where their order is.",
+        ),
         ("Account help", "Login, password or profile changes."),
         ("Escalated", "Handed to the second-line team."),
         ("Other", "Anything else."),
@@ -90,7 +104,9 @@ pub fn find<'a>(contacts: &'a mut [Contact], identifier: &str) -> Result<&'a mut
             let id: u64 = value.parse().map_err(|_| Lookup::Malformed)?;
             contacts.iter().position(|c| c.id == id)
         }
-        "email" if value.contains('@') => contacts.iter().position(|c| c.email.eq_ignore_ascii_case(value)),
+        "email" if value.contains('@') => contacts
+            .iter()
+            .position(|c| c.email.eq_ignore_ascii_case(value)),
         "phone" if value.starts_with('+') && value[1..].chars().all(|c| c.is_ascii_digit()) => {
             contacts.iter().position(|c| c.phone == value)
         }

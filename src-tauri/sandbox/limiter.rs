@@ -51,7 +51,9 @@ mod tests {
         let mut limiter = Limiter::new(5);
         let remaining: Vec<u32> = (0..5).map(|_| limiter.admit(start).unwrap()).collect();
         assert_eq!(remaining, [4, 3, 2, 1, 0]);
-        let wait = limiter.admit(start + Duration::from_millis(300)).unwrap_err();
+        let wait = limiter
+            .admit(start + Duration::from_millis(300))
+            .unwrap_err();
         assert_eq!(wait, Duration::from_millis(700));
         assert_eq!(limiter.admit(start + WINDOW), Ok(4));
     }

@@ -131,7 +131,9 @@ struct World {
 impl Shared {
     fn world(&self) -> MutexGuard<'_, World> {
         // A panic while holding the lock leaves plain data behind; keep serving.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -261,7 +263,10 @@ fn new_shared(options: SandboxOptions) -> Shared {
 
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/v1/contact/{identifier}/conversation/status", post(set_status))
+        .route(
+            "/v1/contact/{identifier}/conversation/status",
+            post(set_status),
+        )
         .route("/v1/contact/{identifier}", get(get_contact))
         .route("/v1/space/closing_notes", get(list_closing_notes))
         .route("/_sandbox/requests", get(admin_requests))
@@ -330,7 +335,9 @@ impl Shared {
             .get_mut(&incoming.raw_path)
             .and_then(VecDeque::pop_front);
         match fault {
-            Some(Fault::Delay { millis }) => tokio::time::sleep(Duration::from_millis(millis)).await,
+            Some(Fault::Delay { millis }) => {
+                tokio::time::sleep(Duration::from_millis(millis)).await
+            }
             Some(Fault::Drop) => return Gate::Drop,
             Some(Fault::Status { code, retry_after }) => {
                 let mut answer = error_answer(code, vendor_message(code));
@@ -338,7 +345,10 @@ impl Shared {
                     answer.headers_mut().insert("retry-after", value);
                 }
                 if code == 429 {
-                    let limit = self.options.per_path_limit.unwrap_or(DOCUMENTED_PER_PATH_LIMIT);
+                    let limit = self
+                        .options
+                        .per_path_limit
+                        .unwrap_or(DOCUMENTED_PER_PATH_LIMIT);
                     insert_number(answer.headers_mut(), "x-ratelimit-limit", limit);
                     insert_number(answer.headers_mut(), "x-ratelimit-remaining", 0);
                 }
@@ -354,7 +364,10 @@ impl Shared {
         let mut headers = HeaderMap::new();
         if let Some(limit) = self.options.per_path_limit {
             let key = format!("{} {}", incoming.method, incoming.raw_path);
-            let limiter = world.per_path.entry(key).or_insert_with(|| Limiter::new(limit));
+            let limiter = world
+                .per_path
+                .entry(key)
+                .or_insert_with(|| Limiter::new(limit));
             match limiter.admit(now) {
                 Ok(remaining) => {
                     insert_number(&mut headers, "x-ratelimit-limit", limit);
@@ -454,7 +467,10 @@ async fn set_status(
     };
     let require_category = shared.options.require_category;
     handle(&shared, incoming, &headers, |world| {
-        let Some(change) = parsed.as_ref().and_then(|b| contacts::StatusBody::validate(b, require_category)) else {
+        let Some(change) = parsed
+            .as_ref()
+            .and_then(|b| contacts::StatusBody::validate(b, require_category))
+        else {
             return error_answer(400, vendor_message(400));
         };
         match contacts::find(&mut world.contacts, &identifier) {
@@ -542,7 +558,9 @@ async fn list_closing_notes(
             .iter()
             .skip(start)
             .take(limit)
-            .map(|(category, description)| json!({"category": category, "description": description}))
+            .map(
+                |(category, description)| json!({"category": category, "description": description}),
+            )
             .collect();
         let page_url = |cursor: usize| {
             format!("http://{host}/v1/space/closing_notes?limit={limit}&cursorId={cursor}")
@@ -550,7 +568,8 @@ async fn list_closing_notes(
         let end = start + items.len();
         let next = (end < world.notes.len()).then(|| page_url(end));
         let previous = (start > 0).then(|| page_url(start.saturating_sub(limit)));
-        Json(json!({"items": items, "pagination": {"next": next, "previous": previous}})).into_response()
+        Json(json!({"items": items, "pagination": {"next": next, "previous": previous}}))
+            .into_response()
     })
     .await
 }
@@ -566,7 +585,10 @@ struct ScriptFaults {
     faults: Vec<Fault>,
 }
 
-async fn admin_faults(State(shared): State<Arc<Shared>>, Json(script): Json<ScriptFaults>) -> StatusCode {
+async fn admin_faults(
+    State(shared): State<Arc<Shared>>,
+    Json(script): Json<ScriptFaults>,
+) -> StatusCode {
     shared
         .world()
         .faults
@@ -587,5 +609,12 @@ async fn admin_token(State(shared): State<Arc<Shared>>, Json(new): Json<NewToken
 }
 
 async fn admin_contacts(State(shared): State<Arc<Shared>>) -> Json<Vec<Value>> {
-    Json(shared.world().contacts.iter().map(Contact::to_api).collect())
+    Json(
+        shared
+            .world()
+            .contacts
+            .iter()
+            .map(Contact::to_api)
+            .collect(),
+    )
 }

@@ -21,7 +21,10 @@ const REQUIRED: &[(&str, &str)] = &[
     ("dbus-send", "apt-get install dbus-bin"),
     ("gnome-keyring-daemon", "apt-get install gnome-keyring"),
     ("WebKitWebDriver", "apt-get install webkit2gtk-driver"),
-    ("tauri-driver", "cargo install tauri-driver --version ^2 --locked"),
+    (
+        "tauri-driver",
+        "cargo install tauri-driver --version ^2 --locked",
+    ),
 ];
 
 const STEP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -58,6 +61,30 @@ pub struct Desktop {
     driver_port: u16,
 }
 
+/// Only the keychain: a private D-Bus session with an unlocked gnome-keyring, for tests that
+/// talk to the real Secret Service without a window.
+pub struct KeyringSession {
+    desktop: Desktop,
+}
+
+impl KeyringSession {
+    pub fn start() -> Self {
+        require(&["dbus-daemon", "dbus-send", "gnome-keyring-daemon"]);
+        let home = temp_home();
+        let mut desktop = Desktop::empty(home);
+        let mut env = desktop.base_env();
+        desktop.start_bus(&mut env);
+        desktop.start_keyring(&env);
+        desktop.env = env;
+        Self { desktop }
+    }
+
+    /// HOME, the XDG dirs and `DBUS_SESSION_BUS_ADDRESS` of this session.
+    pub fn env(&self) -> &[(String, String)] {
+        self.desktop.env()
+    }
+}
+
 fn which(tool: &str) -> Option<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|path| std::env::split_paths(&path).collect())
@@ -71,10 +98,10 @@ fn which(tool: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|d| d.join(tool)).find(|p| p.is_file())
 }
 
-fn require_tools() -> PathBuf {
+fn require(tools: &[&str]) {
     let missing: Vec<String> = REQUIRED
         .iter()
-        .filter(|(tool, _)| which(tool).is_none())
+        .filter(|(tool, _)| tools.contains(tool) && which(tool).is_none())
         .map(|(tool, install)| format!("  {tool}: {install}"))
         .collect();
     assert!(
@@ -83,7 +110,13 @@ fn require_tools() -> PathBuf {
          scripts/setup.sh installs all of them.",
         missing.join("\n")
     );
-    which("tauri-driver").expect("checked above")
+}
+
+fn temp_home() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("aelyst-e2e-")
+        .tempdir()
+        .expect("temp dir")
 }
 
 fn free_port() -> u16 {
@@ -115,44 +148,42 @@ impl Desktop {
         }
     }
 
-    fn start(builder: DesktopBuilder) -> Desktop {
-        let tauri_driver = require_tools();
-        let home = match builder.home {
-            Some(home) => home,
-            None => tempfile::Builder::new()
-                .prefix("aelyst-e2e-")
-                .tempdir()
-                .expect("temp dir"),
-        };
-        let root = home.path().to_path_buf();
-        let dir = |name: &str| {
-            let path = root.join(name);
-            std::fs::create_dir_all(&path).expect("create test dir");
-            path
-        };
-        let runtime = dir("run");
-        std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700))
-            .expect("chmod runtime dir");
-        let mut env: Vec<(String, String)> = vec![
-            ("HOME".into(), root.display().to_string()),
-            ("XDG_DATA_HOME".into(), dir("data").display().to_string()),
-            ("XDG_CONFIG_HOME".into(), dir("config").display().to_string()),
-            ("XDG_CACHE_HOME".into(), dir("cache").display().to_string()),
-            ("XDG_RUNTIME_DIR".into(), runtime.display().to_string()),
-        ];
-        let mut desktop = Desktop {
+    fn empty(home: tempfile::TempDir) -> Desktop {
+        Desktop {
             home: Some(home),
             children: Vec::new(),
             env: Vec::new(),
             driver_port: 0,
+        }
+    }
+
+    /// HOME and the XDG dirs inside the temp home, created.
+    fn base_env(&self) -> Vec<(String, String)> {
+        let root = self.home().to_path_buf();
+        let dir = |name: &str| {
+            let path = root.join(name);
+            std::fs::create_dir_all(&path).expect("create test dir");
+            path.display().to_string()
         };
+        let runtime = dir("run");
+        std::fs::set_permissions(
+            &runtime,
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .expect("chmod runtime dir");
+        vec![
+            ("HOME".into(), root.display().to_string()),
+            ("XDG_DATA_HOME".into(), dir("data")),
+            ("XDG_CONFIG_HOME".into(), dir("config")),
+            ("XDG_CACHE_HOME".into(), dir("cache")),
+            ("XDG_RUNTIME_DIR".into(), runtime),
+        ]
+    }
 
-        let display = desktop.start_display();
-        env.push(("DISPLAY".into(), format!(":{display}")));
-
-        let bus_socket = runtime.join("bus");
+    fn start_bus(&mut self, env: &mut Vec<(String, String)>) {
+        let bus_socket = self.home().join("run").join("bus");
         let bus_address = format!("unix:path={}", bus_socket.display());
-        let bus = desktop.spawn(
+        let bus = self.spawn(
             "dbus-daemon",
             Command::new("dbus-daemon")
                 .args(["--session", "--nofork", "--nopidfile"])
@@ -161,7 +192,17 @@ impl Desktop {
         );
         wait_until("dbus-daemon", bus, || bus_socket.exists());
         env.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus_address));
+    }
 
+    fn start(builder: DesktopBuilder) -> Desktop {
+        let tools: Vec<&str> = REQUIRED.iter().map(|(tool, _)| *tool).collect();
+        require(&tools);
+        let tauri_driver = which("tauri-driver").expect("checked above");
+        let mut desktop = Desktop::empty(builder.home.unwrap_or_else(temp_home));
+        let mut env = desktop.base_env();
+        let display = desktop.start_display();
+        env.push(("DISPLAY".into(), format!(":{display}")));
+        desktop.start_bus(&mut env);
         desktop.start_keyring(&env);
 
         desktop.driver_port = free_port();
@@ -171,11 +212,18 @@ impl Desktop {
         let driver = desktop.spawn(
             "tauri-driver",
             Command::new(tauri_driver)
-                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
                 .envs(env.iter().cloned()),
         );
+        // tauri-driver proxies to WebKitWebDriver: both must listen before a session starts.
         wait_until("tauri-driver", driver, || {
             TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && TcpStream::connect(("127.0.0.1", native_port)).is_ok()
         });
         desktop.env = env;
         desktop
@@ -288,7 +336,8 @@ impl Desktop {
             .await
             .expect("WebDriver session into the app");
         let app = App { client };
-        app.wait_for("h1").await;
+        // main.js marks the body once the first data from Rust is on screen.
+        app.wait_for("body[data-ready]").await;
         app
     }
 

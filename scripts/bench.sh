@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and prints each median with its goal. Medians come from criterion's own
+# estimates; the client overhead is the difference of two medians measured in the same run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo bench --bench client_overhead --bench outbox_journal -- --noplot "$@"
+
+python3 - <<'PY'
+import json, os
+root = os.environ.get("CARGO_TARGET_DIR", "target") + "/criterion"
+def median_ms(group, name):
+    with open(f"{root}/{group}/{name}/new/estimates.json") as f:
+        return json.load(f)["median"]["point_estimate"] / 1e6
+client = median_ms("status_call", "aelyst_client")
+raw = median_ms("status_call", "raw_reqwest")
+append = median_ms("outbox", "append_one_to_10k_and_fsync")
+load = median_ms("outbox", "load_10k_entries")
+print()
+print("| what | median | goal | ratio to goal |")
+print("| --- | --- | --- | --- |")
+print(f"| status call through the client | {client:.3f} ms | | |")
+print(f"| raw reqwest POST, same bytes | {raw:.3f} ms | | |")
+print(f"| client overhead (difference) | {client - raw:.3f} ms | ≤ 2 ms | {(client - raw) / 2:.2f} |")
+print(f"| append one action to a 10,000-entry history, fsync'd | {append:.3f} ms | ≤ 5 ms | {append / 5:.2f} |")
+print(f"| load a 10,000-entry history | {load:.3f} ms | ≤ 50 ms | {load / 50:.2f} |")
+PY

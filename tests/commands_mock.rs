@@ -1,0 +1,171 @@
+//! The app's commands through Tauri's mock runtime, with the real config and capability file
+//! (so the grants are checked too) and keyring-core's in-memory mock keychain.
+
+use std::sync::Arc;
+
+use aelyst_desk::keychain::{Keychain, DEFAULT_ACCOUNT};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+
+fn invoke(
+    window: &WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn commands_through_the_mock_runtime() {
+    // One test: the app data dir comes from HOME, which is process-wide.
+    let home = tempfile::tempdir().unwrap();
+    std::env::set_var("HOME", home.path());
+    std::env::set_var("XDG_DATA_HOME", home.path().join("data"));
+    std::env::set_var("XDG_CONFIG_HOME", home.path().join("config"));
+    // Nothing listens on port 9: actions stay queued, and nothing leaves the machine.
+    std::env::set_var("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1");
+
+    let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let mut app =
+        aelyst_desk::app_builder(mock_builder(), Keychain::with_store(DEFAULT_ACCOUNT, store))
+            .build(tauri::generate_context!())
+            .expect("app builds on the mock runtime");
+    // Runs the setup hook, which manages the state and makes the main window.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let window = app
+        .get_webview_window("main")
+        .expect("setup made the main window");
+
+    let info = invoke(&window, "app_info", json!({})).unwrap();
+    assert_eq!(info["apiBaseUrl"], "http://127.0.0.1:9/v1");
+    assert_eq!(info["sandbox"], true);
+
+    // Validation happens before anything is saved, in plain words.
+    let refused = invoke(
+        &window,
+        "submit_action",
+        json!({"input": {"identifierKind": "phone", "identifierValue": "012 123 3112", "action": "close"}}),
+    )
+    .unwrap_err();
+    assert_eq!(refused["kind"], "invalid_identifier");
+    assert!(refused["message"]
+        .as_str()
+        .unwrap()
+        .contains("country code"));
+    let refused = invoke(
+        &window,
+        "submit_action",
+        json!({"input": {"identifierKind": "id", "identifierValue": "5", "action": "close", "summary": "lost"}}),
+    )
+    .unwrap_err();
+    assert_eq!(refused["kind"], "invalid_note");
+    assert_eq!(
+        invoke(&window, "list_history", json!({})).unwrap(),
+        json!([])
+    );
+
+    let checked = invoke(
+        &window,
+        "check_action",
+        json!({"input": {"identifierKind": "email", "identifierValue": "phone:+60 12-123 3112", "action": "open"}}),
+    )
+    .unwrap();
+    assert_eq!(checked["identifier"], "phone:+60121233112");
+
+    let entry = invoke(
+        &window,
+        "submit_action",
+        json!({"input": {"identifierKind": "phone", "identifierValue": "+60 12-123 3112", "action": "close",
+                         "category": "Resolved", "summary": "Done and dusted"}}),
+    )
+    .unwrap();
+    assert_eq!(entry["state"], "pending");
+    assert_eq!(entry["identifier"]["canonical"], "+60121233112");
+    assert_eq!(entry["identifier"]["display"], "+60 12-123 3112");
+    let history = invoke(&window, "list_history", json!({})).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 1);
+    assert_eq!(
+        invoke(&window, "closing_categories", json!({})).unwrap(),
+        json!(["Resolved"])
+    );
+
+    // The token goes into the keychain and never comes back out.
+    let status = invoke(&window, "token_status", json!({})).unwrap();
+    assert_eq!(status["saved"], false);
+    let refused = invoke(&window, "save_token", json!({"token": "has space"})).unwrap_err();
+    assert_eq!(refused["kind"], "invalid_token");
+    invoke(&window, "save_token", json!({"token": " tok-mock-123 "})).unwrap();
+    let status = invoke(&window, "token_status", json!({})).unwrap();
+    assert_eq!(status["saved"], true);
+    assert!(!status.to_string().contains("tok-mock-123"));
+    let state = app.state::<aelyst_desk::commands::AppState>();
+    assert_eq!(
+        state.keychain.load().unwrap().unwrap().expose(),
+        "tok-mock-123"
+    );
+    invoke(&window, "forget_token", json!({})).unwrap();
+    assert_eq!(
+        invoke(&window, "token_status", json!({})).unwrap()["saved"],
+        false
+    );
+
+    // Settings: a bad value changes nothing.
+    let refused = invoke(
+        &window,
+        "save_settings",
+        json!({"settings": {"apiBaseUrl": "http://example.com/v1", "historyLimit": 50}}),
+    )
+    .unwrap_err();
+    assert_eq!(refused["kind"], "invalid_api_address");
+    assert_eq!(
+        invoke(&window, "get_settings", json!({})).unwrap()["historyLimit"],
+        1000
+    );
+    invoke(
+        &window,
+        "save_settings",
+        json!({"settings": {"apiBaseUrl": "", "historyLimit": 50}}),
+    )
+    .unwrap();
+    assert_eq!(
+        invoke(&window, "get_settings", json!({})).unwrap()["historyLimit"],
+        50
+    );
+
+    // What was written to disk holds no token.
+    for file in walk(home.path()) {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        assert!(!text.contains("tok-mock-123"), "{}", file.display());
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.extend(walk(&path));
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}

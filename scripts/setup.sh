@@ -2,6 +2,7 @@
 # Installs what building, running and testing Aelyst Desk needs on Debian 12 / Ubuntu 22.04+,
 # and only what is missing. Uses sudo when not run as root.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   # build
@@ -24,6 +25,17 @@ if ((${#missing[@]})); then
   echo "Installing: ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v npm >/dev/null; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "Installing npm (for the accessibility checker the end-to-end tests load)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null
+fi
+if [ ! -f tests/node_modules/axe-core/axe.min.js ]; then
+  npm ci --prefix tests --no-audit --no-fund --loglevel=error
 fi
 
 if ! command -v cargo >/dev/null; then

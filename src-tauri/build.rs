@@ -2,7 +2,6 @@
 // explicitly; nothing reaches the webview unless it is named there.
 const COMMANDS: &[&str] = &[
     "app_info",
-    "check_action",
     "submit_action",
     "list_history",
     "retry_action",

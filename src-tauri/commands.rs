@@ -104,7 +104,7 @@ pub struct ActionInput {
 }
 
 impl ActionInput {
-    /// The same checks whether the form only checks or really sends.
+    /// Every check, before anything is saved or sent.
     pub fn parse(&self) -> Result<(Identifier, StatusChange), UiError> {
         let identifier = Identifier::from_typed(self.identifier_kind, &self.identifier_value)?;
         let change = StatusChange::new(
@@ -114,27 +114,6 @@ impl ActionInput {
         )?;
         Ok((identifier, change))
     }
-}
-
-#[derive(Debug, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct CheckedAction {
-    /// Plain words: `phone +60 12-123 3112`.
-    pub contact: String,
-    /// The API form: `phone:+60121233112`.
-    pub identifier: String,
-    pub action: Action,
-}
-
-/// Checks the form's fields without sending anything.
-#[tauri::command]
-pub async fn check_action(input: ActionInput) -> Result<CheckedAction, UiError> {
-    let (identifier, change) = input.parse()?;
-    Ok(CheckedAction {
-        contact: identifier.describe(),
-        identifier: identifier.api_form(),
-        action: change.status,
-    })
 }
 
 /// Checks, saves to disk, and queues the action. Nothing is sent when a check fails.

@@ -59,7 +59,6 @@ pub fn app_builder<R: Runtime>(
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::check_action,
             commands::submit_action,
             commands::list_history,
             commands::retry_action,

@@ -80,14 +80,6 @@ fn commands_through_the_mock_runtime() {
         json!([])
     );
 
-    let checked = invoke(
-        &window,
-        "check_action",
-        json!({"input": {"identifierKind": "email", "identifierValue": "phone:+60 12-123 3112", "action": "open"}}),
-    )
-    .unwrap();
-    assert_eq!(checked["identifier"], "phone:+60121233112");
-
     let entry = invoke(
         &window,
         "submit_action",

@@ -1,6 +1,7 @@
-// The open/close form. Rust checks every field (the same rules it sends with); this module only
-// reflects the answer on screen.
+// The open/close form. Rust checks every field with the same rules it sends with; this module
+// only reflects the answer on screen.
 import { call } from "./ipc.js";
+import { previewContact, clearPreview } from "./contact-preview.js";
 
 const KINDS = {
   phone: { label: "Phone number", hint: "With the country code, for example +60 12 123 3112", inputMode: "tel" },
@@ -8,8 +9,9 @@ const KINDS = {
   id: { label: "Contact ID", hint: "The number Aelyst shows for the contact, for example 123", inputMode: "numeric" },
 };
 const SUMMARY_MAX = 512;
+const PREVIEW_DELAY_MS = 400;
 
-export function setUpActionForm({ onAccepted }) {
+export function setUpActionForm({ onSubmitted }) {
   const form = document.getElementById("action-form");
   const kind = document.getElementById("identifier-type");
   const value = document.getElementById("identifier-value");
@@ -22,9 +24,9 @@ export function setUpActionForm({ onAccepted }) {
   const summary = document.getElementById("summary");
   const counter = document.getElementById("summary-count");
   const error = document.getElementById("form-error");
-  const status = document.getElementById("form-status");
   const submit = document.getElementById("submit");
   let action = "close";
+  let previewTimer = 0;
 
   function showKind() {
     const info = KINDS[kind.value];
@@ -42,15 +44,18 @@ export function setUpActionForm({ onAccepted }) {
   }
 
   function showNoteState() {
-    const hasCategory = category.value.trim() !== "";
-    summary.disabled = !hasCategory;
-    const used = [...summary.value].length;
-    counter.textContent = `${used} of ${SUMMARY_MAX} characters`;
+    summary.disabled = category.value.trim() === "";
+    counter.textContent = `${[...summary.value].length} of ${SUMMARY_MAX} characters`;
   }
 
   function showError(message) {
     error.textContent = message;
     error.hidden = !message;
+  }
+
+  function schedulePreview() {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(() => previewContact(kind.value, value.value), PREVIEW_DELAY_MS);
   }
 
   // A pasted "phone:…", "email:…" or "id:…" picks its own kind.
@@ -62,8 +67,12 @@ export function setUpActionForm({ onAccepted }) {
       showKind();
     }
     showError("");
+    schedulePreview();
   });
-  kind.addEventListener("change", showKind);
+  kind.addEventListener("change", () => {
+    showKind();
+    schedulePreview();
+  });
   close.addEventListener("click", () => showAction("close"));
   open.addEventListener("click", () => showAction("open"));
   category.addEventListener("input", showNoteState);
@@ -79,7 +88,6 @@ export function setUpActionForm({ onAccepted }) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     showError("");
-    status.textContent = "";
     const input = {
       identifierKind: kind.value,
       identifierValue: value.value,
@@ -87,21 +95,24 @@ export function setUpActionForm({ onAccepted }) {
       category: action === "close" ? category.value : "",
       summary: action === "close" && !summary.disabled ? summary.value : "",
     };
+    submit.disabled = true;
     try {
-      const accepted = await onAccepted(input);
-      status.textContent = accepted;
+      const entry = await call("submit_action", { input });
+      onSubmitted(entry);
       value.value = "";
+      summary.value = "";
+      clearPreview();
+      showNoteState();
       value.focus();
     } catch (problem) {
       showError(problem.message);
+      (problem.kind === "invalid_note" ? category : value).focus();
+    } finally {
+      submit.disabled = false;
     }
   });
 
   showKind();
   showAction("close");
   showNoteState();
-}
-
-export async function checkAction(input) {
-  return call("check_action", { input });
 }

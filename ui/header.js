@@ -1,10 +1,19 @@
-// The title bar: the "Sandbox" badge, and the version and API address in the footer.
+// The title bar (Sandbox badge), start-up notices and the version line.
 import { call } from "./ipc.js";
 
 export async function showAppInfo() {
   const info = await call("app_info");
   document.getElementById("sandbox-badge").hidden = !info.sandbox;
   document.getElementById("app-version").textContent =
-    `Version ${info.version} · sending to ${info.apiBaseUrl}`;
+    `Aelyst Desk ${info.version} · sending to ${info.apiBaseUrl}`;
+  const notices = document.getElementById("notices");
+  notices.replaceChildren(
+    ...info.notices.map((text) => {
+      const p = document.createElement("p");
+      p.className = "notice";
+      p.textContent = text;
+      return p;
+    }),
+  );
   return info;
 }

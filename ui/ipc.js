@@ -1,5 +1,6 @@
 // The one door to the Rust side. Errors arrive as { kind, message } in plain words.
 const { invoke } = window.__TAURI__.core;
+const { listen } = window.__TAURI__.event;
 
 export async function call(command, args = {}) {
   try {
@@ -8,4 +9,8 @@ export async function call(command, args = {}) {
     if (error && typeof error === "object" && "message" in error) throw error;
     throw { kind: "unexpected", message: String(error) };
   }
+}
+
+export function onEvent(name, handler) {
+  return listen(name, (event) => handler(event.payload));
 }

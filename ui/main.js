@@ -1,17 +1,42 @@
 // Starts each part of the window, then marks it ready (the end-to-end tests wait for that).
+import { call } from "./ipc.js";
 import { showAppInfo } from "./header.js";
-import { setUpActionForm, checkAction } from "./action-form.js";
+import { setUpActionForm } from "./action-form.js";
+import { setUpHistory, showSubmitted, showPause } from "./history.js";
+import { setUpTokenStep, showTokenStep } from "./token-step.js";
+import { setUpSettings } from "./settings.js";
+import { loadCategories } from "./categories.js";
 
-setUpActionForm({
-  onAccepted: async (input) => {
-    const checked = await checkAction(input);
-    return `Checked: ${checked.action === "close" ? "close" : "reopen"} the conversation with ${checked.contact}.`;
-  },
-});
+function askForToken(pause) {
+  if (pause && (pause.kind === "tokenRejected" || pause.kind === "noToken")) {
+    showTokenStep({ reason: pause.kind === "tokenRejected" ? pause.message : "" });
+  }
+}
 
-showAppInfo()
+async function start() {
+  setUpActionForm({ onSubmitted: showSubmitted });
+  setUpTokenStep({ onSaved: loadCategories });
+  setUpSettings({ onChanged: showAppInfo });
+  await setUpHistory({ onPause: askForToken });
+  await showAppInfo();
+  const token = await call("token_status");
+  showPause(token.pause);
+  if (!token.saved) {
+    showTokenStep({ reason: token.problem ?? "" });
+  } else {
+    askForToken(token.pause);
+    document.getElementById("identifier-value").focus();
+  }
+  await loadCategories();
+}
+
+start()
   .catch((problem) => {
-    document.getElementById("app-version").textContent = problem.message;
+    const notices = document.getElementById("notices");
+    const p = document.createElement("p");
+    p.className = "notice";
+    p.textContent = problem.message ?? String(problem);
+    notices.append(p);
   })
   .finally(() => {
     document.body.dataset.ready = "true";

@@ -35,6 +35,9 @@ pub struct Entry {
     pub contact_id: Option<u64>,
     /// When the next try is due (ms since the epoch); `None` means "as soon as possible".
     pub next_attempt_at: Option<u64>,
+    /// Counts changes, so a view that hears of two versions keeps the newer one.
+    #[serde(default)]
+    pub revision: u64,
 }
 
 impl Entry {
@@ -53,6 +56,7 @@ impl Entry {
             last_error: None,
             contact_id: None,
             next_attempt_at: None,
+            revision: 0,
         }
     }
 

@@ -246,6 +246,7 @@ impl Outbox {
             entry.last_error = None;
             entry.finished_at = None;
             entry.next_attempt_at = None;
+            entry.revision += 1;
             state.journal.put(&[&entry]).map_err(disk)?;
             state.entries.insert(seq, entry.clone());
             entry
@@ -499,6 +500,7 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
         };
         let mut updated = current.clone();
         updated.attempts = attempt;
+        updated.revision += 1;
         let now = now_ms();
         match reply.outcome {
             Outcome::Done { contact_id } => {

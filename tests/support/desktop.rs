@@ -413,14 +413,189 @@ impl App {
 
     /// Saves a PNG of the window under `target/e2e-screenshots/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // Two animation frames: the last DOM change is painted before the picture is taken.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
         let png = self.client.screenshot().await.expect("screenshot");
         let path = screenshot_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).expect("write screenshot");
         path
     }
 
+    /// Scrolls `css` into view, then saves a screenshot.
+    pub async fn screenshot_at(&self, name: &str, css: &str) -> PathBuf {
+        let _: serde_json::Value = self
+            .js(&format!("document.querySelector(\"{css}\")?.scrollIntoView({{block: 'center'}}); return null;"))
+            .await;
+        self.screenshot(name).await
+    }
+
     /// Ends the WebDriver session, which closes the app.
     pub async fn close(self) {
         let _ = self.client.close().await;
+    }
+}
+
+/// End-to-end tests take turns: two WebKit windows at once on two cores only slow each other.
+pub async fn one_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::OnceLock<tokio::sync::Mutex<()>> = std::sync::OnceLock::new();
+    TURN.get_or_init(|| tokio::sync::Mutex::new(()))
+        .lock()
+        .await
+}
+
+/// One row of the history as the window shows it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct HistoryRow {
+    pub entry: String,
+    pub action: String,
+    pub status: String,
+    pub text: String,
+}
+
+const POLL: Duration = Duration::from_millis(100);
+
+impl App {
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Clears a field and types into it, key by key, as a person would.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.wait_for(css).await;
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        if !text.is_empty() {
+            field
+                .send_keys(text)
+                .await
+                .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        }
+    }
+
+    /// Picks an option of a `<select>` by clicking it.
+    pub async fn choose(&self, select: &str, value: &str) {
+        self.click(&format!("{select} option[value='{value}']"))
+            .await;
+    }
+
+    pub async fn is_visible(&self, css: &str) -> bool {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(element) => element.is_displayed().await.unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
+    pub async fn wait_visible(&self, css: &str, visible: bool) {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while self.is_visible(css).await != visible {
+            assert!(
+                Instant::now() < deadline,
+                "{css} never became {}",
+                if visible { "visible" } else { "hidden" }
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} never said {needle:?}; it says {text:?}"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    pub async fn js<T: serde::de::DeserializeOwned>(&self, script: &str) -> T {
+        let value = self
+            .client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"));
+        serde_json::from_value(value).expect("script result shape")
+    }
+
+    pub async fn history(&self) -> Vec<HistoryRow> {
+        self.js(
+            "return [...document.querySelectorAll('#history [data-entry]')].map(e => ({\
+               entry: e.dataset.entry, action: e.dataset.action, status: e.dataset.status,\
+               text: e.innerText }));",
+        )
+        .await
+    }
+
+    /// Waits until the history satisfies `done`, up to `within`.
+    pub async fn wait_history(
+        &self,
+        what: &str,
+        within: Duration,
+        done: impl Fn(&[HistoryRow]) -> bool,
+    ) -> Vec<HistoryRow> {
+        let deadline = Instant::now() + within;
+        loop {
+            let rows = self.history().await;
+            if done(&rows) {
+                return rows;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: the history shows {rows:#?}"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Runs axe-core (from `tests/node_modules`, installed by scripts/setup.sh) in the real
+    /// webview and returns its violations.
+    pub async fn accessibility_violations(&self) -> Vec<serde_json::Value> {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node_modules/axe-core/axe.min.js");
+        let axe = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "{} is missing: run scripts/setup.sh (npm ci --prefix tests)",
+                path.display()
+            )
+        });
+        let loaded: String = self
+            .js(&format!(
+                "{axe}\n;window.axe = axe; return typeof window.axe;"
+            ))
+            .await;
+        assert_eq!(loaded, "object", "axe-core did not load");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, { resultTypes: ['violations'] })\
+                   .then(r => done(r.violations.map(v => ({ id: v.id, help: v.help,\
+                      nodes: v.nodes.map(n => n.target.join(' ')) }))))\
+                   .catch(e => done([{ id: 'axe-error', help: String(e) }]));",
+                vec![],
+            )
+            .await
+            .expect("axe.run");
+        serde_json::from_value(result).expect("violations")
     }
 }

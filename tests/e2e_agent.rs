@@ -1,0 +1,337 @@
+//! An agent's day in the real window, against the sandbox: first run, closing with a note,
+//! reopening, failures in plain words, retries, offline, a revoked token, a restart.
+
+mod support;
+
+use std::process::Command;
+use std::time::Duration;
+
+use aelyst_desk::sandbox::{
+    status_path, ContactStatus, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN,
+};
+use serde_json::json;
+use support::desktop::{one_at_a_time, App, Desktop};
+
+const DELIVERY: Duration = Duration::from_secs(30);
+
+async fn save_token(app: &App, token: &str) {
+    app.wait_visible("#token-input", true).await;
+    app.fill("#token-input", token).await;
+    app.click("#token-save").await;
+    app.wait_visible("#token-step", false).await;
+    app.wait_visible("#identifier-value", true).await;
+}
+
+async fn submit(app: &App, kind: &str, value: &str, close: bool, category: &str, summary: &str) {
+    app.choose("#identifier-type", kind).await;
+    app.fill("#identifier-value", value).await;
+    app.click(if close {
+        "#status-close"
+    } else {
+        "#status-open"
+    })
+    .await;
+    if close {
+        app.fill("#category", category).await;
+        if !summary.is_empty() {
+            app.fill("#summary", summary).await;
+        }
+    }
+    app.click("#submit").await;
+}
+
+async fn assert_accessible(app: &App, state: &str) {
+    let violations = app.accessibility_violations().await;
+    assert!(
+        violations.is_empty(),
+        "axe-core found problems in {state}: {violations:#?}"
+    );
+}
+
+fn posts(sandbox: &Sandbox) -> Vec<aelyst_desk::sandbox::LoggedRequest> {
+    sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_run_close_with_a_note_reopen_and_restart() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .start();
+    let app = desktop.launch().await;
+
+    // First run: the token step, and nothing else to do yet.
+    app.wait_visible("#token-step", true).await;
+    assert!(!app.is_visible("#action-card").await);
+    assert!(
+        app.is_visible("#sandbox-badge").await,
+        "the Sandbox badge shows"
+    );
+    app.screenshot("01-first-run-token-step").await;
+    assert_accessible(&app, "the token step").await;
+
+    app.fill("#token-input", "   ").await;
+    app.click("#token-save").await;
+    app.wait_text("#token-error", "empty").await;
+    save_token(&app, &format!("  {DEFAULT_TOKEN} ")).await;
+
+    // The token is in the real keychain (and only there).
+    let listed = Command::new("secret-tool")
+        .args(["search", "--all", "service", "ai.aelyst.desk"])
+        .envs(desktop.env().iter().cloned())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(DEFAULT_TOKEN));
+    let token_in_dom: bool = app
+        .js(&format!(
+            "return document.documentElement.outerHTML.includes('{DEFAULT_TOKEN}');"
+        ))
+        .await;
+    assert!(!token_in_dom, "the token never reaches the page");
+
+    // The workspace's closing notes are offered.
+    let categories: Vec<String> = app
+        .js("return [...document.querySelectorAll('#category-options option')].map(o => o.value);")
+        .await;
+    assert!(
+        categories.contains(&"Resolved".to_string()),
+        "{categories:?}"
+    );
+
+    // Close with a note. The preview says who it is.
+    app.choose("#identifier-type", "phone").await;
+    app.fill("#identifier-value", "+60 12-123 3112").await;
+    app.wait_text("#contact-preview", "conversation open").await;
+    app.fill("#category", "Resolved").await;
+    app.fill("#summary", "Refund sent, customer happy.").await;
+    app.wait_text("#summary-count", "28 of 512").await;
+    app.click("#submit").await;
+    let rows = app
+        .wait_history("close done", DELIVERY, |rows| {
+            rows.first().is_some_and(|r| r.status == "done")
+        })
+        .await;
+    assert_eq!(rows[0].action, "close");
+    assert!(
+        rows[0].text.contains("phone +60 12-123 3112"),
+        "{}",
+        rows[0].text
+    );
+    assert!(rows[0].text.contains("Resolved"));
+    let sent = posts(&sandbox);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].raw_path, status_path("phone:+60121233112"));
+    assert_eq!(
+        sent[0].body,
+        Some(
+            json!({"status": "close", "category": "Resolved", "summary": "Refund sent, customer happy."})
+        )
+    );
+    assert_eq!(sandbox.contact(1).unwrap().status, ContactStatus::Close);
+    // Ready for the next contact.
+    let focus: (String, String) =
+        app.js("const f = document.getElementById('identifier-value'); return [document.activeElement.id, f.value];").await;
+    assert_eq!(focus, ("identifier-value".into(), String::new()));
+
+    // Reopen, pasting the API form: the kind follows the paste.
+    app.fill("#identifier-value", "email:ABDC@gmail.com").await;
+    let kind: String = app
+        .js("return document.getElementById('identifier-type').value;")
+        .await;
+    assert_eq!(kind, "email");
+    app.click("#status-open").await;
+    assert!(
+        !app.is_visible("#category").await,
+        "a reopen has no closing note"
+    );
+    app.click("#submit").await;
+    app.wait_history("reopen done", DELIVERY, |rows| {
+        rows.len() == 2 && rows[0].action == "open" && rows[0].status == "done"
+    })
+    .await;
+    assert_eq!(posts(&sandbox)[1].body, Some(json!({"status": "open"})));
+    assert_eq!(sandbox.contact(1).unwrap().status, ContactStatus::Open);
+    app.screenshot("02-closed-and-reopened").await;
+    assert_accessible(&app, "the form with history").await;
+
+    // Restart: token and history are still there.
+    app.close().await;
+    let app = desktop.launch().await;
+    app.wait_visible("#identifier-value", true).await;
+    assert!(
+        !app.is_visible("#token-step").await,
+        "the saved token is found again"
+    );
+    let rows = app
+        .wait_history("history after restart", DELIVERY, |rows| rows.len() == 2)
+        .await;
+    assert!(rows.iter().all(|r| r.status == "done"));
+    app.screenshot("03-after-restart").await;
+    app.close().await;
+    sandbox.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_is_refused_in_plain_words_and_failures_and_retries_show() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    sandbox.script(&status_path("id:3"), [Fault::status_retry_after(429, "1")]);
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .start();
+    let app = desktop.launch().await;
+    save_token(&app, DEFAULT_TOKEN).await;
+
+    for (kind, value, says) in [
+        ("phone", "", "Enter a phone number"),
+        ("phone", "012 123 3112", "country code"),
+        ("phone", "+60 12", "not a phone number"),
+        ("email", "abdc@", "not a valid email address"),
+        ("id", "12a", "digits only"),
+    ] {
+        submit(&app, kind, value, true, "", "").await;
+        let text = app.wait_text("#form-error", says).await;
+        assert!(!text.is_empty());
+        app.fill("#identifier-value", "").await;
+    }
+    let summary_disabled: bool = app
+        .js("return document.getElementById('summary').disabled;")
+        .await;
+    assert!(summary_disabled, "no summary without a category");
+    assert!(posts(&sandbox).is_empty(), "nothing was sent for bad input");
+    assert!(
+        app.history().await.is_empty(),
+        "nothing was queued for bad input"
+    );
+
+    // 404: failed, with the reason, after one request.
+    submit(&app, "id", "999", true, "Spam", "").await;
+    let rows = app
+        .wait_history("404 failed", DELIVERY, |rows| {
+            rows.first().is_some_and(|r| r.status == "failed")
+        })
+        .await;
+    assert!(
+        rows[0].text.contains("No contact matches contact ID 999."),
+        "{}",
+        rows[0].text
+    );
+    assert!(
+        app.is_visible(&format!("[data-entry='{}'] button.retry", rows[0].entry))
+            .await
+    );
+    app.screenshot_at("04-failed-with-reason", "#history").await;
+
+    // 429 with Retry-After: waits, then goes through.
+    submit(&app, "id", "3", true, "Resolved", "").await;
+    app.wait_history("429 then done", DELIVERY, |rows| {
+        rows.len() == 2 && rows[0].status == "done"
+    })
+    .await;
+    let answers: Vec<u16> = posts(&sandbox)
+        .iter()
+        .filter(|r| r.raw_path == status_path("id:3"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(answers, [429, 200]);
+    let not_found: Vec<u16> = posts(&sandbox)
+        .iter()
+        .filter(|r| r.raw_path == status_path("id:999"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(not_found, [404], "a 404 is never retried");
+    assert_accessible(&app, "a failed entry").await;
+    app.close().await;
+    sandbox.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn offline_then_delivered() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let port = sandbox.port();
+    let base_url = sandbox.base_url();
+    sandbox.stop().await;
+
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &base_url)
+        .start();
+    let app = desktop.launch().await;
+    save_token(&app, DEFAULT_TOKEN).await;
+    submit(
+        &app,
+        "id",
+        "4",
+        true,
+        "No response",
+        "Tried twice, no answer.",
+    )
+    .await;
+    let rows = app
+        .wait_history("waiting while offline", DELIVERY, |rows| {
+            rows.first()
+                .is_some_and(|r| r.status == "pending" && r.text.contains("Could not reach Aelyst"))
+        })
+        .await;
+    assert!(rows[0].text.contains("Next try at"), "{}", rows[0].text);
+    app.screenshot_at("05-offline-waiting", "#history").await;
+
+    let sandbox = Sandbox::start_on(port, SandboxOptions::default())
+        .await
+        .unwrap();
+    app.wait_history(
+        "delivered once back online",
+        Duration::from_secs(90),
+        |rows| rows.first().is_some_and(|r| r.status == "done"),
+    )
+    .await;
+    assert_eq!(sandbox.contact(4).unwrap().status, ContactStatus::Close);
+    assert_eq!(
+        sandbox.contact(4).unwrap().last_summary.as_deref(),
+        Some("Tried twice, no answer.")
+    );
+    app.close().await;
+    sandbox.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rejected_token_brings_the_token_step_back_and_nothing_is_lost() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .start();
+    let app = desktop.launch().await;
+    save_token(&app, DEFAULT_TOKEN).await;
+
+    sandbox.set_token("rotated-token-2");
+    submit(&app, "id", "5", true, "Billing", "Invoice resent.").await;
+    app.wait_visible("#token-step", true).await;
+    app.wait_text("#token-reason", "did not accept the API token")
+        .await;
+    let rows = app.history().await;
+    assert_eq!(
+        rows[0].status, "pending",
+        "the action waits for the new token"
+    );
+    app.screenshot("06-token-rejected").await;
+
+    save_token(&app, "rotated-token-2").await;
+    app.wait_history("sent with the new token", DELIVERY, |rows| {
+        rows.first().is_some_and(|r| r.status == "done")
+    })
+    .await;
+    let answers: Vec<u16> = posts(&sandbox).iter().map(|r| r.status).collect();
+    assert_eq!(answers, [401, 200]);
+    assert_eq!(
+        sandbox.contact(5).unwrap().last_category.as_deref(),
+        Some("Billing")
+    );
+    app.close().await;
+    sandbox.stop().await;
+}

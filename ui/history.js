@@ -1,0 +1,157 @@
+// The history of recent actions: the view of the entries Rust keeps, live through events.
+import { call, onEvent } from "./ipc.js";
+import { announce } from "./announcer.js";
+
+const entries = new Map();
+const ACTION_WORDS = { close: "Close", open: "Reopen" };
+const STATE_WORDS = { pending: "Sending", done: "Done", failed: "Failed" };
+const KIND_WORDS = { phone: "phone", email: "email", id: "contact ID" };
+
+function contactText(entry) {
+  return `${KIND_WORDS[entry.identifier.kind]} ${entry.identifier.display}`;
+}
+
+function timeText(ms) {
+  const when = new Date(ms);
+  const sameDay = when.toDateString() === new Date().toDateString();
+  const time = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return sameDay ? time : `${when.toLocaleDateString()} ${time}`;
+}
+
+function stateWords(entry) {
+  if (entry.state !== "pending") return STATE_WORDS[entry.state];
+  return entry.lastError ? "Waiting" : "Sending";
+}
+
+function reasonText(entry) {
+  if (entry.state === "pending" && entry.lastError && entry.nextAttemptAt) {
+    const at = new Date(entry.nextAttemptAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    return `${entry.lastError} Next try at ${at}.`;
+  }
+  return entry.lastError ?? "";
+}
+
+function render(entry) {
+  const item = document.createElement("li");
+  item.className = "entry";
+  item.dataset.entry = entry.id;
+  item.dataset.action = entry.action;
+  item.dataset.status = entry.state;
+
+  const line = document.createElement("div");
+  line.className = "entry-line";
+  const badge = document.createElement("span");
+  badge.className = `state state-${entry.state}`;
+  badge.textContent = stateWords(entry);
+  const action = document.createElement("span");
+  action.textContent = ACTION_WORDS[entry.action];
+  const contact = document.createElement("span");
+  contact.className = "entry-contact";
+  contact.textContent = contactText(entry);
+  line.append(badge, action, contact);
+
+  const meta = document.createElement("div");
+  meta.className = "entry-meta";
+  const parts = [timeText(entry.createdAt)];
+  if (entry.category) parts.push(entry.category);
+  if (entry.summary) parts.push(`“${entry.summary}”`);
+  meta.textContent = parts.join(" · ");
+
+  item.append(line, meta);
+  const reason = reasonText(entry);
+  if (reason) {
+    const p = document.createElement("p");
+    p.className = "entry-reason";
+    p.textContent = reason;
+    item.append(p);
+  }
+  if (entry.state === "failed") {
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "retry";
+    retry.textContent = "Try again";
+    retry.setAttribute("aria-label", `Try again: ${ACTION_WORDS[entry.action]} ${contactText(entry)}`);
+    retry.addEventListener("click", () => retryEntry(entry.id));
+    item.append(retry);
+  }
+  return item;
+}
+
+function matches(entry, filter) {
+  if (!filter) return true;
+  const haystack = [contactText(entry), entry.identifier.canonical, entry.category ?? "", entry.summary ?? "",
+    stateWords(entry), ACTION_WORDS[entry.action], entry.lastError ?? ""].join(" ").toLowerCase();
+  return haystack.includes(filter);
+}
+
+function redraw() {
+  const filter = document.getElementById("history-filter").value.trim().toLowerCase();
+  const list = document.getElementById("history");
+  const shown = [...entries.values()].sort((a, b) => b.seq - a.seq).filter((e) => matches(e, filter));
+  list.replaceChildren(...shown.map(render));
+  const empty = document.getElementById("history-empty");
+  empty.hidden = shown.length > 0;
+  empty.textContent = entries.size === 0
+    ? "No actions yet. What you close or reopen shows up here."
+    : "No action matches the filter.";
+}
+
+async function retryEntry(id) {
+  try {
+    upsert(await call("retry_action", { id }));
+  } catch (problem) {
+    announce(problem.message);
+  }
+}
+
+function upsert(entry) {
+  const before = entries.get(entry.id);
+  // The command's answer and the worker's events can arrive in either order.
+  if (before && before.revision > entry.revision) return;
+  entries.set(entry.id, entry);
+  redraw();
+  if (before && before.state === "pending" && entry.state !== "pending") {
+    const verb = entry.action === "close" ? "Closed" : "Reopened";
+    announce(entry.state === "done"
+      ? `${verb}: ${contactText(entry)}.`
+      : `Could not ${entry.action === "close" ? "close" : "reopen"} ${contactText(entry)}. ${entry.lastError ?? ""}`);
+  }
+}
+
+export function showSubmitted(entry) {
+  upsert(entry);
+  announce(`Saved. Sending: ${ACTION_WORDS[entry.action]} ${contactText(entry)}.`);
+}
+
+export function showPause(pause) {
+  const line = document.getElementById("history-paused");
+  if (!pause) {
+    line.hidden = true;
+    return;
+  }
+  line.textContent = pause.kind === "keychain"
+    ? `Sending is on hold: ${pause.message}`
+    : "Sending is on hold until a working API token is saved. Nothing is lost: waiting actions go out then.";
+  line.hidden = false;
+}
+
+export async function setUpHistory({ onPause }) {
+  document.getElementById("history-filter").addEventListener("input", redraw);
+  document.getElementById("clear-finished").addEventListener("click", async () => {
+    const removed = await call("clear_finished");
+    announce(removed === 1 ? "Cleared 1 finished action." : `Cleared ${removed} finished actions.`);
+  });
+  await onEvent("history", (event) => {
+    if (event.type === "upsert") upsert(event.entry);
+    if (event.type === "removed") {
+      event.ids.forEach((id) => entries.delete(id));
+      redraw();
+    }
+    if (event.type === "paused") {
+      showPause(event.pause);
+      onPause(event.pause);
+    }
+  });
+  for (const entry of await call("list_history")) entries.set(entry.id, entry);
+  redraw();
+}

@@ -1,0 +1,51 @@
+// The token step: first run, a token the server refused, or "Replace token" in settings.
+import { call } from "./ipc.js";
+import { announce } from "./announcer.js";
+
+const step = () => document.getElementById("token-step");
+
+export function setUpTokenStep({ onSaved }) {
+  const form = document.getElementById("token-form");
+  const input = document.getElementById("token-input");
+  const error = document.getElementById("token-error");
+  const cancel = document.getElementById("token-cancel");
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    try {
+      await call("save_token", { token: input.value });
+      input.value = "";
+      hideTokenStep();
+      announce("Token saved. You can close and reopen conversations now.");
+      await onSaved();
+    } catch (problem) {
+      error.textContent = problem.message;
+      error.hidden = false;
+      input.focus();
+    }
+  });
+  cancel.addEventListener("click", () => hideTokenStep());
+}
+
+/** Shows the step. `reason` explains why (a refused token); `cancellable` when a token exists. */
+export function showTokenStep({ reason = "", cancellable = false } = {}) {
+  const reasonLine = document.getElementById("token-reason");
+  reasonLine.textContent = reason;
+  reasonLine.hidden = !reason;
+  document.getElementById("token-cancel").hidden = !cancellable;
+  document.getElementById("token-error").hidden = true;
+  step().hidden = false;
+  document.getElementById("action-card").hidden = true;
+  document.getElementById("token-input").focus();
+}
+
+export function hideTokenStep() {
+  step().hidden = true;
+  document.getElementById("action-card").hidden = false;
+  document.getElementById("identifier-value").focus();
+}
+
+export function tokenStepVisible() {
+  return !step().hidden;
+}

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::entry::Entry;
 
+// One record lives only while a line is written or read, so its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 enum Record<'a> {

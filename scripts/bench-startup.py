@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Start-up time and memory of the release app against a bare Tauri 2 window.
+
+Both run the same way, alternating, several times, in one run: under Xvfb, in a private
+D-Bus session with an unlocked gnome-keyring, launched through tauri-driver. For each launch:
+  - start-up: from the WebDriver "new session" request (which launches the binary) until the
+    page marks itself ready (body[data-ready]: for the app, once its first data from Rust is
+    on screen and the form is usable; for the bare window, when its script runs);
+  - memory: 1 s after ready, the PSS of the app process and its WebKit child processes.
+Prints medians, ratios against the bare window, and the release binary's and .deb's sizes.
+
+Usage: scripts/bench-startup.py [--rounds N] [--build]
+"""
+import argparse
+import glob
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+APP = os.path.join(TARGET, "release", "aelyst-desk")
+BARE_TARGET = os.path.join(TARGET, "bare-window")
+BARE = os.path.join(BARE_TARGET, "release", "bare-window")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(what, check, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.02)
+    sys.exit(f"{what} was not ready after {timeout}s")
+
+
+def webdriver(port, method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=data, method=method,
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def pss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def processes():
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            exe = os.readlink(f"/proc/{entry}/exe")
+        except OSError:
+            continue
+        table[int(entry)] = (ppid, exe)
+    return table
+
+
+def tree_pss_kib(binary):
+    table = processes()
+    roots = [pid for pid, (_, exe) in table.items() if exe == binary]
+    seen, stack = set(), list(roots)
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        stack.extend(child for child, (ppid, _) in table.items() if ppid == pid)
+    return sum(pss_kib(pid) for pid in seen), len(seen)
+
+
+class Desktop:
+    def __init__(self):
+        self.home = tempfile.mkdtemp(prefix="aelyst-bench-")
+        self.children = []
+        env = dict(os.environ)
+        for name in ("data", "config", "cache", "run"):
+            os.makedirs(os.path.join(self.home, name), mode=0o700, exist_ok=True)
+        env.update(HOME=self.home, XDG_DATA_HOME=f"{self.home}/data",
+                   XDG_CONFIG_HOME=f"{self.home}/config", XDG_CACHE_HOME=f"{self.home}/cache",
+                   XDG_RUNTIME_DIR=f"{self.home}/run",
+                   # Nothing listens here: start-up never waits on the internet.
+                   AELYST_API_BASE_URL="http://127.0.0.1:9/v1")
+        display = 200 + os.getpid() % 4000
+        self.spawn(["Xvfb", f":{display}", "-screen", "0", "1280x900x24", "-nolisten", "tcp"], env)
+        wait_for("Xvfb", lambda: os.path.exists(f"/tmp/.X11-unix/X{display}"))
+        env["DISPLAY"] = f":{display}"
+        bus = f"{self.home}/run/bus"
+        self.spawn(["dbus-daemon", "--session", "--nofork", "--nopidfile", f"--address=unix:path={bus}"], env)
+        wait_for("dbus-daemon", lambda: os.path.exists(bus))
+        env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={bus}"
+        keyring = self.spawn(["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+                             env, stdin=subprocess.PIPE)
+        keyring.stdin.write(b"bench-keyring-password")
+        keyring.stdin.close()
+        wait_for("gnome-keyring", lambda: b"boolean true" in subprocess.run(
+            ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+             "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner",
+             "string:org.freedesktop.secrets"], env=env, capture_output=True).stdout)
+        self.port, native = free_port(), free_port()
+        driver = shutil.which("tauri-driver") or os.path.expanduser("~/.cargo/bin/tauri-driver")
+        self.spawn([driver, "--port", str(self.port), "--native-port", str(native)], env)
+
+        def listening():
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                socket.create_connection(("127.0.0.1", native), 0.2).close()
+                return True
+            except OSError:
+                return False
+        wait_for("tauri-driver", listening)
+
+    def spawn(self, args, env, stdin=subprocess.DEVNULL):
+        child = subprocess.Popen(args, env=env, stdin=stdin, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
+        self.children.append(child)
+        return child
+
+    def close(self):
+        for child in reversed(self.children):
+            try:
+                os.killpg(child.pid, 9)
+            except OSError:
+                pass
+            child.wait()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def launch(self, binary):
+        """Returns (session, seconds from launch request to ready)."""
+        started = time.perf_counter()
+        session = webdriver(self.port, "POST", "/session", {"capabilities": {"alwaysMatch": {
+            "browserName": "wry", "tauri:options": {"application": binary}}}})["value"]["sessionId"]
+        find = {"using": "css selector", "value": "body[data-ready]"}
+        while True:
+            try:
+                webdriver(self.port, "POST", f"/session/{session}/element", find)
+                break
+            except urllib.error.HTTPError:
+                time.sleep(0.005)
+        return session, time.perf_counter() - started
+
+    def run(self, session, script):
+        return webdriver(self.port, "POST", f"/session/{session}/execute/sync",
+                         {"script": script, "args": []})["value"]
+
+    def quit(self, session, binary):
+        webdriver(self.port, "DELETE", f"/session/{session}")
+        wait_for("the app to exit", lambda: tree_pss_kib(binary)[1] == 0)
+
+
+def measure(desktop, binary):
+    session, seconds = desktop.launch(binary)
+    time.sleep(1.0)
+    kib, count = tree_pss_kib(binary)
+    desktop.quit(session, binary)
+    return seconds, kib / 1024, count
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--build", action="store_true", help="build both release binaries first")
+    args = parser.parse_args()
+    if args.build or not os.path.exists(APP):
+        subprocess.run(["cargo", "build", "--release", "--no-default-features", "--bin", "aelyst-desk"],
+                       cwd=ROOT, check=True)
+    if args.build or not os.path.exists(BARE):
+        subprocess.run(["cargo", "build", "--release", "--manifest-path", "benches/bare-window/Cargo.toml",
+                        "--target-dir", BARE_TARGET], cwd=ROOT, check=True)
+
+    desktop = Desktop()
+    try:
+        # Warm-up, not measured: the app gets a token (as an agent's app has), caches warm.
+        session, _ = desktop.launch(APP)
+        desktop.run(session, "document.getElementById('token-input').value = 'bench-token';"
+                             "document.getElementById('token-form').requestSubmit(); return true;")
+        time.sleep(1.0)
+        desktop.quit(session, APP)
+        session, _ = desktop.launch(BARE)
+        desktop.quit(session, BARE)
+
+        results = {"app": [], "bare": []}
+        for round_ in range(args.rounds):
+            order = [("app", APP), ("bare", BARE)] if round_ % 2 == 0 else [("bare", BARE), ("app", APP)]
+            for name, binary in order:
+                results[name].append(measure(desktop, binary))
+    finally:
+        desktop.close()
+
+    def median(name, index):
+        return statistics.median(r[index] for r in results[name])
+
+    app_start, bare_start = median("app", 0), median("bare", 0)
+    app_mem, bare_mem = median("app", 1), median("bare", 1)
+    procs = results["app"][0][2], results["bare"][0][2]
+    print()
+    print(f"{args.rounds} alternating rounds; processes measured: app {procs[0]}, bare {procs[1]}")
+    print("| what | Aelyst Desk | bare Tauri window | ratio | goal |")
+    print("| --- | --- | --- | --- | --- |")
+    print(f"| start-up to ready (median) | {app_start * 1000:.0f} ms | {bare_start * 1000:.0f} ms "
+          f"| {app_start / bare_start:.2f} | ≤ 1.15 |")
+    print(f"| memory, PSS 1 s after ready (median) | {app_mem:.1f} MiB | {bare_mem:.1f} MiB "
+          f"| {app_mem / bare_mem:.2f} | ≤ 1.2 |")
+    print(f"| release binary | {os.path.getsize(APP) / 1e6:.1f} MB | {os.path.getsize(BARE) / 1e6:.1f} MB | | |")
+    debs = sorted(glob.glob(os.path.join(TARGET, "release", "bundle", "deb", "*.deb")))
+    if debs:
+        print(f"| .deb | {os.path.getsize(debs[-1]) / 1e6:.1f} MB | | | |")
+
+
+if __name__ == "__main__":
+    main()

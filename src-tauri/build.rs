@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "closing_categories",
     "refresh_closing_categories",
     "contact_preview",
+    "diagnostics",
+    "open_log_folder",
 ];
 
 fn main() {

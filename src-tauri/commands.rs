@@ -24,6 +24,9 @@ pub struct AppState {
     pub settings: Mutex<Settings>,
     /// Things the agent should hear about once, found while starting (a damaged file…).
     pub notices: Vec<String>,
+    pub log_dir: std::path::PathBuf,
+    /// Flushes the log when the app ends.
+    pub _log_guard: Option<tracing_appender::non_blocking::WorkerGuard>,
 }
 
 impl AppState {
@@ -306,4 +309,46 @@ pub async fn contact_preview(
         }),
         _ => None,
     })
+}
+
+/// Plain facts for a support request: no token, no summaries, no contacts.
+#[tauri::command]
+pub async fn diagnostics(state: State<'_, AppState>) -> Result<String, UiError> {
+    let keychain = state.keychain.clone();
+    let token = match blocking(move || Ok(keychain.has_token())).await? {
+        Ok(true) => "saved".to_owned(),
+        Ok(false) => "not saved".to_owned(),
+        Err(err) => format!("unavailable ({})", crate::ui_error::ErrorKind::kind(&err)),
+    };
+    let client = state.client()?;
+    let entries = state.outbox.list();
+    let count =
+        |wanted: crate::outbox::EntryState| entries.iter().filter(|e| e.state == wanted).count();
+    let pause = state.outbox.pause().map_or("no", |pause| pause.kind());
+    Ok(format!(
+        "Aelyst Desk {version}\nSystem: {os} {arch}\nAPI address: {api}\nToken: {token}\n\
+         History: {pending} waiting, {done} done, {failed} failed\nSending paused: {pause}\nLog folder: {logs}\n",
+        version = env!("CARGO_PKG_VERSION"),
+        os = std::env::consts::OS,
+        arch = std::env::consts::ARCH,
+        api = client.config().base_url(),
+        pending = count(crate::outbox::EntryState::Pending),
+        done = count(crate::outbox::EntryState::Done),
+        failed = count(crate::outbox::EntryState::Failed),
+        logs = state.log_dir.display(),
+    ))
+}
+
+/// Opens the log folder in the system's file manager.
+#[tauri::command]
+pub async fn open_log_folder<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), UiError> {
+    use tauri_plugin_opener::OpenerExt;
+    std::fs::create_dir_all(&state.log_dir)
+        .map_err(|_| UiError::new("log_folder", "The log folder could not be created."))?;
+    app.opener()
+        .open_path(state.log_dir.display().to_string(), None::<&str>)
+        .map_err(|_| UiError::new("log_folder", "No file manager could open the log folder."))
 }

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod commands;
 pub mod keychain;
+pub mod logging;
 pub mod outbox;
 pub mod settings;
 pub mod ui_error;
@@ -38,6 +39,8 @@ pub fn app_builder<R: Runtime>(
     let keychain = Arc::new(keychain);
     builder
         .plugin(tauri_plugin_store::Builder::new().build())
+        // Used from Rust only ("Open log folder"); the window is granted none of its commands.
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let state = open_state(app.handle(), keychain.clone())?;
             let worker = state.outbox.worker();
@@ -71,6 +74,8 @@ pub fn app_builder<R: Runtime>(
             commands::closing_categories,
             commands::refresh_closing_categories,
             commands::contact_preview,
+            commands::diagnostics,
+            commands::open_log_folder,
         ])
 }
 
@@ -80,6 +85,9 @@ fn open_state<R: Runtime>(
 ) -> Result<AppState, Box<dyn std::error::Error>> {
     let data_dir = app.path().app_data_dir()?;
     std::fs::create_dir_all(&data_dir)?;
+    let log_dir = app.path().app_log_dir()?;
+    let log_guard = logging::init(&log_dir);
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "Aelyst Desk starting");
     let mut notices = Vec::new();
     // tauri-plugin-store would silently replace a file it cannot parse; set it aside first.
     if let Some(aside) = settings::set_aside_if_unreadable(&data_dir.join(commands::SETTINGS_FILE))?
@@ -108,6 +116,7 @@ fn open_state<R: Runtime>(
             }
         }),
     )?;
+    tracing::info!(resumed = report.resumed, "outbox opened");
     if let Some(aside) = report.moved_aside {
         notices.push(format!(
             "Part of the history could not be read. Everything readable was kept, and the damaged file was saved as {}.",
@@ -119,15 +128,24 @@ fn open_state<R: Runtime>(
         outbox,
         settings: Mutex::new(settings),
         notices,
+        log_dir,
+        _log_guard: log_guard,
     })
 }
 
 /// Starts the desktop app; returns when the last window closes.
 pub fn run() {
-    let builder = app_builder(
-        tauri::Builder::default(),
-        Keychain::platform(keychain::DEFAULT_ACCOUNT),
-    );
+    let desktop = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build());
+    let builder = app_builder(desktop, Keychain::platform(keychain::DEFAULT_ACCOUNT));
     if let Err(err) = builder.run(tauri::generate_context!()) {
         eprintln!("Aelyst Desk could not start: {err}");
         std::process::exit(1);

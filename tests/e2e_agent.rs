@@ -174,6 +174,24 @@ async fn first_run_close_with_a_note_reopen_and_restart() {
     app.screenshot("03-after-restart").await;
     app.close().await;
     sandbox.stop().await;
+
+    // The log says what happened, and never the token or a summary.
+    let logs = desktop.home().join("data/ai.aelyst.desk/logs");
+    let text: String = std::fs::read_dir(&logs)
+        .unwrap_or_else(|e| panic!("no log folder at {}: {e}", logs.display()))
+        .flatten()
+        .map(|f| std::fs::read_to_string(f.path()).unwrap_or_default())
+        .collect();
+    assert!(
+        text.contains("status call answered"),
+        "the log is written: {text}"
+    );
+    assert!(!text.contains(DEFAULT_TOKEN), "the token is in the log");
+    assert!(!text.contains("Refund sent"), "a summary is in the log");
+    assert!(
+        !text.contains("60121233112") && !text.contains("abdc@"),
+        "a contact is in the log"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -331,6 +349,66 @@ async fn a_rejected_token_brings_the_token_step_back_and_nothing_is_lost() {
     assert_eq!(
         sandbox.contact(5).unwrap().last_category.as_deref(),
         Some("Billing")
+    );
+    app.close().await;
+    sandbox.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_refuse_bad_values_and_the_window_fits_small_and_zoomed() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .start();
+    let app = desktop.launch().await;
+    save_token(&app, DEFAULT_TOKEN).await;
+
+    app.click("#settings-toggle").await;
+    app.wait_visible("#settings", true).await;
+    app.wait_text("#token-state", "A token is saved").await;
+    app.fill("#history-size", "5").await;
+    app.click("#settings-save").await;
+    app.wait_text("#settings-error", "between 10 and 100000")
+        .await;
+    app.fill("#history-size", "200").await;
+    app.fill("#api-address", "http://example.com/v1").await;
+    app.click("#settings-save").await;
+    app.wait_text("#settings-error", "https://").await;
+    app.fill("#api-address", "").await;
+    app.click("#settings-save").await;
+    app.wait_visible("#settings-error", false).await;
+    app.click("#copy-diagnostics").await;
+    app.wait_visible("#diagnostics", true).await;
+    let diagnostics: String = app
+        .js("return document.getElementById('diagnostics').value;")
+        .await;
+    assert!(
+        diagnostics.contains("Aelyst Desk 0.1.0") && diagnostics.contains("Token: saved"),
+        "{diagnostics}"
+    );
+    assert!(!diagnostics.contains(DEFAULT_TOKEN));
+    app.screenshot_at("07-settings", "#settings").await;
+    assert_accessible(&app, "the settings").await;
+    app.click("#settings-toggle").await;
+
+    // The smallest window, zoomed to 200%: nothing runs off the side.
+    app.client.set_window_size(420, 560).await.expect("resize");
+    let _: serde_json::Value = app
+        .js("document.documentElement.style.zoom = '2'; return null;")
+        .await;
+    app.screenshot("08-small-window-200-percent").await;
+    let overflow: i64 = app
+        .js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+        .await;
+    let offenders: Vec<String> = app
+        .js("const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]\
+             .filter(e => e.getBoundingClientRect().right > w + 1 && e.offsetParent !== null)\
+             .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));")
+        .await;
+    assert!(
+        overflow <= 0,
+        "content is {overflow}px wider than the window at 200%: {offenders:?}"
     );
     app.close().await;
     sandbox.stop().await;

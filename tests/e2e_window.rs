@@ -1,26 +1,34 @@
-//! The real window, through the real webview: the app starts and shows what an agent needs.
+//! The real window, through the real webview: the app starts and shows what an agent needs
+//! first.
 
 mod support;
 
-use support::desktop::Desktop;
+use support::desktop::{one_at_a_time, Desktop};
 
 #[tokio::test(flavor = "multi_thread")]
-async fn main_window_renders_heading_and_form() {
+async fn main_window_renders_heading_and_first_control() {
+    let _turn = one_at_a_time().await;
     let desktop = Desktop::builder().start();
     let app = desktop.launch().await;
 
     assert_eq!(app.text("h1").await, "Aelyst Desk");
-    let kind = app.wait_for("#identifier-type").await;
-    assert_eq!(
-        kind.prop("tagName").await.unwrap().as_deref(),
-        Some("SELECT")
+    assert_eq!(app.client.title().await.expect("title"), "Aelyst Desk");
+    // First run: the token step is the first thing to do, with a labelled field.
+    app.wait_visible("#token-input", true).await;
+    assert_eq!(app.text("label[for=token-input]").await, "API token");
+    let field_type: Option<String> = app
+        .wait_for("#token-input")
+        .await
+        .attr("type")
+        .await
+        .expect("type");
+    assert_eq!(field_type.as_deref(), Some("password"));
+    assert!(
+        !app.is_visible("#sandbox-badge").await,
+        "the real API is not the sandbox"
     );
-    let label = app.text("label[for=identifier-value]").await;
-    assert!(!label.is_empty(), "the contact field has a visible label");
-    let title = app.client.title().await.expect("title");
-    assert_eq!(title, "Aelyst Desk");
 
-    let shot = app.screenshot("main-window").await;
+    let shot = app.screenshot("00-main-window").await;
     assert!(std::fs::metadata(&shot)
         .map(|m| m.len() > 1000)
         .unwrap_or(false));

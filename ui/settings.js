@@ -44,6 +44,29 @@ export function setUpSettings({ onChanged }) {
     await fill();
   });
 
+  const helpStatus = document.getElementById("help-status");
+  document.getElementById("open-logs").addEventListener("click", async () => {
+    try {
+      await call("open_log_folder");
+      helpStatus.textContent = "";
+    } catch (problem) {
+      helpStatus.textContent = problem.message;
+    }
+  });
+  document.getElementById("copy-diagnostics").addEventListener("click", async () => {
+    const text = await call("diagnostics");
+    const box = document.getElementById("diagnostics");
+    box.value = text;
+    box.hidden = false;
+    try {
+      await navigator.clipboard.writeText(text);
+      helpStatus.textContent = "Copied. Paste it into your message to support.";
+    } catch {
+      box.select();
+      helpStatus.textContent = "Select the text below and copy it into your message to support.";
+    }
+  });
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.hidden = true;

@@ -77,6 +77,15 @@ pub enum Pause {
 }
 
 impl Pause {
+    /// Short words for diagnostics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NoToken => "no token",
+            Self::TokenRejected { .. } => "token refused",
+            Self::Keychain { .. } => "keychain unavailable",
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
             Self::NoToken => "Waiting for an API token: save one to send.".into(),

@@ -413,3 +413,99 @@ async fn settings_refuse_bad_values_and_the_window_fits_small_and_zoomed() {
     app.close().await;
     sandbox.stop().await;
 }
+
+/// WebDriver key codes.
+const ALT: &str = "\u{E00A}";
+const CTRL: &str = "\u{E009}";
+const ENTER: &str = "\u{E007}";
+const TAB: &str = "\u{E004}";
+const ESC: &str = "\u{E00C}";
+const RELEASE: &str = "\u{E000}";
+
+async fn keys(app: &App, keys: &str) {
+    let focused = app
+        .client
+        .active_element()
+        .await
+        .expect("a focused element");
+    focused.send_keys(keys).await.expect("keys");
+}
+
+async fn focused_id(app: &App) -> String {
+    app.js("return document.activeElement ? document.activeElement.id : '';")
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_whole_close_with_the_keyboard_only_then_reopen_from_the_history() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .start();
+    let app = desktop.launch().await;
+
+    // The token field has the focus on first run; Enter saves.
+    app.wait_visible("#token-input", true).await;
+    assert_eq!(focused_id(&app).await, "token-input");
+    keys(&app, &format!("{DEFAULT_TOKEN}{ENTER}")).await;
+    app.wait_visible("#token-step", false).await;
+    assert_eq!(focused_id(&app).await, "identifier-value");
+
+    // Esc clears what was typed.
+    keys(&app, "junk").await;
+    keys(&app, ESC).await;
+    let value: String = app
+        .js("return document.getElementById('identifier-value').value;")
+        .await;
+    assert_eq!(value, "");
+
+    // Paste-style "id:6" picks the kind; Alt+C chooses Close; Tab to the note; Ctrl+Enter sends.
+    keys(&app, "id:6").await;
+    keys(&app, &format!("{ALT}c{RELEASE}")).await;
+    assert_eq!(focused_id(&app).await, "status-close");
+    keys(&app, &format!("{TAB}{TAB}Resolved{TAB}Keyboard only.")).await;
+    assert_eq!(focused_id(&app).await, "summary");
+    keys(&app, &format!("{CTRL}{ENTER}{RELEASE}")).await;
+    app.wait_history("keyboard close done", DELIVERY, |rows| {
+        rows.first().is_some_and(|r| r.status == "done")
+    })
+    .await;
+    assert_eq!(
+        focused_id(&app).await,
+        "identifier-value",
+        "focus is back for the next contact"
+    );
+    assert_eq!(
+        posts(&sandbox)[0].body,
+        Some(json!({"status": "close", "category": "Resolved", "summary": "Keyboard only."}))
+    );
+
+    // ? shows the shortcut list (not while typing in a field); Esc closes it.
+    keys(&app, &format!("{ALT}o{RELEASE}")).await;
+    assert_eq!(focused_id(&app).await, "status-open");
+    keys(&app, "?").await;
+    app.wait_visible("#shortcuts", true).await;
+    app.screenshot("09-shortcuts").await;
+    keys(&app, ESC).await;
+    app.wait_visible("#shortcuts", false).await;
+
+    // Reopen from the history, with a confirmation that says what it means.
+    let rows = app.history().await;
+    app.click(&format!("[data-entry='{}'] button.undo", rows[0].entry))
+        .await;
+    app.wait_visible("#confirm-dialog", true).await;
+    app.wait_text("#confirm-text", "can start a new conversation")
+        .await;
+    app.screenshot("10-reopen-confirmation").await;
+    assert_accessible(&app, "the reopen confirmation").await;
+    app.click("#confirm-yes").await;
+    app.wait_history("reopened from history", DELIVERY, |rows| {
+        rows.len() == 2 && rows[0].action == "open" && rows[0].status == "done"
+    })
+    .await;
+    assert_eq!(sandbox.contact(6).unwrap().status, ContactStatus::Open);
+    assert_eq!(sandbox.contact(6).unwrap().conversations, 2);
+    app.close().await;
+    sandbox.stop().await;
+}

@@ -112,7 +112,24 @@ export function setUpActionForm({ onSubmitted }) {
     }
   });
 
+  function clear() {
+    value.value = "";
+    category.value = "";
+    summary.value = "";
+    showError("");
+    clearPreview();
+    showNoteState();
+    value.focus();
+  }
+
   showKind();
   showAction("close");
   showNoteState();
+  return {
+    clearForm: clear,
+    chooseAction: (next) => {
+      showAction(next);
+      (next === "open" ? open : close).focus();
+    },
+  };
 }

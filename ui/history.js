@@ -1,6 +1,7 @@
 // The history of recent actions: the view of the entries Rust keeps, live through events.
 import { call, onEvent } from "./ipc.js";
 import { announce } from "./announcer.js";
+import { confirmAction } from "./confirm.js";
 
 const entries = new Map();
 const ACTION_WORDS = { close: "Close", open: "Reopen" };
@@ -66,15 +67,46 @@ function render(entry) {
     item.append(p);
   }
   if (entry.state === "failed") {
-    const retry = document.createElement("button");
-    retry.type = "button";
-    retry.className = "retry";
-    retry.textContent = "Try again";
-    retry.setAttribute("aria-label", `Try again: ${ACTION_WORDS[entry.action]} ${contactText(entry)}`);
-    retry.addEventListener("click", () => retryEntry(entry.id));
-    item.append(retry);
+    item.append(entryButton("retry", "Try again", `Try again: ${ACTION_WORDS[entry.action]} ${contactText(entry)}`,
+      () => retryEntry(entry.id)));
+  }
+  if (entry.state === "done") {
+    const label = entry.action === "close" ? "Reopen" : "Close again";
+    item.append(entryButton("undo", label, `${label}: ${contactText(entry)}`, () => undoEntry(entry)));
   }
   return item;
+}
+
+function entryButton(className, text, label, onClick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = className;
+  button.textContent = text;
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", onClick);
+  return button;
+}
+
+/** Reopens a done close (or closes a done open) after the agent confirms. */
+async function undoEntry(entry) {
+  const reopening = entry.action === "close";
+  const contact = contactText(entry);
+  const sure = await confirmAction(reopening
+    ? { title: "Reopen this conversation?", yes: "Reopen",
+        text: `Reopening ${contact} can start a new conversation for this contact.` }
+    : { title: "Close this conversation again?", yes: "Close again",
+        text: `${contact} will be closed without a closing note.` });
+  if (!sure) return;
+  try {
+    const next = await call("submit_action", { input: {
+      identifierKind: entry.identifier.kind,
+      identifierValue: entry.identifier.canonical,
+      action: reopening ? "open" : "close",
+    } });
+    showSubmitted(next);
+  } catch (problem) {
+    announce(problem.message);
+  }
 }
 
 function matches(entry, filter) {

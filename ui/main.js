@@ -6,6 +6,7 @@ import { setUpHistory, showSubmitted, showPause } from "./history.js";
 import { setUpTokenStep, showTokenStep } from "./token-step.js";
 import { setUpSettings } from "./settings.js";
 import { loadCategories } from "./categories.js";
+import { setUpShortcuts } from "./shortcuts.js";
 
 function askForToken(pause) {
   if (pause && (pause.kind === "tokenRejected" || pause.kind === "noToken")) {
@@ -14,7 +15,8 @@ function askForToken(pause) {
 }
 
 async function start() {
-  setUpActionForm({ onSubmitted: showSubmitted });
+  const form = setUpActionForm({ onSubmitted: showSubmitted });
+  setUpShortcuts(form);
   setUpTokenStep({ onSaved: loadCategories });
   setUpSettings({ onChanged: showAppInfo });
   await setUpHistory({ onPause: askForToken });

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs the built .deb with apt, checks the menu entry and icons, then launches the
+# installed binary under Xvfb (with a private D-Bus session and an unlocked keyring, as on a
+# desktop) and saves a screenshot of the screen to target/deb-check/installed-app.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+deb=$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | head -n 1 || true)
+if [ -z "$deb" ]; then
+  scripts/package-deb.sh
+  deb=$(ls -t target/release/bundle/deb/*.deb | head -n 1)
+fi
+for tool in xwininfo import; do
+  command -v "$tool" >/dev/null || missing_tools=1
+done
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+if [ -n "${missing_tools:-}" ]; then
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq x11-utils imagemagick >/dev/null
+fi
+
+echo "Installing $deb"
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "./$deb" >/dev/null
+test -x /usr/bin/aelyst-desk
+desktop_file=$(grep -l "^Exec=aelyst-desk" /usr/share/applications/*.desktop | head -n 1)
+grep -q "^Name=Aelyst Desk" "$desktop_file"
+icon=$(sed -n 's/^Icon=//p' "$desktop_file")
+ls /usr/share/icons/hicolor/*/apps/"$icon".png >/dev/null
+echo "Menu entry: $desktop_file (icon $icon)"
+
+out=target/deb-check
+mkdir -p "$out"
+home=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$home"' EXIT
+mkdir -p "$home/run" && chmod 700 "$home/run"
+display=":$((300 + RANDOM % 3000))"
+Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp &
+sleep 1
+export DISPLAY="$display" HOME="$home" XDG_RUNTIME_DIR="$home/run" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config"
+dbus-run-session -- bash -c '
+  printf "deb-check-password" | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
+  /usr/bin/aelyst-desk &
+  app=$!
+  for _ in $(seq 1 100); do
+    if xwininfo -root -tree | grep -q "\"Aelyst Desk\""; then break; fi
+    sleep 0.2
+  done
+  xwininfo -root -tree | grep -q "\"Aelyst Desk\"" || { echo "the installed app opened no window" >&2; exit 1; }
+  sleep 2
+  import -window root "'"$out"'/installed-app.png"
+  kill "$app"
+'
+echo "The installed app started; screenshot: $out/installed-app.png"

@@ -27,8 +27,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 APP = os.path.join(TARGET, "release", "aelyst-desk")
-BARE_TARGET = os.path.join(TARGET, "bare-window")
-BARE = os.path.join(BARE_TARGET, "release", "bare-window")
+BARE = os.path.join(TARGET, "release", "bare-window")
 
 
 def free_port():
@@ -187,12 +186,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--build", action="store_true", help="build both release binaries first")
     args = parser.parse_args()
+    # Both as shipped (Tauri's custom protocol, no dev server), from the same lock file and
+    # target dir, so shared dependencies are the same builds.
     if args.build or not os.path.exists(APP):
-        subprocess.run(["cargo", "build", "--release", "--no-default-features", "--bin", "aelyst-desk"],
-                       cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--release", "--no-default-features", "--features",
+                        "tauri/custom-protocol", "--bin", "aelyst-desk"], cwd=ROOT, check=True)
     if args.build or not os.path.exists(BARE):
+        shutil.copy(os.path.join(ROOT, "Cargo.lock"), os.path.join(ROOT, "benches/bare-window/Cargo.lock"))
         subprocess.run(["cargo", "build", "--release", "--manifest-path", "benches/bare-window/Cargo.toml",
-                        "--target-dir", BARE_TARGET], cwd=ROOT, check=True)
+                        "--features", "tauri/custom-protocol", "--target-dir", TARGET], cwd=ROOT, check=True)
 
     desktop = Desktop()
     try:

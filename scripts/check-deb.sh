@@ -31,7 +31,7 @@ echo "Menu entry: $desktop_file (icon $icon)"
 out=target/deb-check
 mkdir -p "$out"
 home=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$home"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; fusermount -u "$home/run/doc" 2>/dev/null || true; rm -rf "$home" 2>/dev/null || true' EXIT
 mkdir -p "$home/run" && chmod 700 "$home/run"
 display=":$((300 + RANDOM % 3000))"
 Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp &
@@ -48,6 +48,11 @@ dbus-run-session -- bash -c '
   xwininfo -root -tree | grep -q "\"Aelyst Desk\"" || { echo "the installed app opened no window" >&2; exit 1; }
   sleep 2
   import -window root "'"$out"'/installed-app.png"
+  # A second launch hands over to the running app and exits; still one window.
+  timeout 20 /usr/bin/aelyst-desk || { echo "a second launch did not hand over and exit" >&2; exit 1; }
+  windows=$(xwininfo -root -tree | grep -c "\"Aelyst Desk\"" || true)
+  kill -0 "$app" || { echo "the first app went away" >&2; exit 1; }
+  echo "Second launch handed over; Aelyst Desk windows: $windows"
   kill "$app"
 '
 echo "The installed app started; screenshot: $out/installed-app.png"

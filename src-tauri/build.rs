@@ -16,6 +16,11 @@ const COMMANDS: &[&str] = &[
     "contact_preview",
     "diagnostics",
     "open_log_folder",
+    "bulk_preview",
+    "bulk_open_csv",
+    "bulk_submit",
+    "bulk_cancel",
+    "export_history",
 ];
 
 fn main() {

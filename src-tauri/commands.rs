@@ -327,7 +327,7 @@ pub async fn diagnostics(state: State<'_, AppState>) -> Result<String, UiError> 
     let pause = state.outbox.pause().map_or("no", |pause| pause.kind());
     Ok(format!(
         "Aelyst Desk {version}\nSystem: {os} {arch}\nAPI address: {api}\nToken: {token}\n\
-         History: {pending} waiting, {done} done, {failed} failed\nSending paused: {pause}\nLog folder: {logs}\n",
+         History: {pending} waiting, {done} done, {failed} failed, {cancelled} cancelled\nSending paused: {pause}\nLog folder: {logs}\n",
         version = env!("CARGO_PKG_VERSION"),
         os = std::env::consts::OS,
         arch = std::env::consts::ARCH,
@@ -335,6 +335,7 @@ pub async fn diagnostics(state: State<'_, AppState>) -> Result<String, UiError> 
         pending = count(crate::outbox::EntryState::Pending),
         done = count(crate::outbox::EntryState::Done),
         failed = count(crate::outbox::EntryState::Failed),
+        cancelled = count(crate::outbox::EntryState::Cancelled),
         logs = state.log_dir.display(),
     ))
 }
@@ -351,4 +352,144 @@ pub async fn open_log_folder<R: Runtime>(
     app.opener()
         .open_path(state.log_dir.display().to_string(), None::<&str>)
         .map_err(|_| UiError::new("log_folder", "No file manager could open the log folder."))
+}
+
+/// A bulk run as the Bulk view describes it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkInput {
+    pub source: crate::bulk::Source,
+    pub text: String,
+    pub action: Action,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+impl BulkInput {
+    fn rows(&self) -> Result<Vec<crate::bulk::Row>, UiError> {
+        let defaults = crate::bulk::Defaults {
+            action: self.action,
+            category: self.category.as_deref(),
+            summary: self.summary.as_deref(),
+        };
+        Ok(crate::bulk::rows(self.source, &self.text, &defaults)?)
+    }
+}
+
+/// Every row checked, with the reason for each one that will not be sent. Sends nothing.
+#[tauri::command]
+pub async fn bulk_preview(input: BulkInput) -> Result<Vec<crate::bulk::Row>, UiError> {
+    input.rows()
+}
+
+/// Test automation only: a path that stands in for the file dialog's answer.
+const DIALOG_PATH_ENV: &str = "AELYST_DIALOG_PATH";
+
+/// Asks for a CSV file (reading happens here, in Rust) and returns its text; `None` when the
+/// agent cancelled the dialog.
+#[tauri::command]
+pub async fn bulk_open_csv<R: Runtime>(app: AppHandle<R>) -> Result<Option<String>, UiError> {
+    use tauri_plugin_dialog::DialogExt;
+    let picked = match std::env::var_os(DIALOG_PATH_ENV) {
+        Some(path) => Some(std::path::PathBuf::from(path)),
+        None => {
+            let dialog = app
+                .dialog()
+                .file()
+                .add_filter("CSV or text", &["csv", "txt"]);
+            blocking(move || Ok(dialog.blocking_pick_file().and_then(|p| p.into_path().ok())))
+                .await?
+        }
+    };
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    let read = blocking(move || {
+        let too_large = std::fs::metadata(&path).map(|m| m.len() > crate::bulk::MAX_CSV_BYTES);
+        if matches!(too_large, Ok(true)) {
+            return Err(crate::bulk::BulkError::TooLarge.into());
+        }
+        let bytes = std::fs::read(&path)
+            .map_err(|err| crate::bulk::BulkError::Read(err.kind().to_string()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    })
+    .await?;
+    Ok(Some(read))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkStarted {
+    pub batch: String,
+    pub count: usize,
+}
+
+/// Checks every row again (the window's copy is not trusted) and queues the good ones
+/// through the durable outbox in one write.
+#[tauri::command]
+pub async fn bulk_submit(
+    state: State<'_, AppState>,
+    input: BulkInput,
+) -> Result<BulkStarted, UiError> {
+    let ready = crate::bulk::ready(input.rows()?)?;
+    let (batch, entries) = state.outbox.submit_many(ready)?;
+    tracing::info!(batch = %batch, count = entries.len(), "bulk run queued");
+    Ok(BulkStarted {
+        batch,
+        count: entries.len(),
+    })
+}
+
+/// Stops what of a bulk run has not been sent yet; it is recorded as cancelled.
+#[tauri::command]
+pub async fn bulk_cancel(state: State<'_, AppState>, batch: String) -> Result<usize, UiError> {
+    let cancelled = state.outbox.cancel_batch(&batch)?;
+    tracing::info!(batch = %batch, cancelled, "bulk run cancelled");
+    Ok(cancelled)
+}
+
+/// Saves the given history entries (all when `ids` is empty) as CSV where the agent chooses.
+/// Returns the file written, or `None` when the dialog was cancelled.
+#[tauri::command]
+pub async fn export_history<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> Result<Option<String>, UiError> {
+    use tauri_plugin_dialog::DialogExt;
+    let mut entries = state.outbox.list();
+    if !ids.is_empty() {
+        let wanted: std::collections::HashSet<&String> = ids.iter().collect();
+        entries.retain(|e| wanted.contains(&e.id));
+    }
+    let target = match std::env::var_os(DIALOG_PATH_ENV) {
+        Some(path) => Some(std::path::PathBuf::from(path)),
+        None => {
+            let dialog = app
+                .dialog()
+                .file()
+                .add_filter("CSV", &["csv"])
+                .set_file_name("aelyst-desk-history.csv");
+            blocking(move || Ok(dialog.blocking_save_file().and_then(|p| p.into_path().ok())))
+                .await?
+        }
+    };
+    let Some(path) = target else {
+        return Ok(None);
+    };
+    let written = path.clone();
+    blocking(move || {
+        let file = std::fs::File::create(&path).map_err(|err| {
+            UiError::new(
+                "export",
+                format!("The file could not be saved: {}.", err.kind()),
+            )
+        })?;
+        crate::export::write_csv(&entries, std::io::BufWriter::new(file))
+            .map_err(|_| UiError::new("export", "The file could not be written completely."))
+    })
+    .await?;
+    Ok(Some(written.display().to_string()))
 }

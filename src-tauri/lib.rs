@@ -6,7 +6,9 @@
 //! `src-tauri/capabilities/default.json`.
 
 pub mod api;
+pub mod bulk;
 pub mod commands;
+pub mod export;
 pub mod keychain;
 pub mod logging;
 pub mod outbox;
@@ -41,6 +43,9 @@ pub fn app_builder<R: Runtime>(
         .plugin(tauri_plugin_store::Builder::new().build())
         // Used from Rust only ("Open log folder"); the window is granted none of its commands.
         .plugin(tauri_plugin_opener::init())
+        // File dialogs are opened from Rust (bulk CSV, export); the window gets no dialog
+        // or file permissions.
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let state = open_state(app.handle(), keychain.clone())?;
             let worker = state.outbox.worker();
@@ -76,6 +81,11 @@ pub fn app_builder<R: Runtime>(
             commands::contact_preview,
             commands::diagnostics,
             commands::open_log_folder,
+            commands::bulk_preview,
+            commands::bulk_open_csv,
+            commands::bulk_submit,
+            commands::bulk_cancel,
+            commands::export_history,
         ])
 }
 

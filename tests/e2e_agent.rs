@@ -509,3 +509,146 @@ async fn a_whole_close_with_the_keyboard_only_then_reopen_from_the_history() {
     app.close().await;
     sandbox.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bulk_run_with_bad_rows_a_429_a_404_cancel_and_export() {
+    let _turn = one_at_a_time().await;
+    // 4 requests a second for the whole workspace: slow enough to cancel mid-run.
+    let sandbox = Sandbox::start(SandboxOptions {
+        workspace_limit: Some(4),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    sandbox.script(&status_path("id:3"), [Fault::status_retry_after(429, "1")]);
+    let files = tempfile::tempdir().unwrap();
+    let csv_path = files.path().join("list.csv");
+    let mut csv_text = String::from("identifier,category,summary\n");
+    csv_text.push_str(
+        "id:1,Resolved,\"Refund sent, thanks\"\nid:999,Spam,\nnobody,,\nid:3,,\n0121233112,,\n",
+    );
+    for id in 4..=18 {
+        csv_text.push_str(&format!("id:{id},,\n"));
+    }
+    std::fs::write(&csv_path, &csv_text).unwrap();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .env("AELYST_DIALOG_PATH", &csv_path.display().to_string())
+        .start();
+    let app = desktop.launch().await;
+    save_token(&app, DEFAULT_TOKEN).await;
+
+    app.click("#view-bulk").await;
+    app.wait_visible("#bulk-card", true).await;
+    app.fill("#bulk-category", "No response").await;
+    app.click("#bulk-open-csv").await;
+    app.wait_visible("#bulk-review", true).await;
+    let checks: Vec<(String, String)> = app
+        .js("return [...document.querySelectorAll('#bulk-rows tbody tr')].map(r => [r.dataset.ready, r.innerText]);")
+        .await;
+    assert_eq!(checks.len(), 20, "{checks:#?}");
+    let bad: Vec<&(String, String)> = checks
+        .iter()
+        .filter(|(ready, _)| ready == "false")
+        .collect();
+    assert_eq!(bad.len(), 2, "{bad:#?}");
+    assert!(bad[0].1.contains("phone:, email: or id:"));
+    assert!(bad[1].1.contains("country code"));
+    app.wait_text("#bulk-review-summary", "18 of 20 rows are ready")
+        .await;
+    app.screenshot_at("11-bulk-preview", "#bulk-review").await;
+    assert_accessible(&app, "the bulk preview").await;
+    assert!(posts(&sandbox).is_empty(), "checking sends nothing");
+
+    app.click("#bulk-confirm").await;
+    app.wait_visible("#bulk-run", true).await;
+    // Cancel once the 429 was retried and a few are through.
+    app.wait_history("the 429 row went through", DELIVERY, |rows| {
+        rows.iter().filter(|r| r.status == "done").count() >= 5
+            && rows
+                .iter()
+                .any(|r| r.text.contains("contact ID 3\n") && r.status == "done")
+    })
+    .await;
+    app.click("#bulk-cancel").await;
+    let rows = app
+        .wait_history("run settled", DELIVERY, |rows| {
+            rows.len() == 18 && rows.iter().all(|r| r.status != "pending")
+        })
+        .await;
+    app.wait_text("#bulk-counts", "0 waiting").await;
+    app.screenshot_at("12-bulk-cancelled", "#bulk-run").await;
+    let count = |status: &str| rows.iter().filter(|r| r.status == status).count();
+    assert!(count("cancelled") > 0, "cancel stopped the rest: {rows:#?}");
+    assert_eq!(count("failed"), 1);
+    assert!(rows
+        .iter()
+        .any(|r| r.status == "failed" && r.text.contains("No contact matches contact ID 999.")));
+
+    // The sandbox saw: never the bad rows, the 404 once, the 429 then its retry, nothing cancelled.
+    let log = posts(&sandbox);
+    // Answers per contact; workspace 429s may fall on any row and are left out where noted.
+    let answers = |id: &str| -> Vec<u16> {
+        log.iter()
+            .filter(|r| r.raw_path == status_path(id))
+            .map(|r| r.status)
+            .collect()
+    };
+    let without_429 =
+        |id: &str| -> Vec<u16> { answers(id).into_iter().filter(|&s| s != 429).collect() };
+    assert_eq!(
+        without_429("id:999"),
+        [404],
+        "a 404 is sent once and never retried"
+    );
+    assert_eq!(answers("id:3").first(), Some(&429));
+    assert_eq!(without_429("id:3"), [200], "the 429 row went through once");
+    for row in rows.iter().filter(|r| r.status == "cancelled") {
+        let id = row
+            .text
+            .lines()
+            .find_map(|l| l.split("contact ID ").nth(1))
+            .unwrap()
+            .trim()
+            .to_owned();
+        assert!(
+            without_429(&format!("id:{id}")).is_empty(),
+            "cancelled contact {id} was sent"
+        );
+    }
+    assert!(log
+        .iter()
+        .all(|r| !r.raw_path.contains("nobody") && !r.raw_path.contains("0121233112")));
+    assert_eq!(
+        log.iter()
+            .find(|r| r.raw_path == status_path("id:1"))
+            .unwrap()
+            .body,
+        Some(json!({"status": "close", "category": "Resolved", "summary": "Refund sent, thanks"})),
+        "a CSV row's own note wins"
+    );
+    assert_eq!(
+        log.iter()
+            .find(|r| r.raw_path == status_path("id:4") && r.status == 200)
+            .map(|r| r.body.clone()),
+        Some(Some(json!({"status": "close", "category": "No response"}))),
+        "rows without a note get the run's"
+    );
+
+    // Export the history (the dialog's answer is the same path) and read it back.
+    app.click("#export-history").await;
+    app.wait_text("#export-status", "Saved to").await;
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    assert_eq!(reader.headers().unwrap().iter().next(), Some("created"));
+    let exported: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(exported.len(), 18);
+    let failed = exported.iter().find(|r| &r[4] == "id:999").unwrap();
+    assert_eq!(
+        (&failed[8], &failed[10]),
+        ("failed", "No contact matches contact ID 999.")
+    );
+    let first = exported.iter().find(|r| &r[4] == "id:1").unwrap();
+    assert_eq!(&first[7], "Refund sent, thanks");
+    app.close().await;
+    sandbox.stop().await;
+}

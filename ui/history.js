@@ -5,7 +5,17 @@ import { confirmAction } from "./confirm.js";
 
 const entries = new Map();
 const ACTION_WORDS = { close: "Close", open: "Reopen" };
-const STATE_WORDS = { pending: "Sending", done: "Done", failed: "Failed" };
+const STATE_WORDS = { pending: "Sending", done: "Done", failed: "Failed", cancelled: "Cancelled" };
+const listeners = [];
+
+/** Called after every change, e.g. to follow a bulk run. */
+export function onHistoryChange(listener) {
+  listeners.push(listener);
+}
+
+export function entriesOfBatch(batch) {
+  return [...entries.values()].filter((entry) => entry.batch === batch);
+}
 const KIND_WORDS = { phone: "phone", email: "email", id: "contact ID" };
 
 function contactText(entry) {
@@ -66,7 +76,7 @@ function render(entry) {
     p.textContent = reason;
     item.append(p);
   }
-  if (entry.state === "failed") {
+  if (entry.state === "failed" || entry.state === "cancelled") {
     item.append(entryButton("retry", "Try again", `Try again: ${ACTION_WORDS[entry.action]} ${contactText(entry)}`,
       () => retryEntry(entry.id)));
   }
@@ -116,11 +126,16 @@ function matches(entry, filter) {
   return haystack.includes(filter);
 }
 
-function redraw() {
+function shownEntries() {
   const filter = document.getElementById("history-filter").value.trim().toLowerCase();
+  return [...entries.values()].sort((a, b) => b.seq - a.seq).filter((e) => matches(e, filter));
+}
+
+function redraw() {
   const list = document.getElementById("history");
-  const shown = [...entries.values()].sort((a, b) => b.seq - a.seq).filter((e) => matches(e, filter));
+  const shown = shownEntries();
   list.replaceChildren(...shown.map(render));
+  listeners.forEach((listener) => listener());
   const empty = document.getElementById("history-empty");
   empty.hidden = shown.length > 0;
   empty.textContent = entries.size === 0
@@ -169,6 +184,16 @@ export function showPause(pause) {
 
 export async function setUpHistory({ onPause }) {
   document.getElementById("history-filter").addEventListener("input", redraw);
+  document.getElementById("export-history").addEventListener("click", async () => {
+    const status = document.getElementById("export-status");
+    const filtered = document.getElementById("history-filter").value.trim() !== "";
+    try {
+      const path = await call("export_history", { ids: filtered ? shownEntries().map((e) => e.id) : [] });
+      status.textContent = path ? `Saved to ${path}` : "";
+    } catch (problem) {
+      status.textContent = problem.message;
+    }
+  });
   document.getElementById("clear-finished").addEventListener("click", async () => {
     const removed = await call("clear_finished");
     announce(removed === 1 ? "Cleared 1 finished action." : `Cleared ${removed} finished actions.`);

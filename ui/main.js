@@ -7,6 +7,7 @@ import { setUpTokenStep, showTokenStep } from "./token-step.js";
 import { setUpSettings } from "./settings.js";
 import { loadCategories } from "./categories.js";
 import { setUpShortcuts } from "./shortcuts.js";
+import { setUpBulk, setUpViewSwitch } from "./bulk.js";
 
 function askForToken(pause) {
   if (pause && (pause.kind === "tokenRejected" || pause.kind === "noToken")) {
@@ -17,6 +18,8 @@ function askForToken(pause) {
 async function start() {
   const form = setUpActionForm({ onSubmitted: showSubmitted });
   setUpShortcuts(form);
+  setUpViewSwitch();
+  setUpBulk();
   setUpTokenStep({ onSaved: loadCategories });
   setUpSettings({ onChanged: showAppInfo });
   await setUpHistory({ onPause: askForToken });

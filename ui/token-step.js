@@ -36,13 +36,13 @@ export function showTokenStep({ reason = "", cancellable = false } = {}) {
   document.getElementById("token-cancel").hidden = !cancellable;
   document.getElementById("token-error").hidden = true;
   step().hidden = false;
-  document.getElementById("action-card").hidden = true;
+  document.body.dataset.tokenStep = "true";
   document.getElementById("token-input").focus();
 }
 
 export function hideTokenStep() {
   step().hidden = true;
-  document.getElementById("action-card").hidden = false;
+  delete document.body.dataset.tokenStep;
   document.getElementById("identifier-value").focus();
 }
 

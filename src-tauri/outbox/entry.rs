@@ -12,6 +12,8 @@ pub enum EntryState {
     Done,
     /// Will not go through as it is; the agent can retry it.
     Failed,
+    /// The agent stopped it (a bulk run's Cancel) before it was sent.
+    Cancelled,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +40,9 @@ pub struct Entry {
     /// Counts changes, so a view that hears of two versions keeps the newer one.
     #[serde(default)]
     pub revision: u64,
+    /// The bulk run this action belongs to, if any.
+    #[serde(default)]
+    pub batch: Option<String>,
 }
 
 impl Entry {
@@ -57,6 +62,7 @@ impl Entry {
             contact_id: None,
             next_attempt_at: None,
             revision: 0,
+            batch: None,
         }
     }
 

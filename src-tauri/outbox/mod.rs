@@ -34,7 +34,7 @@ pub enum OutboxError {
     Disk(String),
     #[error("That action is no longer in the history.")]
     NotFound,
-    #[error("Only a failed action can be tried again.")]
+    #[error("Only a failed or cancelled action can be tried again.")]
     NotFailed,
 }
 
@@ -98,7 +98,7 @@ impl Pause {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum HistoryEvent {
-    Upsert { entry: Entry },
+    Upsert { entry: Box<Entry> },
     Removed { ids: Vec<String> },
     Paused { pause: Option<Pause> },
 }
@@ -144,6 +144,7 @@ struct State {
     journal: Journal,
     entries: BTreeMap<u64, Entry>,
     in_flight: HashSet<u64>,
+    pacer: Pacer,
     pause: Option<Pause>,
     token: Option<Arc<ApiToken>>,
     history_limit: usize,
@@ -176,6 +177,7 @@ impl Outbox {
             journal,
             entries: loaded.entries,
             in_flight: HashSet::new(),
+            pacer: Pacer::default(),
             pause: None,
             token: None,
             history_limit: options.history_limit.max(1),
@@ -225,10 +227,85 @@ impl Outbox {
             entry
         };
         (self.shared.listener)(HistoryEvent::Upsert {
-            entry: entry.clone(),
+            entry: Box::new(entry.clone()),
         });
         self.shared.wake.notify_one();
         Ok(entry)
+    }
+
+    /// Saves many actions in one durable write (a bulk run), then hands them to the worker.
+    /// They share a batch id so the run can be followed and cancelled.
+    pub fn submit_many(
+        &self,
+        actions: Vec<(Identifier, StatusChange)>,
+    ) -> Result<(String, Vec<Entry>), OutboxError> {
+        let batch = uuid::Uuid::now_v7().to_string();
+        let entries = {
+            let mut state = self.shared.lock();
+            let first = state.entries.keys().next_back().map_or(1, |last| last + 1);
+            let now = now_ms();
+            let entries: Vec<Entry> = actions
+                .into_iter()
+                .zip(first..)
+                .map(|((identifier, change), seq)| {
+                    let mut entry = Entry::new(seq, now, identifier, change);
+                    entry.batch = Some(batch.clone());
+                    entry
+                })
+                .collect();
+            let refs: Vec<&Entry> = entries.iter().collect();
+            state.journal.put(&refs).map_err(disk)?;
+            for entry in &entries {
+                state.entries.insert(entry.seq, entry.clone());
+            }
+            entries
+        };
+        for entry in &entries {
+            (self.shared.listener)(HistoryEvent::Upsert {
+                entry: Box::new(entry.clone()),
+            });
+        }
+        self.shared.wake.notify_one();
+        Ok((batch, entries))
+    }
+
+    /// Stops a bulk run: every action of it not yet sent is recorded as cancelled (actions
+    /// already on their way finish as usual). Returns how many were stopped.
+    pub fn cancel_batch(&self, batch: &str) -> Result<usize, OutboxError> {
+        let cancelled = {
+            let mut state = self.shared.lock();
+            let now = now_ms();
+            let cancelled: Vec<Entry> = state
+                .entries
+                .iter()
+                .filter(|(seq, e)| {
+                    e.state == EntryState::Pending
+                        && e.batch.as_deref() == Some(batch)
+                        && !state.in_flight.contains(seq)
+                })
+                .map(|(_, e)| {
+                    let mut entry = e.clone();
+                    entry.state = EntryState::Cancelled;
+                    entry.finished_at = Some(now);
+                    entry.next_attempt_at = None;
+                    entry.last_error = Some("Cancelled before it was sent.".into());
+                    entry.revision += 1;
+                    entry
+                })
+                .collect();
+            let refs: Vec<&Entry> = cancelled.iter().collect();
+            state.journal.put(&refs).map_err(disk)?;
+            for entry in &cancelled {
+                state.entries.insert(entry.seq, entry.clone());
+            }
+            cancelled
+        };
+        for entry in &cancelled {
+            (self.shared.listener)(HistoryEvent::Upsert {
+                entry: Box::new(entry.clone()),
+            });
+        }
+        Ok(cancelled.len())
     }
 
     /// Newest first.
@@ -240,14 +317,14 @@ impl Outbox {
         self.shared.lock().pause.clone()
     }
 
-    /// Puts a failed action back in the queue, as if just submitted (it keeps its place
+    /// Puts a failed or cancelled action back in the queue, as if just submitted (it keeps its place
     /// among the same contact's actions).
     pub fn retry(&self, id: &str) -> Result<Entry, OutboxError> {
         let entry = {
             let mut state = self.shared.lock();
             let seq = state.seq_of(id).ok_or(OutboxError::NotFound)?;
             let mut entry = state.entries[&seq].clone();
-            if entry.state != EntryState::Failed {
+            if !matches!(entry.state, EntryState::Failed | EntryState::Cancelled) {
                 return Err(OutboxError::NotFailed);
             }
             entry.state = EntryState::Pending;
@@ -261,7 +338,7 @@ impl Outbox {
             entry
         };
         (self.shared.listener)(HistoryEvent::Upsert {
-            entry: entry.clone(),
+            entry: Box::new(entry.clone()),
         });
         self.shared.wake.notify_one();
         Ok(entry)
@@ -395,6 +472,8 @@ impl State {
         if self.pause.is_some() {
             return (Vec::new(), None);
         }
+        let (budget, pace_wait) = self.pacer.budget(now);
+        let max_in_flight = max_in_flight.min(self.in_flight.len().saturating_add(budget));
         let mut blocked: HashSet<String> = self
             .in_flight
             .iter()
@@ -422,6 +501,10 @@ impl State {
         }
         for entry in &due {
             self.in_flight.insert(entry.seq);
+            self.pacer.sent(now);
+        }
+        if let Some(pace_wait) = pace_wait {
+            next_wait = Some(next_wait.map_or(pace_wait, |w| w.min(pace_wait)));
         }
         (due, next_wait)
     }
@@ -461,6 +544,74 @@ impl State {
                 // The journal stays valid as it is, only longer; try again next time.
                 tracing::warn!("outbox compaction failed: {}", err.kind());
             }
+        }
+    }
+}
+
+/// Paces sending by what the server says, so a bulk run causes no retry storm: a 429 holds
+/// every send until its `Retry-After` and teaches the limit it hit (then at most that many
+/// sends go out in any second); a success with `X-RateLimit-Remaining: 0` holds sending for
+/// the rest of the window.
+#[derive(Default)]
+struct Pacer {
+    hold_until: u64,
+    limit_per_window: Option<usize>,
+    recent: std::collections::VecDeque<u64>,
+}
+
+/// The server counts requests per second; a little slack absorbs clock and network jitter.
+const PACE_WINDOW_MS: u64 = 1_050;
+
+impl Pacer {
+    /// How many sends may start now, and how long until more may.
+    fn budget(&mut self, now: u64) -> (usize, Option<Duration>) {
+        if now < self.hold_until {
+            return (0, Some(Duration::from_millis(self.hold_until - now)));
+        }
+        while self
+            .recent
+            .front()
+            .is_some_and(|&at| now.saturating_sub(at) >= PACE_WINDOW_MS)
+        {
+            self.recent.pop_front();
+        }
+        match self.limit_per_window {
+            None => (usize::MAX, None),
+            Some(limit) if self.recent.len() < limit => (limit - self.recent.len(), None),
+            Some(_) => {
+                let oldest = self.recent.front().copied().unwrap_or(now);
+                (
+                    0,
+                    Some(Duration::from_millis(
+                        (oldest + PACE_WINDOW_MS).saturating_sub(now).max(1),
+                    )),
+                )
+            }
+        }
+    }
+
+    fn sent(&mut self, now: u64) {
+        if self.limit_per_window.is_some() {
+            self.recent.push_back(now);
+        }
+    }
+
+    fn heard(&mut self, now: u64, reply: &crate::api::StatusReply) {
+        match &reply.outcome {
+            Outcome::RetryLater {
+                after,
+                reason: crate::api::RetryReason::RateLimited,
+            } => {
+                let after = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
+                self.hold_until = self.hold_until.max(now.saturating_add(after));
+                if let Some(limit) = reply.rate_limit.limit.filter(|&l| l > 0) {
+                    self.limit_per_window = Some(usize::try_from(limit).unwrap_or(usize::MAX));
+                }
+            }
+            _ if reply.rate_limit.remaining == Some(0) => {
+                self.hold_until = self.hold_until.max(now + PACE_WINDOW_MS);
+            }
+            _ => {}
         }
     }
 }
@@ -511,6 +662,7 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
         updated.attempts = attempt;
         updated.revision += 1;
         let now = now_ms();
+        state.pacer.heard(now, &reply);
         match reply.outcome {
             Outcome::Done { contact_id } => {
                 updated.state = EntryState::Done;
@@ -546,7 +698,9 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
         let removed = state.evict().unwrap_or_default();
         (updated, removed)
     };
-    (shared.listener)(HistoryEvent::Upsert { entry: updated });
+    (shared.listener)(HistoryEvent::Upsert {
+        entry: Box::new(updated),
+    });
     if !removed.is_empty() {
         (shared.listener)(HistoryEvent::Removed { ids: removed });
     }

@@ -330,10 +330,13 @@ impl Desktop {
             "tauri:options".into(),
             json!({ "application": app_binary().display().to_string() }),
         );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.driver_port))
+        let mut builder =
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        builder.capabilities(caps);
+        let driver = format!("http://127.0.0.1:{}", self.driver_port);
+        let client = tokio::time::timeout(Duration::from_secs(60), builder.connect(&driver))
             .await
+            .expect("the app did not open a window within 60 s")
             .expect("WebDriver session into the app");
         let app = App { client };
         // main.js marks the body once the first data from Rust is on screen.
@@ -370,6 +373,18 @@ fn fastrand_u32() -> u32 {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     nanos ^ std::process::id().rotate_left(16)
+}
+
+/// Whether a process of the app binary is alive (end-to-end tests run one at a time).
+fn app_running() -> bool {
+    let binary = app_binary();
+    std::fs::read_dir("/proc")
+        .map(|entries| {
+            entries.flatten().any(|entry| {
+                std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == binary)
+            })
+        })
+        .unwrap_or(false)
 }
 
 pub fn app_binary() -> PathBuf {
@@ -436,9 +451,18 @@ impl App {
         self.screenshot(name).await
     }
 
-    /// Ends the WebDriver session, which closes the app.
+    /// Ends the WebDriver session, which closes the app, and waits for the process to be gone
+    /// (a new launch too early would find the old one and hand over to it: single instance).
     pub async fn close(self) {
         let _ = self.client.close().await;
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while app_running() {
+            assert!(
+                Instant::now() < deadline,
+                "the app did not exit after its session ended"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 }
 

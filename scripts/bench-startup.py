@@ -185,10 +185,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--build", action="store_true", help="build both release binaries first")
+    parser.add_argument("--app", default=APP, help="the app binary to measure (default: the release build)")
     args = parser.parse_args()
+    app = os.path.abspath(args.app)
     # Both as shipped (Tauri's custom protocol, no dev server), from the same lock file and
     # target dir, so shared dependencies are the same builds.
-    if args.build or not os.path.exists(APP):
+    if args.build or not os.path.exists(app):
         subprocess.run(["cargo", "build", "--release", "--no-default-features", "--features",
                         "tauri/custom-protocol", "--bin", "aelyst-desk"], cwd=ROOT, check=True)
     if args.build or not os.path.exists(BARE):
@@ -199,17 +201,17 @@ def main():
     desktop = Desktop()
     try:
         # Warm-up, not measured: the app gets a token (as an agent's app has), caches warm.
-        session, _ = desktop.launch(APP)
+        session, _ = desktop.launch(app)
         desktop.run(session, "document.getElementById('token-input').value = 'bench-token';"
                              "document.getElementById('token-form').requestSubmit(); return true;")
         time.sleep(1.0)
-        desktop.quit(session, APP)
+        desktop.quit(session, app)
         session, _ = desktop.launch(BARE)
         desktop.quit(session, BARE)
 
         results = {"app": [], "bare": []}
         for round_ in range(args.rounds):
-            order = [("app", APP), ("bare", BARE)] if round_ % 2 == 0 else [("bare", BARE), ("app", APP)]
+            order = [("app", app), ("bare", BARE)] if round_ % 2 == 0 else [("bare", BARE), ("app", app)]
             for name, binary in order:
                 results[name].append(measure(desktop, binary))
     finally:
@@ -229,7 +231,7 @@ def main():
           f"| {app_start / bare_start:.2f} | ≤ 1.15 |")
     print(f"| memory, PSS 1 s after ready (median) | {app_mem:.1f} MiB | {bare_mem:.1f} MiB "
           f"| {app_mem / bare_mem:.2f} | ≤ 1.2 |")
-    print(f"| release binary | {os.path.getsize(APP) / 1e6:.1f} MB | {os.path.getsize(BARE) / 1e6:.1f} MB | | |")
+    print(f"| release binary | {os.path.getsize(app) / 1e6:.1f} MB | {os.path.getsize(BARE) / 1e6:.1f} MB | | |")
     debs = sorted(glob.glob(os.path.join(TARGET, "release", "bundle", "deb", "*.deb")))
     if debs:
         print(f"| .deb | {os.path.getsize(debs[-1]) / 1e6:.1f} MB | | | |")

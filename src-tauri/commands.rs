@@ -34,9 +34,9 @@ impl AppState {
         self.settings.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn client(&self) -> Result<Client, UiError> {
-        let setting = self.settings().api_base_url.clone();
-        Ok(Client::new(ClientConfig::resolve(setting.as_deref())?)?)
+    /// The one shared client (cheap to clone); rebuilt only when the API address changes.
+    fn client(&self) -> Client {
+        self.outbox.client()
     }
 }
 
@@ -83,7 +83,7 @@ pub struct AppInfo {
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, UiError> {
-    let client = state.client()?;
+    let client = state.client();
     let config = client.config();
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
@@ -227,9 +227,10 @@ pub async fn save_settings<R: Runtime>(
     let mut next = state.settings().clone();
     next.set_api_base_url(&settings.api_base_url)?;
     next.set_history_limit(settings.history_limit)?;
+    let client = Client::new(ClientConfig::resolve(next.api_base_url.as_deref())?)?;
     persist_settings(&app, &next)?;
     *state.settings() = next;
-    state.outbox.set_client(state.client()?);
+    state.outbox.set_client(client);
     state.outbox.set_history_limit(settings.history_limit)?;
     Ok(())
 }
@@ -251,7 +252,7 @@ pub async fn refresh_closing_categories<R: Runtime>(
     let Ok(Some(token)) = blocking(move || Ok(keychain.load())).await? else {
         return Ok(state.settings().category_choices());
     };
-    if let Ok(Feature::Available(notes)) = state.client()?.closing_notes(&token).await {
+    if let Ok(Feature::Available(notes)) = state.client().closing_notes(&token).await {
         let snapshot = {
             let mut settings = state.settings();
             settings.closing_notes = notes;
@@ -288,7 +289,7 @@ pub async fn contact_preview(
     let Ok(Some(token)) = blocking(move || Ok(keychain.load())).await? else {
         return Ok(None);
     };
-    Ok(match state.client()?.contact(&token, &identifier).await {
+    Ok(match state.client().contact(&token, &identifier).await {
         Ok(Feature::Available(ContactLookup::Found(contact))) => {
             let name = [contact.first_name, contact.last_name]
                 .into_iter()
@@ -320,7 +321,7 @@ pub async fn diagnostics(state: State<'_, AppState>) -> Result<String, UiError> 
         Ok(false) => "not saved".to_owned(),
         Err(err) => format!("unavailable ({})", crate::ui_error::ErrorKind::kind(&err)),
     };
-    let client = state.client()?;
+    let client = state.client();
     let entries = state.outbox.list();
     let count =
         |wanted: crate::outbox::EntryState| entries.iter().filter(|e| e.state == wanted).count();

@@ -51,6 +51,14 @@ pub fn app_builder<R: Runtime>(
             let worker = state.outbox.worker();
             app.manage(state);
             tauri::async_runtime::spawn(worker);
+            // Opens the keychain connection while the webview loads, so the window's first
+            // "is a token saved?" does not wait for it.
+            let warm = keychain.clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                if let Err(err) = warm.has_token() {
+                    tracing::warn!("keychain not ready: {}", ui_error::ErrorKind::kind(&err));
+                }
+            });
             // The window is made here, not by Tauri before setup, so its first command always
             // finds the state it calls into.
             let main = app

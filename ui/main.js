@@ -22,9 +22,12 @@ async function start() {
   setUpBulk();
   setUpTokenStep({ onSaved: loadCategories });
   setUpSettings({ onChanged: showAppInfo });
-  await setUpHistory({ onPause: askForToken });
-  await showAppInfo();
-  const token = await call("token_status");
+  // Independent questions to Rust go out together.
+  const [token] = await Promise.all([
+    call("token_status"),
+    setUpHistory({ onPause: askForToken }),
+    showAppInfo(),
+  ]);
   showPause(token.pause);
   if (!token.saved) {
     showTokenStep({ reason: token.problem ?? "" });

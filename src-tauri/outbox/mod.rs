@@ -386,6 +386,11 @@ impl Outbox {
         self.shared.wake.notify_one();
     }
 
+    /// The client sending uses (a cheap clone sharing its connections).
+    pub fn client(&self) -> Client {
+        self.shared.client()
+    }
+
     /// Points sending at another API address (settings changed).
     pub fn set_client(&self, client: Client) {
         *self

@@ -153,9 +153,16 @@ class Desktop:
     def launch(self, binary):
         """Returns (session, seconds from launch request to ready)."""
         started = time.perf_counter()
-        session = webdriver(self.port, "POST", "/session", {"capabilities": {"alwaysMatch": {
-            "browserName": "wry", "tauri:options": {"application": binary}}}})["value"]["sessionId"]
-        find = {"using": "css selector", "value": "body[data-ready]"}
+        capabilities = {"capabilities": {"alwaysMatch": {
+            "browserName": "wry", "tauri:options": {"application": binary}}}}
+        try:
+            session = webdriver(self.port, "POST", "/session", capabilities)["value"]["sessionId"]
+        except (ConnectionError, urllib.error.URLError):
+            # The driver sometimes drops the very first request while WebKitWebDriver settles.
+            time.sleep(0.5)
+            started = time.perf_counter()
+            session = webdriver(self.port, "POST", "/session", capabilities)["value"]["sessionId"]
+        find = {"using": "css selector", "value": os.environ.get("READY_SELECTOR", "body[data-ready]")}
         while True:
             try:
                 webdriver(self.port, "POST", f"/session/{session}/element", find)

@@ -47,6 +47,19 @@ pub fn app_builder<R: Runtime>(
         // or file permissions.
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
+            // The window first, so WebKit starts its processes while the state below is opened.
+            // Safe: the window's IPC is handled on this (main) thread, which is busy here until
+            // the state is managed, so no command can run before it exists.
+            let main = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == MAIN_WINDOW)
+                .cloned();
+            if let Some(config) = main {
+                tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+            }
             let state = open_state(app.handle(), keychain.clone())?;
             let worker = state.outbox.worker();
             app.manage(state);
@@ -59,18 +72,6 @@ pub fn app_builder<R: Runtime>(
                     tracing::warn!("keychain not ready: {}", ui_error::ErrorKind::kind(&err));
                 }
             });
-            // The window is made here, not by Tauri before setup, so its first command always
-            // finds the state it calls into.
-            let main = app
-                .config()
-                .app
-                .windows
-                .iter()
-                .find(|w| w.label == MAIN_WINDOW)
-                .cloned();
-            if let Some(config) = main {
-                tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
-            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

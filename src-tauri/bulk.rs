@@ -268,16 +268,7 @@ mod tests {
                     id:2,,\n\
                     id:3,,summary without category\n\
                     \"id:4\",Spam,\"two\nlines\"\n";
-        let rows = rows(
-            Source::Csv,
-            text,
-            &Defaults {
-                action: Action::Close,
-                category: None,
-                summary: None,
-            },
-        )
-        .unwrap();
+        let rows = rows_of(text);
         assert_eq!(rows.len(), 4);
         assert_eq!(
             rows[0].summary.as_deref(),

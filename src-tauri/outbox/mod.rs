@@ -211,48 +211,16 @@ impl Outbox {
         tokio::spawn(self.worker())
     }
 
-    /// Saves the action durably, then hands it to the worker. When this returns `Ok`, the
-    /// action survives a crash.
-    pub fn submit(
+    /// Runs `change` on the state to get new versions of entries, writes them to the journal
+    /// in one durable append, then to memory; only then tells the window and wakes the worker.
+    /// Nothing is announced that is not on disk.
+    fn commit(
         &self,
-        identifier: Identifier,
-        change: StatusChange,
-    ) -> Result<Entry, OutboxError> {
-        let entry = {
-            let mut state = self.shared.lock();
-            let seq = state.entries.keys().next_back().map_or(1, |last| last + 1);
-            let entry = Entry::new(seq, now_ms(), identifier, change);
-            state.journal.put(&[&entry]).map_err(disk)?;
-            state.entries.insert(seq, entry.clone());
-            entry
-        };
-        (self.shared.listener)(HistoryEvent::Upsert {
-            entry: Box::new(entry.clone()),
-        });
-        self.shared.wake.notify_one();
-        Ok(entry)
-    }
-
-    /// Saves many actions in one durable write (a bulk run), then hands them to the worker.
-    /// They share a batch id so the run can be followed and cancelled.
-    pub fn submit_many(
-        &self,
-        actions: Vec<(Identifier, StatusChange)>,
-    ) -> Result<(String, Vec<Entry>), OutboxError> {
-        let batch = uuid::Uuid::now_v7().to_string();
+        change: impl FnOnce(&mut State) -> Result<Vec<Entry>, OutboxError>,
+    ) -> Result<Vec<Entry>, OutboxError> {
         let entries = {
             let mut state = self.shared.lock();
-            let first = state.entries.keys().next_back().map_or(1, |last| last + 1);
-            let now = now_ms();
-            let entries: Vec<Entry> = actions
-                .into_iter()
-                .zip(first..)
-                .map(|((identifier, change), seq)| {
-                    let mut entry = Entry::new(seq, now, identifier, change);
-                    entry.batch = Some(batch.clone());
-                    entry
-                })
-                .collect();
+            let entries = change(&mut state)?;
             let refs: Vec<&Entry> = entries.iter().collect();
             state.journal.put(&refs).map_err(disk)?;
             for entry in &entries {
@@ -266,16 +234,55 @@ impl Outbox {
             });
         }
         self.shared.wake.notify_one();
+        Ok(entries)
+    }
+
+    /// Saves the action durably, then hands it to the worker. When this returns `Ok`, the
+    /// action survives a crash.
+    pub fn submit(
+        &self,
+        identifier: Identifier,
+        change: StatusChange,
+    ) -> Result<Entry, OutboxError> {
+        let mut saved = self.commit(|state| {
+            Ok(vec![Entry::new(
+                state.next_seq(),
+                now_ms(),
+                identifier,
+                change,
+            )])
+        })?;
+        saved.pop().ok_or(OutboxError::NotFound)
+    }
+
+    /// Saves many actions in one durable write (a bulk run), then hands them to the worker.
+    /// They share a batch id so the run can be followed and cancelled.
+    pub fn submit_many(
+        &self,
+        actions: Vec<(Identifier, StatusChange)>,
+    ) -> Result<(String, Vec<Entry>), OutboxError> {
+        let batch = uuid::Uuid::now_v7().to_string();
+        let entries = self.commit(|state| {
+            let now = now_ms();
+            Ok(actions
+                .into_iter()
+                .zip(state.next_seq()..)
+                .map(|((identifier, change), seq)| {
+                    let mut entry = Entry::new(seq, now, identifier, change);
+                    entry.batch = Some(batch.clone());
+                    entry
+                })
+                .collect())
+        })?;
         Ok((batch, entries))
     }
 
     /// Stops a bulk run: every action of it not yet sent is recorded as cancelled (actions
     /// already on their way finish as usual). Returns how many were stopped.
     pub fn cancel_batch(&self, batch: &str) -> Result<usize, OutboxError> {
-        let cancelled = {
-            let mut state = self.shared.lock();
+        let cancelled = self.commit(|state| {
             let now = now_ms();
-            let cancelled: Vec<Entry> = state
+            Ok(state
                 .entries
                 .iter()
                 .filter(|(seq, e)| {
@@ -292,19 +299,8 @@ impl Outbox {
                     entry.revision += 1;
                     entry
                 })
-                .collect();
-            let refs: Vec<&Entry> = cancelled.iter().collect();
-            state.journal.put(&refs).map_err(disk)?;
-            for entry in &cancelled {
-                state.entries.insert(entry.seq, entry.clone());
-            }
-            cancelled
-        };
-        for entry in &cancelled {
-            (self.shared.listener)(HistoryEvent::Upsert {
-                entry: Box::new(entry.clone()),
-            });
-        }
+                .collect())
+        })?;
         Ok(cancelled.len())
     }
 
@@ -317,11 +313,10 @@ impl Outbox {
         self.shared.lock().pause.clone()
     }
 
-    /// Puts a failed or cancelled action back in the queue, as if just submitted (it keeps its place
-    /// among the same contact's actions).
+    /// Puts a failed or cancelled action back in the queue, as if just submitted (it keeps
+    /// its place among the same contact's actions).
     pub fn retry(&self, id: &str) -> Result<Entry, OutboxError> {
-        let entry = {
-            let mut state = self.shared.lock();
+        let mut saved = self.commit(|state| {
             let seq = state.seq_of(id).ok_or(OutboxError::NotFound)?;
             let mut entry = state.entries[&seq].clone();
             if !matches!(entry.state, EntryState::Failed | EntryState::Cancelled) {
@@ -333,18 +328,13 @@ impl Outbox {
             entry.finished_at = None;
             entry.next_attempt_at = None;
             entry.revision += 1;
-            state.journal.put(&[&entry]).map_err(disk)?;
-            state.entries.insert(seq, entry.clone());
-            entry
-        };
-        (self.shared.listener)(HistoryEvent::Upsert {
-            entry: Box::new(entry.clone()),
-        });
-        self.shared.wake.notify_one();
-        Ok(entry)
+            Ok(vec![entry])
+        })?;
+        saved.pop().ok_or(OutboxError::NotFound)
     }
 
-    /// Removes every done and failed action; pending ones stay. Returns how many went.
+    /// Removes every finished action (done, failed, cancelled); pending ones stay. Returns how
+    /// many went.
     pub fn clear_finished(&self) -> Result<usize, OutboxError> {
         let ids = {
             let mut state = self.shared.lock();
@@ -463,6 +453,11 @@ impl Shared {
 }
 
 impl State {
+    /// Submission order continues after the newest entry.
+    fn next_seq(&self) -> u64 {
+        self.entries.keys().next_back().map_or(1, |last| last + 1)
+    }
+
     fn seq_of(&self, id: &str) -> Option<u64> {
         self.entries
             .iter()

@@ -322,8 +322,35 @@ impl Desktop {
         self.home.as_ref().expect("home kept until drop").path()
     }
 
+    /// Whether a D-Bus name has an owner on this desktop's session bus.
+    fn bus_name_owned(&self, name: &str) -> bool {
+        Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                &format!("string:{name}"),
+            ])
+            .envs(self.env.iter().cloned())
+            .output()
+            .map(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+            .unwrap_or(false)
+    }
+
     /// Launches the app through WebDriver and waits for its window to render.
     pub async fn launch(&self) -> App {
+        // A previous run's single-instance name must be gone from the bus, or the new process
+        // would hand over to it and exit (a loaded machine can lag behind the process exit).
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while self.bus_name_owned("ai.aelyst.desk.SingleInstance") {
+            assert!(
+                Instant::now() < deadline,
+                "a previous Aelyst Desk still holds the bus"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         let mut caps = Capabilities::new();
         caps.insert("browserName".into(), json!("wry"));
         caps.insert(

@@ -5,11 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-deb=$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | head -n 1 || true)
+target="${CARGO_TARGET_DIR:-target}"
+deb=$(ls -t "$target"/release/bundle/deb/*.deb 2>/dev/null | head -n 1 || true)
 if [ -z "$deb" ]; then
   scripts/package-deb.sh
-  deb=$(ls -t target/release/bundle/deb/*.deb | head -n 1)
+  deb=$(ls -t "$target"/release/bundle/deb/*.deb | head -n 1)
 fi
+case "$deb" in /*) ;; *) deb="./$deb" ;; esac
 for tool in xwininfo import; do
   command -v "$tool" >/dev/null || missing_tools=1
 done
@@ -20,7 +22,7 @@ if [ -n "${missing_tools:-}" ]; then
 fi
 
 echo "Installing $deb"
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "./$deb" >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$deb" >/dev/null
 test -x /usr/bin/aelyst-desk
 desktop_file=$(grep -l "^Exec=aelyst-desk" /usr/share/applications/*.desktop | head -n 1)
 grep -q "^Name=Aelyst Desk" "$desktop_file"
@@ -28,7 +30,7 @@ icon=$(sed -n 's/^Icon=//p' "$desktop_file")
 ls /usr/share/icons/hicolor/*/apps/"$icon".png >/dev/null
 echo "Menu entry: $desktop_file (icon $icon)"
 
-out=target/deb-check
+out="$target/deb-check"
 mkdir -p "$out"
 home=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; fusermount -u "$home/run/doc" 2>/dev/null || true; rm -rf "$home" 2>/dev/null || true' EXIT

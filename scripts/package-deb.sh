@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 npx --yes @tauri-apps/cli@2.12.5 build --bundles deb -- --no-default-features
-ls -l target/release/bundle/deb/*.deb
+ls -l "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb

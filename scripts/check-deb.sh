@@ -22,7 +22,7 @@ if [ -n "${missing_tools:-}" ]; then
 fi
 
 echo "Installing $deb"
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$deb" >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --reinstall "$deb" >/dev/null
 test -x /usr/bin/aelyst-desk
 desktop_file=$(grep -l "^Exec=aelyst-desk" /usr/share/applications/*.desktop | head -n 1)
 grep -q "^Name=Aelyst Desk" "$desktop_file"

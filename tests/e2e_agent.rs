@@ -22,6 +22,16 @@ async fn save_token(app: &App, token: &str) {
     app.wait_visible("#identifier-value", true).await;
 }
 
+/// The app on a fresh desktop, pointed at `sandbox`, with the sandbox's token saved.
+async fn signed_in(sandbox: &Sandbox) -> (Desktop, App) {
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .start();
+    let app = desktop.launch().await;
+    save_token(&app, DEFAULT_TOKEN).await;
+    (desktop, app)
+}
+
 async fn submit(app: &App, kind: &str, value: &str, close: bool, category: &str, summary: &str) {
     app.choose("#identifier-type", kind).await;
     app.fill("#identifier-value", value).await;
@@ -199,11 +209,7 @@ async fn bad_input_is_refused_in_plain_words_and_failures_and_retries_show() {
     let _turn = one_at_a_time().await;
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
     sandbox.script(&status_path("id:3"), [Fault::status_retry_after(429, "1")]);
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
-        .start();
-    let app = desktop.launch().await;
-    save_token(&app, DEFAULT_TOKEN).await;
+    let (_desktop, app) = signed_in(&sandbox).await;
 
     for (kind, value, says) in [
         ("phone", "", "Enter a phone number"),
@@ -321,11 +327,7 @@ async fn offline_then_delivered() {
 async fn a_rejected_token_brings_the_token_step_back_and_nothing_is_lost() {
     let _turn = one_at_a_time().await;
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
-        .start();
-    let app = desktop.launch().await;
-    save_token(&app, DEFAULT_TOKEN).await;
+    let (_desktop, app) = signed_in(&sandbox).await;
 
     sandbox.set_token("rotated-token-2");
     submit(&app, "id", "5", true, "Billing", "Invoice resent.").await;
@@ -358,11 +360,7 @@ async fn a_rejected_token_brings_the_token_step_back_and_nothing_is_lost() {
 async fn settings_refuse_bad_values_and_the_window_fits_small_and_zoomed() {
     let _turn = one_at_a_time().await;
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
-        .start();
-    let app = desktop.launch().await;
-    save_token(&app, DEFAULT_TOKEN).await;
+    let (_desktop, app) = signed_in(&sandbox).await;
 
     app.click("#settings-toggle").await;
     app.wait_visible("#settings", true).await;

@@ -119,6 +119,23 @@ fn temp_home() -> tempfile::TempDir {
         .expect("temp dir")
 }
 
+/// Whether a D-Bus name has an owner on the session bus that `env` points at.
+fn bus_name_owned(env: &[(String, String)], name: &str) -> bool {
+    Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            &format!("string:{name}"),
+        ])
+        .envs(env.iter().cloned())
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+        .unwrap_or(false)
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -296,19 +313,7 @@ impl Desktop {
         self.children.push(("gnome-keyring-daemon", keyring));
         let child = &mut self.children.last_mut().expect("just pushed").1;
         wait_until("gnome-keyring-daemon", child, || {
-            Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.secrets",
-                ])
-                .envs(env.iter().cloned())
-                .output()
-                .map(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
-                .unwrap_or(false)
+            bus_name_owned(env, "org.freedesktop.secrets")
         });
     }
 
@@ -322,29 +327,12 @@ impl Desktop {
         self.home.as_ref().expect("home kept until drop").path()
     }
 
-    /// Whether a D-Bus name has an owner on this desktop's session bus.
-    fn bus_name_owned(&self, name: &str) -> bool {
-        Command::new("dbus-send")
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                &format!("string:{name}"),
-            ])
-            .envs(self.env.iter().cloned())
-            .output()
-            .map(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
-            .unwrap_or(false)
-    }
-
     /// Launches the app through WebDriver and waits for its window to render.
     pub async fn launch(&self) -> App {
         // A previous run's single-instance name must be gone from the bus, or the new process
         // would hand over to it and exit (a loaded machine can lag behind the process exit).
         let deadline = Instant::now() + STEP_TIMEOUT;
-        while self.bus_name_owned("ai.aelyst.desk.SingleInstance") {
+        while bus_name_owned(&self.env, "ai.aelyst.desk.SingleInstance") {
             assert!(
                 Instant::now() < deadline,
                 "a previous Aelyst Desk still holds the bus"

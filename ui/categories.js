@@ -12,8 +12,12 @@ function show(choices) {
   );
 }
 
-/** Shows the cached list at once, then asks the workspace for a fresh one. */
-export async function loadCategories() {
+/** Shows the list cached on this computer. */
+export async function showCachedCategories() {
   show(await call("closing_categories"));
+}
+
+/** Asks the workspace for a fresh list in the background; the cached one stays until then. */
+export function refreshCategories() {
   call("refresh_closing_categories").then(show, () => {});
 }

@@ -3,7 +3,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "submit_action",
-    "list_history",
+    "watch_history",
     "retry_action",
     "clear_finished",
     "token_status",

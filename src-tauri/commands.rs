@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_store::StoreExt;
 
@@ -11,7 +12,7 @@ use crate::api::{
     Action, Client, ClientConfig, ContactLookup, Feature, Identifier, IdentifierKind, StatusChange,
 };
 use crate::keychain::Keychain;
-use crate::outbox::{Entry, Outbox, Pause};
+use crate::outbox::{Entry, HistoryEvent, Outbox, Pause};
 use crate::settings::{Settings, SettingsError};
 use crate::ui_error::UiError;
 
@@ -21,6 +22,7 @@ const SETTINGS_KEY: &str = "settings";
 pub struct AppState {
     pub keychain: Arc<Keychain>,
     pub outbox: Outbox,
+    pub history_feed: Arc<HistoryFeed>,
     pub settings: Mutex<Settings>,
     /// Things the agent should hear about once, found while starting (a damaged file…).
     pub notices: Vec<String>,
@@ -143,8 +145,43 @@ pub async fn submit_action<R: Runtime>(
     Ok(entry)
 }
 
+/// Where the outbox's changes go: the channel the window opened last (a reload opens a new
+/// one and the old page is gone).
+#[derive(Default)]
+pub struct HistoryFeed {
+    window: Mutex<Option<Channel<HistoryEvent>>>,
+}
+
+impl HistoryFeed {
+    pub fn send(&self, event: HistoryEvent) {
+        let window = self
+            .window
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(channel) = window.as_ref() {
+            if let Err(err) = channel.send(event) {
+                tracing::warn!("history change not delivered: {err}");
+            }
+        }
+    }
+
+    fn watch(&self, channel: Channel<HistoryEvent>) {
+        *self
+            .window
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(channel);
+    }
+}
+
+/// Streams history changes on `on_event` from now on and answers with the history as it is,
+/// in one round trip. The stream starts first, so no change falls between the two; a change
+/// the answer already shows arrives again with the same revision.
 #[tauri::command]
-pub async fn list_history(state: State<'_, AppState>) -> Result<Vec<Entry>, UiError> {
+pub async fn watch_history(
+    state: State<'_, AppState>,
+    on_event: Channel<HistoryEvent>,
+) -> Result<Vec<Entry>, UiError> {
+    state.history_feed.watch(on_event);
     Ok(state.outbox.list())
 }
 

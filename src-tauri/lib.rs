@@ -20,14 +20,12 @@ pub mod sandbox;
 
 use std::sync::{Arc, Mutex};
 
-use tauri::{Emitter, Manager, Runtime};
+use tauri::{Manager, Runtime};
 
-use commands::AppState;
+use commands::{AppState, HistoryFeed};
 use keychain::Keychain;
 use outbox::{Outbox, OutboxOptions};
 
-/// The window hears about every history change under this event name.
-pub const HISTORY_EVENT: &str = "history";
 pub const OUTBOX_FILE: &str = "outbox.jsonl";
 pub const MAIN_WINDOW: &str = "main";
 
@@ -77,7 +75,7 @@ pub fn app_builder<R: Runtime>(
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::submit_action,
-            commands::list_history,
+            commands::watch_history,
             commands::retry_action,
             commands::clear_finished,
             commands::token_status,
@@ -120,7 +118,8 @@ fn open_state<R: Runtime>(
     let config = api::ClientConfig::resolve(settings.api_base_url.as_deref())
         .or_else(|_| api::ClientConfig::new(api::DEFAULT_BASE_URL))?;
     let client = api::Client::new(config)?;
-    let emitter = app.clone();
+    let history_feed = Arc::new(HistoryFeed::default());
+    let feed = history_feed.clone();
     let (outbox, report) = Outbox::open(
         &data_dir.join(OUTBOX_FILE),
         OutboxOptions {
@@ -129,11 +128,7 @@ fn open_state<R: Runtime>(
         },
         client,
         keychain.clone(),
-        Box::new(move |event| {
-            if let Err(err) = emitter.emit(HISTORY_EVENT, event) {
-                tracing::warn!("history event not delivered: {err}");
-            }
-        }),
+        Box::new(move |event| feed.send(event)),
     )?;
     tracing::info!(resumed = report.resumed, "outbox opened");
     if let Some(aside) = report.moved_aside {
@@ -145,6 +140,7 @@ fn open_state<R: Runtime>(
     Ok(AppState {
         keychain,
         outbox,
+        history_feed,
         settings: Mutex::new(settings),
         notices,
         log_dir,

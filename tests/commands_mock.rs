@@ -76,7 +76,12 @@ fn commands_through_the_mock_runtime() {
     .unwrap_err();
     assert_eq!(refused["kind"], "invalid_note");
     assert_eq!(
-        invoke(&window, "list_history", json!({})).unwrap(),
+        invoke(
+            &window,
+            "watch_history",
+            json!({"onEvent": "__CHANNEL__:7"})
+        )
+        .unwrap(),
         json!([])
     );
 
@@ -90,7 +95,12 @@ fn commands_through_the_mock_runtime() {
     assert_eq!(entry["state"], "pending");
     assert_eq!(entry["identifier"]["canonical"], "+60121233112");
     assert_eq!(entry["identifier"]["display"], "+60 12-123 3112");
-    let history = invoke(&window, "list_history", json!({})).unwrap();
+    let history = invoke(
+        &window,
+        "watch_history",
+        json!({"onEvent": "__CHANNEL__:8"}),
+    )
+    .unwrap();
     assert_eq!(history.as_array().unwrap().len(), 1);
     assert_eq!(
         invoke(&window, "closing_categories", json!({})).unwrap(),

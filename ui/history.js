@@ -1,5 +1,5 @@
 // The history of recent actions: the view of the entries Rust keeps, live through events.
-import { call, onEvent } from "./ipc.js";
+import { call, channel } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { confirmAction } from "./confirm.js";
 
@@ -198,7 +198,7 @@ export async function setUpHistory({ onPause }) {
     const removed = await call("clear_finished");
     announce(removed === 1 ? "Cleared 1 finished action." : `Cleared ${removed} finished actions.`);
   });
-  await onEvent("history", (event) => {
+  const apply = (event) => {
     if (event.type === "upsert") upsert(event.entry);
     if (event.type === "removed") {
       event.ids.forEach((id) => entries.delete(id));
@@ -208,7 +208,14 @@ export async function setUpHistory({ onPause }) {
       showPause(event.pause);
       onPause(event.pause);
     }
-  });
-  for (const entry of await call("list_history")) entries.set(entry.id, entry);
+  };
+  // One round trip: Rust starts streaming changes, then answers with the history as it is.
+  // Changes that arrive before that answer are applied after it; revisions keep them right.
+  let early = [];
+  const changes = channel((event) => (early ? early.push(event) : apply(event)));
+  for (const entry of await call("watch_history", { onEvent: changes })) entries.set(entry.id, entry);
   redraw();
+  const waiting = early;
+  early = null;
+  waiting.forEach(apply);
 }

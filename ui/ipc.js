@@ -1,6 +1,5 @@
 // The one door to the Rust side. Errors arrive as { kind, message } in plain words.
-const { invoke } = window.__TAURI__.core;
-const { listen } = window.__TAURI__.event;
+const { invoke, Channel } = window.__TAURI__.core;
 
 export async function call(command, args = {}) {
   try {
@@ -11,6 +10,9 @@ export async function call(command, args = {}) {
   }
 }
 
-export function onEvent(name, handler) {
-  return listen(name, (event) => handler(event.payload));
+/** A channel Rust sends a stream of messages on; pass it as a command argument. */
+export function channel(handler) {
+  const stream = new Channel();
+  stream.onmessage = handler;
+  return stream;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the built .deb with apt, checks the menu entry and icons, then launches the
 # installed binary under Xvfb (with a private D-Bus session and an unlocked keyring, as on a
-# desktop) and saves a screenshot of the screen to target/deb-check/installed-app.png.
+# desktop) and saves a screenshot of the screen to target/deb-check/installed-app.png; then
+# drives the installed app through WebDriver (scripts/check-installed-ui.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,3 +59,5 @@ dbus-run-session -- bash -c '
   kill "$app"
 '
 echo "The installed app started; screenshot: $out/installed-app.png"
+# The bundled front end the package ships, driven through WebDriver.
+python3 scripts/check-installed-ui.py /usr/bin/aelyst-desk

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Builds the release .deb (without the sandbox) with the Tauri CLI from npm, which brings a
-# prebuilt binary in seconds. Output: target/release/bundle/deb/*.deb
+# Builds the release .deb (without the sandbox, with the bundled front end) with the Tauri CLI
+# from npm, which brings a prebuilt binary in seconds. Output: target/release/bundle/deb/*.deb
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-npx --yes @tauri-apps/cli@2.12.5 build --bundles deb -- --no-default-features
+scripts/bundle-ui.sh
+# The shipped window loads the bundled front end (scripts/bundle-ui.sh); the config file keeps
+# ui/ for debug builds and the tests.
+npx --yes @tauri-apps/cli@2.12.5 build --bundles deb --config '{"build":{"frontendDist":"target/ui-dist"}}' \
+  -- --no-default-features
 ls -l "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb

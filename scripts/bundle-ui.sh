@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Bundles ui/ for the release build: the ES modules (one per thing on screen) become one
+# main.js, so the window fetches three files instead of fifteen (README, Figures: ~14 ms of
+# start-up). Debug builds and the tests use ui/ as it is. Output: target/ui-dist/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=target/ui-dist
+rm -rf "$out"
+mkdir -p "$out"
+npx --yes esbuild@0.25.12 ui/main.js --bundle --format=esm \
+  --log-level=warning --outfile="$out/main.js"
+cp ui/index.html ui/styles.css "$out/"

@@ -1,4 +1,4 @@
-// The history of recent actions: the view of the entries Rust keeps, live through events.
+// The history of recent actions: the view of the entries Rust keeps, kept live by a channel.
 import { call, channel } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { confirmAction } from "./confirm.js";

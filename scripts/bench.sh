@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo bench --bench client_overhead --bench outbox_journal -- --noplot "$@"
+cargo bench -p aelyst-core --bench client_overhead --bench outbox_journal -- --noplot "$@"
 
 python3 - <<'PY'
 import json, os

@@ -1,9 +1,11 @@
 //! The app's commands through Tauri's mock runtime, with the real config and capability file
 //! (so the grants are checked too) and keyring-core's in-memory mock keychain.
 
+mod support;
+
 use std::sync::Arc;
 
-use aelyst_desk::keychain::{Keychain, DEFAULT_ACCOUNT};
+use aelyst_core::keychain::{Keychain, DEFAULT_ACCOUNT};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
@@ -63,7 +65,7 @@ fn commands_through_the_mock_runtime() {
         json!({"input": {"identifierKind": "phone", "identifierValue": "012 123 3112", "action": "close"}}),
     )
     .unwrap_err();
-    assert_eq!(refused["kind"], "invalid_identifier");
+    assert_eq!(refused["code"], "phone_without_country_code");
     assert!(refused["message"]
         .as_str()
         .unwrap()
@@ -74,7 +76,7 @@ fn commands_through_the_mock_runtime() {
         json!({"input": {"identifierKind": "id", "identifierValue": "5", "action": "close", "summary": "lost"}}),
     )
     .unwrap_err();
-    assert_eq!(refused["kind"], "invalid_note");
+    assert_eq!(refused["code"], "summary_without_category");
     assert_eq!(
         invoke(
             &window,
@@ -111,12 +113,12 @@ fn commands_through_the_mock_runtime() {
     let status = invoke(&window, "token_status", json!({})).unwrap();
     assert_eq!(status["saved"], false);
     let refused = invoke(&window, "save_token", json!({"token": "has space"})).unwrap_err();
-    assert_eq!(refused["kind"], "invalid_token");
+    assert_eq!(refused["code"], "token_has_spaces");
     invoke(&window, "save_token", json!({"token": " tok-mock-123 "})).unwrap();
     let status = invoke(&window, "token_status", json!({})).unwrap();
     assert_eq!(status["saved"], true);
     assert!(!status.to_string().contains("tok-mock-123"));
-    let state = app.state::<aelyst_desk::commands::AppState>();
+    let state = app.state::<aelyst_desk::AppState>();
     assert_eq!(
         state.keychain.load().unwrap().unwrap().expose(),
         "tok-mock-123"
@@ -134,7 +136,7 @@ fn commands_through_the_mock_runtime() {
         json!({"settings": {"apiBaseUrl": "http://example.com/v1", "historyLimit": 50}}),
     )
     .unwrap_err();
-    assert_eq!(refused["kind"], "invalid_api_address");
+    assert_eq!(refused["code"], "api_address_insecure");
     assert_eq!(
         invoke(&window, "get_settings", json!({})).unwrap()["historyLimit"],
         1000
@@ -151,23 +153,28 @@ fn commands_through_the_mock_runtime() {
     );
 
     // What was written to disk holds no token.
-    for file in walk(home.path()) {
-        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
-        assert!(!text.contains("tok-mock-123"), "{}", file.display());
-    }
+    support::files::assert_in_no_file(home.path(), "tok-mock-123");
 }
 
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                files.extend(walk(&path));
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files
+/// The capability file grants exactly the commands in `src-tauri/commands/list.rs` (which
+/// `build.rs` declares and `lib.rs` registers): one list, three uses that cannot disagree.
+#[test]
+fn the_capability_grants_exactly_the_listed_commands() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src-tauri/capabilities/default.json");
+    let capability: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    let mut granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .filter(|p| p != "core:default")
+        .collect();
+    let mut listed: Vec<String> = aelyst_desk::COMMANDS
+        .iter()
+        .map(|name| format!("allow-{}", name.replace('_', "-")))
+        .collect();
+    granted.sort();
+    listed.sort();
+    assert_eq!(granted, listed);
 }

@@ -1,0 +1,522 @@
+//! One shared HTTP client for the Aelyst API. It holds no token: each call is handed one.
+
+use std::net::IpAddr;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::identifier::Identifier;
+use super::outcome::{classify, Answer, Outcome, RateLimit, RetryReason, StatusReply};
+use super::request::StatusChange;
+use super::retry::RetryPolicy;
+use super::token::ApiToken;
+use crate::error::{Coded, ErrorCode, Fields};
+
+pub const DEFAULT_BASE_URL: &str = "https://api.aelyst.ai/v1";
+pub const BASE_URL_ENV: &str = "AELYST_API_BASE_URL";
+const USER_AGENT: &str = concat!("AelystDesk/", env!("CARGO_PKG_VERSION"));
+/// Guards the closing-notes walk against a server whose `next` never ends.
+const MAX_CLOSING_NOTE_PAGES: usize = 50;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    #[error("\"{0}\" is not a web address. It should look like https://api.aelyst.ai/v1.")]
+    InvalidBaseUrl(String),
+    #[error(
+        "Use an https:// address. Plain http:// is only allowed for this computer (localhost)."
+    )]
+    InsecureBaseUrl,
+    #[error("The web connection could not be set up: {0}")]
+    Setup(String),
+}
+
+impl Coded for ClientError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::InvalidBaseUrl(_) => ErrorCode::ApiAddressInvalid,
+            Self::InsecureBaseUrl => ErrorCode::ApiAddressInsecure,
+            Self::Setup(_) => ErrorCode::ClientSetup,
+        }
+    }
+
+    fn fields(&self) -> Fields {
+        match self {
+            Self::InvalidBaseUrl(address) => crate::fields! { "address" => address },
+            _ => Fields::new(),
+        }
+    }
+}
+
+/// Why a read (closing notes, contact preview) gave nothing. Reads are best-effort.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("{}", super::outcome::UNAUTHORIZED_REASON)]
+    Unauthorized,
+    #[error("Aelyst is busy right now; try again in a moment.")]
+    RateLimited,
+    #[error("{}", .0.describe())]
+    Unreachable(RetryReason),
+    #[error("Aelyst answered in a way this app does not understand (error {0}).")]
+    Unexpected(u16),
+}
+
+impl Coded for ReadError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Unauthorized => ErrorCode::TokenRefused,
+            Self::RateLimited => ErrorCode::RateLimited,
+            Self::Unreachable(_) => ErrorCode::Unreachable,
+            Self::Unexpected(_) => ErrorCode::UnexpectedAnswer,
+        }
+    }
+
+    fn fields(&self) -> Fields {
+        match self {
+            Self::Unexpected(status) => crate::fields! { "status" => status },
+            _ => Fields::new(),
+        }
+    }
+}
+
+/// A read endpoint that may be switched off for a workspace (404/405 on the path itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Feature<T> {
+    Available(T),
+    Unavailable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosingNote {
+    pub category: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactPreview {
+    pub id: u64,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// `open` or `close`.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+impl ContactPreview {
+    /// First and last name as one, when there is any.
+    pub fn full_name(&self) -> Option<String> {
+        let name = [&self.first_name, &self.last_name]
+            .into_iter()
+            .flatten()
+            .map(|part| part.trim())
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!name.is_empty()).then_some(name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactLookup {
+    Found(ContactPreview),
+    NoSuchContact,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientConfig {
+    base_url: Url,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub policy: RetryPolicy,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        Ok(Self {
+            base_url: validate_base_url(base_url)?,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            policy: RetryPolicy::default(),
+        })
+    }
+
+    /// `AELYST_API_BASE_URL` when set (tests, the sandbox mode), else the given settings value,
+    /// else the real API.
+    pub fn resolve(setting: Option<&str>) -> Result<Self, ClientError> {
+        match std::env::var(BASE_URL_ENV) {
+            Ok(from_env) if !from_env.trim().is_empty() => Self::new(&from_env),
+            _ => Self::new(setting.unwrap_or(DEFAULT_BASE_URL)),
+        }
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// True when the API lives on this computer: the sandbox, never the real service.
+    pub fn is_local(&self) -> bool {
+        is_loopback_host(&self.base_url)
+    }
+}
+
+/// Accepts `https://…`, or `http://` only for loopback hosts. Drops a trailing slash.
+pub fn validate_base_url(input: &str) -> Result<Url, ClientError> {
+    let trimmed = input.trim().trim_end_matches('/');
+    let url = Url::parse(trimmed).map_err(|_| ClientError::InvalidBaseUrl(input.trim().into()))?;
+    let usable = url.host().is_some()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if !usable {
+        return Err(ClientError::InvalidBaseUrl(input.trim().into()));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback_host(&url) => Ok(url),
+        "http" => Err(ClientError::InsecureBaseUrl),
+        _ => Err(ClientError::InvalidBaseUrl(input.trim().into())),
+    }
+}
+
+fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    config: ClientConfig,
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(USER_AGENT)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            // A redirect would turn the POST into a GET or carry the token elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|err| ClientError::Setup(err.to_string()))?;
+        Ok(Self { http, config })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    fn endpoint(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.config.base_url.as_str().trim_end_matches('/'),
+            path
+        )
+    }
+
+    pub fn status_url(&self, identifier: &Identifier) -> String {
+        self.endpoint(&format!(
+            "/contact/{}/conversation/status",
+            identifier.path_segment()
+        ))
+    }
+
+    /// `POST /contact/{identifier}/conversation/status`. `attempt` counts this try (1 for the
+    /// first) and only shapes the backoff.
+    pub async fn set_status(
+        &self,
+        token: &ApiToken,
+        identifier: &Identifier,
+        change: &StatusChange,
+        attempt: u32,
+    ) -> StatusReply {
+        let sent = self
+            .http
+            .post(self.status_url(identifier))
+            .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+            .header(ACCEPT, "application/json")
+            .json(change)
+            .send()
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(err) => return self.no_answer(&err, attempt, None),
+        };
+        let status = response.status().as_u16();
+        let rate_limit = rate_limit(response.headers());
+        let retry_after = header_text(response.headers(), RETRY_AFTER.as_str());
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            // The answer broke off mid-way: we cannot know it was applied. Setting a status is
+            // idempotent, so sending it again is safe.
+            Err(err) => return self.no_answer(&err, attempt, Some(rate_limit)),
+        };
+        let answer = Answer {
+            status,
+            retry_after: retry_after.as_deref(),
+            body: &body,
+        };
+        StatusReply {
+            outcome: classify(
+                &answer,
+                identifier,
+                attempt,
+                &self.config.policy,
+                SystemTime::now(),
+            ),
+            rate_limit,
+            http_status: Some(status),
+        }
+    }
+
+    fn no_answer(
+        &self,
+        err: &reqwest::Error,
+        attempt: u32,
+        rate: Option<RateLimit>,
+    ) -> StatusReply {
+        let reason = if err.is_timeout() {
+            RetryReason::Timeout
+        } else {
+            RetryReason::Network
+        };
+        tracing::debug!(kind = ?reason, "status call got no usable answer");
+        StatusReply {
+            outcome: Outcome::RetryLater {
+                after: self.config.policy.backoff(attempt),
+                reason,
+            },
+            rate_limit: rate.unwrap_or_default(),
+            http_status: None,
+        }
+    }
+
+    /// All closing-note categories, following `pagination.next` by its `cursorId`.
+    pub async fn closing_notes(
+        &self,
+        token: &ApiToken,
+    ) -> Result<Feature<Vec<ClosingNote>>, ReadError> {
+        let mut notes = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..MAX_CLOSING_NOTE_PAGES {
+            let mut request = self
+                .http
+                .get(self.endpoint("/space/closing_notes"))
+                .query(&[("limit", "100")]);
+            if let Some(cursor) = &cursor {
+                request = request.query(&[("cursorId", cursor.as_str())]);
+            }
+            let page: ClosingNotesPage = match self.read(token, request).await? {
+                ReadAnswer::Json(value) => {
+                    serde_json::from_value(value).map_err(|_| ReadError::Unexpected(200))?
+                }
+                ReadAnswer::NotFound(_) | ReadAnswer::MethodNotAllowed => {
+                    return Ok(Feature::Unavailable)
+                }
+            };
+            notes.extend(page.items);
+            match page
+                .pagination
+                .and_then(|p| p.next)
+                .and_then(|next| self.cursor_of(&next))
+            {
+                Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
+                _ => break,
+            }
+        }
+        Ok(Feature::Available(notes))
+    }
+
+    fn cursor_of(&self, next: &str) -> Option<String> {
+        let url = Url::parse(next)
+            .or_else(|_| self.config.base_url.join(next))
+            .ok()?;
+        url.query_pairs()
+            .find(|(key, _)| key == "cursorId")
+            .map(|(_, value)| value.into_owned())
+            .filter(|value| !value.is_empty())
+    }
+
+    /// `GET /contact/{identifier}`: who the agent is about to act on.
+    pub async fn contact(
+        &self,
+        token: &ApiToken,
+        identifier: &Identifier,
+    ) -> Result<Feature<ContactLookup>, ReadError> {
+        let request = self
+            .http
+            .get(self.endpoint(&format!("/contact/{}", identifier.path_segment())));
+        match self.read(token, request).await? {
+            ReadAnswer::Json(value) => {
+                let contact =
+                    serde_json::from_value(value).map_err(|_| ReadError::Unexpected(200))?;
+                Ok(Feature::Available(ContactLookup::Found(contact)))
+            }
+            // The API's own "Contact not found" means the feature works and the contact is
+            // missing; any other 404 means the endpoint itself is not there.
+            ReadAnswer::NotFound(Some(message))
+                if message.to_lowercase().contains("contact not found") =>
+            {
+                Ok(Feature::Available(ContactLookup::NoSuchContact))
+            }
+            ReadAnswer::NotFound(_) | ReadAnswer::MethodNotAllowed => Ok(Feature::Unavailable),
+        }
+    }
+
+    async fn read(
+        &self,
+        token: &ApiToken,
+        request: reqwest::RequestBuilder,
+    ) -> Result<ReadAnswer, ReadError> {
+        let response = request
+            .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+            .header(ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|err| {
+                ReadError::Unreachable(if err.is_timeout() {
+                    RetryReason::Timeout
+                } else {
+                    RetryReason::Network
+                })
+            })?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|_| ReadError::Unreachable(RetryReason::Network))?;
+        match status {
+            200..=299 => serde_json::from_slice(&body)
+                .map(ReadAnswer::Json)
+                .map_err(|_| ReadError::Unexpected(status)),
+            401 | 403 => Err(ReadError::Unauthorized),
+            404 => Ok(ReadAnswer::NotFound(
+                serde_json::from_slice::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v.get("message")?.as_str().map(str::to_owned)),
+            )),
+            405 => Ok(ReadAnswer::MethodNotAllowed),
+            429 | 449 => Err(ReadError::RateLimited),
+            500..=599 => Err(ReadError::Unreachable(RetryReason::ServerError { status })),
+            other => Err(ReadError::Unexpected(other)),
+        }
+    }
+}
+
+enum ReadAnswer {
+    Json(serde_json::Value),
+    NotFound(Option<String>),
+    MethodNotAllowed,
+}
+
+#[derive(Deserialize)]
+struct ClosingNotesPage {
+    #[serde(default)]
+    items: Vec<ClosingNote>,
+    #[serde(default)]
+    pagination: Option<Pagination>,
+}
+
+#[derive(Deserialize)]
+struct Pagination {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name)?.to_str().ok().map(str::to_owned)
+}
+
+fn rate_limit(headers: &HeaderMap) -> RateLimit {
+    let number = |name| header_text(headers, name).and_then(|v| v.trim().parse().ok());
+    RateLimit {
+        limit: number("x-ratelimit-limit"),
+        remaining: number("x-ratelimit-remaining"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_must_be_https_unless_loopback() {
+        assert_eq!(
+            validate_base_url("https://api.aelyst.ai/v1/")
+                .unwrap()
+                .as_str(),
+            "https://api.aelyst.ai/v1"
+        );
+        for local in [
+            "http://127.0.0.1:8787/v1",
+            "http://localhost:1/v1",
+            "http://[::1]:9/v1",
+            "http://127.3.2.1/v1",
+        ] {
+            assert!(validate_base_url(local).is_ok(), "{local}");
+        }
+        assert_eq!(
+            validate_base_url("http://api.aelyst.ai/v1"),
+            Err(ClientError::InsecureBaseUrl)
+        );
+        assert_eq!(
+            validate_base_url("http://10.0.0.1/v1"),
+            Err(ClientError::InsecureBaseUrl)
+        );
+        for bad in [
+            "",
+            "api.aelyst.ai",
+            "ftp://api.aelyst.ai",
+            "https://user:pw@api.aelyst.ai/v1",
+            "https://api.aelyst.ai/v1?x=1",
+        ] {
+            assert!(
+                matches!(validate_base_url(bad), Err(ClientError::InvalidBaseUrl(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn status_url_escapes_the_plus() {
+        let client = Client::new(ClientConfig::new("https://api.aelyst.ai/v1").unwrap()).unwrap();
+        let phone = Identifier::parse("phone:+60121233112").unwrap();
+        assert_eq!(
+            client.status_url(&phone),
+            "https://api.aelyst.ai/v1/contact/phone:%2B60121233112/conversation/status"
+        );
+    }
+
+    #[test]
+    fn cursor_is_read_out_of_next() {
+        let client = Client::new(ClientConfig::new("https://api.aelyst.ai/v1").unwrap()).unwrap();
+        assert_eq!(
+            client
+                .cursor_of("https://api.aelyst.ai/v1/space/closing_notes?limit=10&cursorId=42")
+                .as_deref(),
+            Some("42")
+        );
+        assert_eq!(
+            client
+                .cursor_of("/v1/space/closing_notes?cursorId=7")
+                .as_deref(),
+            Some("7")
+        );
+        assert_eq!(client.cursor_of("https://x.io/y?limit=10"), None);
+    }
+}

@@ -1,0 +1,335 @@
+//! Many contacts at once: rows from pasted lines or a CSV file (`identifier[,category,summary]`,
+//! header optional), each checked exactly like the form. Bad rows and repeats are marked with
+//! the reason and never sent.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{Action, Identifier, IdentifierError, IdentifierKind, StatusChange};
+use crate::error::{Coded, ErrorCode, Fields};
+
+pub const MAX_ROWS: usize = 2_000;
+pub const MAX_CSV_BYTES: u64 = 2 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BulkError {
+    #[error("There is nothing to send: add one contact per line.")]
+    Empty,
+    #[error("That is more than 2000 rows. Split the list and send it in parts.")]
+    TooManyRows,
+    #[error("That file is larger than 2 MB; a list of contacts is much smaller. Check it is the right file.")]
+    TooLarge,
+    #[error(
+        "The file could not be read as CSV (line {line}). Save it again as CSV and try once more."
+    )]
+    Csv { line: u64 },
+    #[error("The file could not be opened: {0}")]
+    Read(String),
+    #[error("No row is ready to send. Fix the rows marked in the list first.")]
+    NothingReady,
+}
+
+impl Coded for BulkError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Empty => ErrorCode::BulkEmpty,
+            Self::TooManyRows => ErrorCode::BulkTooManyRows,
+            Self::TooLarge => ErrorCode::BulkFileTooLarge,
+            Self::Csv { .. } => ErrorCode::BulkCsvUnreadable,
+            Self::Read(_) => ErrorCode::BulkFileUnreadable,
+            Self::NothingReady => ErrorCode::BulkNothingReady,
+        }
+    }
+
+    fn fields(&self) -> Fields {
+        match self {
+            Self::TooManyRows => crate::fields! { "limit" => MAX_ROWS },
+            Self::TooLarge => crate::fields! { "limit" => MAX_CSV_BYTES },
+            Self::Csv { line } => crate::fields! { "line" => line },
+            _ => Fields::new(),
+        }
+    }
+}
+
+/// Reads a CSV file the agent picked, refusing one larger than [`MAX_CSV_BYTES`].
+pub fn read_file(path: &std::path::Path) -> Result<String, BulkError> {
+    let too_large = std::fs::metadata(path).map(|m| m.len() > MAX_CSV_BYTES);
+    if matches!(too_large, Ok(true)) {
+        return Err(BulkError::TooLarge);
+    }
+    let bytes = std::fs::read(path).map_err(|err| BulkError::Read(err.kind().to_string()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Where the rows come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// One identifier per line, sharing the run's closing note.
+    Lines,
+    /// `identifier[,category,summary]`; a row's own note wins over the run's.
+    Csv,
+}
+
+/// One row as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    /// 1-based line in what was pasted or opened.
+    pub line: usize,
+    pub input: String,
+    /// Plain words (`phone +60 12-123 3112`), when the identifier is valid.
+    pub contact: Option<String>,
+    pub category: Option<String>,
+    pub summary: Option<String>,
+    /// Why this row will not be sent.
+    pub problem: Option<String>,
+    /// Set when an earlier row already names the same contact.
+    pub duplicate_of: Option<usize>,
+    #[serde(skip)]
+    ready: Option<(Identifier, StatusChange)>,
+}
+
+impl Row {
+    pub fn is_ready(&self) -> bool {
+        self.ready.is_some()
+    }
+}
+
+/// What the agent typed as the whole run's note (the form's category and summary).
+pub struct Defaults<'a> {
+    pub action: Action,
+    pub category: Option<&'a str>,
+    pub summary: Option<&'a str>,
+}
+
+/// Picks the kind from the value itself: `kind:` prefix, else `@` → email, `+` or a leading
+/// `0` → phone, digits → contact ID.
+pub fn guess_identifier(input: &str) -> Result<Identifier, IdentifierError> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Err(IdentifierError::Empty);
+    }
+    if let Some((prefix, _)) = value.split_once(':') {
+        if prefix.parse::<IdentifierKind>().is_ok() {
+            return Identifier::parse(value);
+        }
+    }
+    // A leading 0 is a local phone number (contact IDs never start with one): asking for the
+    // country code beats silently sending it as an ID.
+    let kind = if value.contains('@') {
+        IdentifierKind::Email
+    } else if value.starts_with('+') || value.starts_with('0') {
+        IdentifierKind::Phone
+    } else if value.chars().all(|c| c.is_ascii_digit()) {
+        IdentifierKind::Id
+    } else {
+        return Err(IdentifierError::UnknownKind);
+    };
+    Identifier::from_typed(kind, value)
+}
+
+pub fn rows(source: Source, text: &str, defaults: &Defaults<'_>) -> Result<Vec<Row>, BulkError> {
+    let raw = match source {
+        Source::Lines => text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(i, line)| (i + 1, line.trim().to_owned(), None, None))
+            .collect(),
+        Source::Csv => csv_rows(text)?,
+    };
+    if raw.is_empty() {
+        return Err(BulkError::Empty);
+    }
+    if raw.len() > MAX_ROWS {
+        return Err(BulkError::TooManyRows);
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    Ok(raw
+        .into_iter()
+        .map(|(line, input, category, summary)| {
+            let category = category.or_else(|| defaults.category.map(str::to_owned));
+            let summary = summary.or_else(|| defaults.summary.map(str::to_owned));
+            check(line, input, category, summary, defaults.action, &mut seen)
+        })
+        .collect())
+}
+
+fn check(
+    line: usize,
+    input: String,
+    category: Option<String>,
+    summary: Option<String>,
+    action: Action,
+    seen: &mut HashMap<String, usize>,
+) -> Row {
+    let mut row = Row {
+        line,
+        input,
+        contact: None,
+        category: None,
+        summary: None,
+        problem: None,
+        duplicate_of: None,
+        ready: None,
+    };
+    let identifier = match guess_identifier(&row.input) {
+        Ok(identifier) => identifier,
+        Err(IdentifierError::UnknownKind) => {
+            row.problem = Some("Can't tell if this is a phone, email or contact ID: write phone:, email: or id: in front.".into());
+            return row;
+        }
+        Err(err) => {
+            row.problem = Some(err.to_string());
+            return row;
+        }
+    };
+    row.contact = Some(identifier.describe());
+    let change = match StatusChange::new(action, category.as_deref(), summary.as_deref()) {
+        Ok(change) => change,
+        Err(err) => {
+            row.problem = Some(err.to_string());
+            return row;
+        }
+    };
+    row.category = change.category.clone();
+    row.summary = change.summary.clone();
+    if let Some(&first) = seen.get(&identifier.api_form()) {
+        row.duplicate_of = Some(first);
+        row.problem = Some(format!("Same contact as line {first}: sent once only."));
+        return row;
+    }
+    seen.insert(identifier.api_form(), line);
+    row.ready = Some((identifier, change));
+    row
+}
+
+type RawRow = (usize, String, Option<String>, Option<String>);
+
+fn csv_rows(text: &str) -> Result<Vec<RawRow>, BulkError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(|err| BulkError::Csv {
+            line: err.position().map_or(0, |p| p.line()),
+        })?;
+        let field = |i: usize| record.get(i).map(str::to_owned).filter(|v| !v.is_empty());
+        let Some(identifier) = field(0) else {
+            continue;
+        };
+        if index == 0 && identifier.eq_ignore_ascii_case("identifier") {
+            continue;
+        }
+        let line = usize::try_from(record.position().map_or(0, |p| p.line())).unwrap_or(index + 1);
+        rows.push((line, identifier, field(1), field(2)));
+        if rows.len() > MAX_ROWS {
+            return Err(BulkError::TooManyRows);
+        }
+    }
+    Ok(rows)
+}
+
+/// The rows that will be sent, in order.
+pub fn ready(rows: Vec<Row>) -> Result<Vec<(Identifier, StatusChange)>, BulkError> {
+    let ready: Vec<_> = rows.into_iter().filter_map(|row| row.ready).collect();
+    if ready.is_empty() {
+        return Err(BulkError::NothingReady);
+    }
+    Ok(ready)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLOSE: Defaults<'static> = Defaults {
+        action: Action::Close,
+        category: Some("Resolved"),
+        summary: None,
+    };
+
+    #[test]
+    fn pasted_lines_guess_their_kind_and_flag_bad_rows_and_repeats() {
+        let text =
+            "+60 12-123 3112\n\nABDC@gmail.com\nid:7\n7\nsomeone\n0121233112\nphone:+60121233112\n";
+        let rows = rows(Source::Lines, text, &CLOSE).unwrap();
+        let summary: Vec<(usize, Option<&str>, bool)> = rows
+            .iter()
+            .map(|r| (r.line, r.contact.as_deref(), r.is_ready()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (1, Some("phone +60 12-123 3112"), true),
+                (3, Some("email abdc@gmail.com"), true),
+                (4, Some("contact ID 7"), true),
+                (5, Some("contact ID 7"), false),
+                (6, None, false),
+                (7, None, false),
+                (8, Some("phone +60 12-123 3112"), false),
+            ]
+        );
+        assert_eq!(rows[3].duplicate_of, Some(4));
+        assert!(rows[4]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("phone:, email: or id:"));
+        assert!(rows[5].problem.as_deref().unwrap().contains("country code"));
+        assert_eq!(rows[6].duplicate_of, Some(1));
+        assert_eq!(rows[0].category.as_deref(), Some("Resolved"));
+        assert_eq!(ready(rows).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn csv_rows_carry_their_own_note_with_quotes_commas_and_an_optional_header() {
+        let text = "identifier,category,summary\n\
+                    id:1,Billing,\"Refund, then a \"\"thank you\"\"\"\n\
+                    id:2,,\n\
+                    id:3,,summary without category\n\
+                    \"id:4\",Spam,\"two\nlines\"\n";
+        let rows = rows_of(text);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(
+            rows[0].summary.as_deref(),
+            Some("Refund, then a \"thank you\"")
+        );
+        assert_eq!(rows[0].line, 2);
+        assert!(rows[1].is_ready() && rows[1].category.is_none());
+        assert!(rows[2].problem.as_deref().unwrap().contains("category"));
+        assert_eq!(rows[3].summary.as_deref(), Some("two\nlines"));
+        let no_header = rows_of("id:9,Resolved\n");
+        assert_eq!(no_header[0].category.as_deref(), Some("Resolved"));
+    }
+
+    fn rows_of(text: &str) -> Vec<Row> {
+        rows(
+            Source::Csv,
+            text,
+            &Defaults {
+                action: Action::Close,
+                category: None,
+                summary: None,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn empty_and_oversized_lists_are_refused() {
+        assert_eq!(rows(Source::Lines, " \n\n", &CLOSE), Err(BulkError::Empty));
+        let many = "id:1\n".repeat(MAX_ROWS + 1);
+        assert_eq!(
+            rows(Source::Lines, &many, &CLOSE),
+            Err(BulkError::TooManyRows)
+        );
+        let bad = rows(Source::Lines, "nobody\n", &CLOSE).unwrap();
+        assert_eq!(ready(bad), Err(BulkError::NothingReady));
+    }
+}

@@ -1,0 +1,65 @@
+//! The text "Copy diagnostics" gives the agent for a support request: plain facts, never the
+//! token, a summary or who a contact is.
+
+use std::path::Path;
+
+use crate::outbox::{Counts, Pause};
+
+/// What the shell knows when the agent asks.
+pub struct Facts<'a> {
+    pub api_base_url: &'a str,
+    /// `Ok(saved?)`, or the error code when the keychain could not be read.
+    pub token: Result<bool, crate::ErrorCode>,
+    pub history: Counts,
+    pub pause: Option<&'a Pause>,
+    pub log_dir: &'a Path,
+}
+
+pub fn text(facts: &Facts<'_>) -> String {
+    let token = match facts.token {
+        Ok(true) => "saved".to_owned(),
+        Ok(false) => "not saved".to_owned(),
+        Err(code) => format!("unavailable ({code})"),
+    };
+    let h = facts.history;
+    format!(
+        "Aelyst Desk {version}\nSystem: {os} {arch}\nAPI address: {api}\nToken: {token}\n\
+         History: {pending} waiting, {done} done, {failed} failed, {cancelled} cancelled\n\
+         Sending paused: {pause}\nLog folder: {logs}\n",
+        version = crate::VERSION,
+        os = std::env::consts::OS,
+        arch = std::env::consts::ARCH,
+        api = facts.api_base_url,
+        pending = h.pending,
+        done = h.done,
+        failed = h.failed,
+        cancelled = h.cancelled,
+        pause = facts.pause.map_or("no", Pause::kind),
+        logs = facts.log_dir.display(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn says_the_facts_and_nothing_else() {
+        let text = text(&Facts {
+            api_base_url: "https://api.aelyst.ai/v1",
+            token: Err(crate::ErrorCode::KeychainLocked),
+            history: Counts {
+                pending: 1,
+                done: 2,
+                failed: 3,
+                cancelled: 4,
+            },
+            pause: Some(&Pause::NoToken),
+            log_dir: Path::new("/logs"),
+        });
+        assert!(text.contains("Token: unavailable (keychain_locked)"));
+        assert!(text.contains("History: 1 waiting, 2 done, 3 failed, 4 cancelled"));
+        assert!(text.contains("Sending paused: no token"));
+        assert!(text.contains("Log folder: /logs"));
+    }
+}

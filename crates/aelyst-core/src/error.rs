@@ -1,0 +1,174 @@
+//! The one shape every error takes on its way to the window: a stable [`ErrorCode`] the window
+//! can branch on (`ui/errors.js` handles each one), a `message` in plain words it can show as
+//! is, and the fields a message needs (a limit, a line, the value typed).
+//!
+//! Each domain error enum says its code through [`Coded`]; the shell turns any of them into an
+//! [`AppError`] with `?`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Every code that can reach the window. Serialised in snake_case; `ui/errors.js` has exactly
+/// these keys (a test in `tests/ui_contract.rs` fails when the two differ).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, strum::EnumIter, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ErrorCode {
+    // The contact typed in the form or a bulk row.
+    IdentifierEmpty,
+    IdentifierKindUnknown,
+    PhoneWithoutCountryCode,
+    PhoneInvalid,
+    EmailInvalid,
+    ContactIdInvalid,
+    // The closing note.
+    CategoryTooLong,
+    SummaryTooLong,
+    SummaryWithoutCategory,
+    NoteOnReopen,
+    // The token as pasted, and the keychain that keeps it.
+    TokenEmpty,
+    TokenHasSpaces,
+    KeychainUnavailable,
+    KeychainLocked,
+    KeychainFailed,
+    // The API address and the connection.
+    ApiAddressInvalid,
+    ApiAddressInsecure,
+    ClientSetup,
+    // Reads from the API (closing notes, contact preview).
+    TokenRefused,
+    RateLimited,
+    Unreachable,
+    UnexpectedAnswer,
+    // The outbox.
+    NotSaved,
+    EntryNotFound,
+    EntryNotRetryable,
+    // Settings.
+    HistoryLimitOutOfRange,
+    SettingsNotSaved,
+    // Bulk runs.
+    BulkEmpty,
+    BulkTooManyRows,
+    BulkFileTooLarge,
+    BulkCsvUnreadable,
+    BulkFileUnreadable,
+    BulkNothingReady,
+    // The shell's own work.
+    LogFolderUnavailable,
+    ExportFailed,
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for the contract test with the window.
+    pub fn all() -> impl Iterator<Item = Self> {
+        <Self as strum::IntoEnumIterator>::iter()
+    }
+
+    /// The name the window sees (`"phone_invalid"`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The fields a message needs, by name (`{"limit": 128, "length": 140}`).
+pub type Fields = BTreeMap<&'static str, serde_json::Value>;
+
+/// Implemented by each domain error enum: its code, and the fields its message uses.
+pub trait Coded: std::fmt::Display {
+    fn code(&self) -> ErrorCode;
+
+    fn fields(&self) -> Fields {
+        Fields::new()
+    }
+}
+
+/// What the window receives when a command fails: `{code, message, …fields}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            fields: Fields::new(),
+        }
+    }
+
+    /// Something failed inside the app (a task that panicked): nothing the agent did.
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::Internal,
+            "Something went wrong inside the app. Try again.",
+        )
+    }
+}
+
+impl<E: Coded> From<E> for AppError {
+    fn from(err: E) -> Self {
+        Self {
+            code: err.code(),
+            message: err.to_string(),
+            fields: err.fields(),
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Builds [`Fields`] from `name => value` pairs.
+#[macro_export]
+macro_rules! fields {
+    ($($name:literal => $value:expr),* $(,)?) => {{
+        let mut fields = $crate::error::Fields::new();
+        $(fields.insert($name, ::serde_json::json!($value));)*
+        fields
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_snake_case_names() {
+        for code in ErrorCode::all() {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::json!(code.as_str())
+            );
+        }
+        assert_eq!(ErrorCode::PhoneInvalid.as_str(), "phone_invalid");
+    }
+
+    #[test]
+    fn an_error_reaches_the_window_as_code_message_and_fields() {
+        let mut err = AppError::new(ErrorCode::CategoryTooLong, "Too long.");
+        err.fields = crate::fields! { "limit" => 128, "length" => 140 };
+        assert_eq!(
+            serde_json::to_value(&err).unwrap(),
+            serde_json::json!({"code": "category_too_long", "message": "Too long.", "limit": 128, "length": 140})
+        );
+    }
+}

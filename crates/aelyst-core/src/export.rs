@@ -1,0 +1,134 @@
+//! The history as CSV, for the agent's own records. Columns (in order):
+//! `created`, `finished` (RFC 3339, UTC), `contact_kind` (phone/email/id), `contact` (as
+//! shown), `identifier` (the API form), `action` (close/open), `category`, `summary`,
+//! `status` (pending/done/failed/cancelled), `attempts`, `reason`, `contact_id`.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Coded, ErrorCode};
+use crate::outbox::Entry;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    #[error("The file could not be saved: {0}.")]
+    Create(String),
+    #[error("The file could not be written completely.")]
+    Write,
+}
+
+impl Coded for ExportError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::ExportFailed
+    }
+}
+
+/// Writes `entries` as CSV to `path`.
+pub fn write_file(path: &Path, entries: &[Entry]) -> Result<(), ExportError> {
+    let file =
+        std::fs::File::create(path).map_err(|err| ExportError::Create(err.kind().to_string()))?;
+    let mut out = std::io::BufWriter::new(file);
+    write_csv(entries, &mut out).map_err(|_| ExportError::Write)?;
+    out.into_inner()
+        .map_err(|_| ExportError::Write)?
+        .sync_all()
+        .map_err(|_| ExportError::Write)
+}
+
+pub const COLUMNS: [&str; 12] = [
+    "created",
+    "finished",
+    "contact_kind",
+    "contact",
+    "identifier",
+    "action",
+    "category",
+    "summary",
+    "status",
+    "attempts",
+    "reason",
+    "contact_id",
+];
+
+fn rfc3339(ms: u64) -> String {
+    let nanos = i128::from(ms) * 1_000_000;
+    time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Writes `entries` in the order given; the `csv` crate quotes commas, quotes and newlines.
+pub fn write_csv(entries: &[Entry], out: impl Write) -> csv::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(COLUMNS)?;
+    for entry in entries {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        writer.write_record([
+            rfc3339(entry.created_at),
+            entry.finished_at.map(rfc3339).unwrap_or_default(),
+            entry.identifier.kind().prefix().to_owned(),
+            entry.identifier.display().to_owned(),
+            entry.identifier.api_form(),
+            entry.action.as_str().to_owned(),
+            text(&entry.category),
+            text(&entry.summary),
+            serde_json::to_value(entry.state)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            entry.attempts.to_string(),
+            text(&entry.last_error),
+            entry
+                .contact_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Action, Identifier, StatusChange};
+
+    #[test]
+    fn awkward_text_round_trips_through_csv() {
+        let change = StatusChange::new(
+            Action::Close,
+            Some("Billing, refunds"),
+            Some("He said \"thanks\"\nand left"),
+        )
+        .unwrap();
+        let mut entry = Entry::new(
+            1,
+            1_764_133_200_000,
+            Identifier::parse("phone:+60121233112").unwrap(),
+            change,
+        );
+        entry.attempts = 2;
+        entry.contact_id = Some(1);
+        let mut out = Vec::new();
+        write_csv(&[entry], &mut out).unwrap();
+
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        assert_eq!(
+            reader.headers().unwrap().iter().collect::<Vec<_>>(),
+            COLUMNS
+        );
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(&row[0], "2025-11-26T05:00:00Z");
+        assert_eq!(&row[2], "phone");
+        assert_eq!(&row[3], "+60 12-123 3112");
+        assert_eq!(&row[4], "phone:+60121233112");
+        assert_eq!(&row[6], "Billing, refunds");
+        assert_eq!(&row[7], "He said \"thanks\"\nand left");
+        assert_eq!(&row[8], "pending");
+        assert_eq!(&row[11], "1");
+    }
+}

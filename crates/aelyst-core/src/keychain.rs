@@ -1,0 +1,196 @@
+//! The API token in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential
+//! Manager on Windows) and nowhere else: never in a file, a log line or an error message.
+//!
+//! Calls block (an unlock prompt can wait on the person), so callers run them off the async
+//! runtime with `spawn_blocking`.
+
+use std::sync::{Arc, OnceLock};
+
+use keyring_core::{CredentialStore, Entry, Error as StoreError};
+
+use crate::api::{ApiToken, TokenFormatError};
+use crate::error::{Coded, ErrorCode};
+
+pub const SERVICE: &str = "ai.aelyst.desk";
+pub const DEFAULT_ACCOUNT: &str = "default";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeychainError {
+    #[error("No keychain is available on this computer, so the API token cannot be kept safely. Everything else still works; sending waits until a keychain is available.")]
+    Unavailable,
+    #[error("The keychain is locked or did not allow access. Unlock it (for example by logging in again) and try once more.")]
+    Locked,
+    #[error("The keychain could not do this: {0}")]
+    Failed(String),
+    #[error(transparent)]
+    InvalidToken(#[from] TokenFormatError),
+}
+
+impl Coded for KeychainError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Unavailable => ErrorCode::KeychainUnavailable,
+            Self::Locked => ErrorCode::KeychainLocked,
+            Self::Failed(_) => ErrorCode::KeychainFailed,
+            Self::InvalidToken(err) => err.code(),
+        }
+    }
+}
+
+/// Maps store errors to plain words. Some variants carry the stored bytes (the secret):
+/// those are dropped here and never formatted.
+fn plain(err: StoreError) -> KeychainError {
+    match err {
+        StoreError::NoDefaultStore => KeychainError::Unavailable,
+        StoreError::NoStorageAccess(_) => KeychainError::Locked,
+        StoreError::PlatformFailure(_) => KeychainError::Unavailable,
+        StoreError::BadEncoding(_) | StoreError::BadDataFormat(..) => {
+            KeychainError::Failed("the saved token is unreadable; paste it again".into())
+        }
+        StoreError::Ambiguous(_) => {
+            KeychainError::Failed("more than one token is saved for this profile".into())
+        }
+        _ => KeychainError::Failed("the keychain reported an error".into()),
+    }
+}
+
+type StoreFactory = Box<dyn Fn() -> Result<Arc<CredentialStore>, StoreError> + Send + Sync>;
+
+/// One profile's token. The platform store is opened on first use, not at start-up.
+pub struct Keychain {
+    account: String,
+    factory: StoreFactory,
+    store: OnceLock<Result<Arc<CredentialStore>, KeychainError>>,
+}
+
+impl Keychain {
+    /// The OS keychain for this platform.
+    pub fn platform(account: &str) -> Self {
+        Self::with_factory(account, Box::new(platform_store))
+    }
+
+    /// A given store (keyring-core's mock in unit tests).
+    pub fn with_store(account: &str, store: Arc<CredentialStore>) -> Self {
+        Self::with_factory(account, Box::new(move || Ok(store.clone())))
+    }
+
+    fn with_factory(account: &str, factory: StoreFactory) -> Self {
+        Self {
+            account: account.to_owned(),
+            factory,
+            store: OnceLock::new(),
+        }
+    }
+
+    fn entry(&self) -> Result<Entry, KeychainError> {
+        let store = self
+            .store
+            .get_or_init(|| (self.factory)().map_err(plain))
+            .clone()?;
+        Entry::new_in_store(&store, SERVICE, &self.account).map_err(plain)
+    }
+
+    pub fn save(&self, raw: &str) -> Result<(), KeychainError> {
+        let token = ApiToken::new(raw)?;
+        self.entry()?.set_password(token.expose()).map_err(plain)
+    }
+
+    /// `Ok(None)` when no token is saved.
+    pub fn load(&self) -> Result<Option<ApiToken>, KeychainError> {
+        match self.entry()?.get_password() {
+            Ok(secret) => {
+                let secret = zeroize::Zeroizing::new(secret);
+                // A token that no longer passes the format check is as good as none.
+                Ok(ApiToken::new(&secret).ok())
+            }
+            Err(StoreError::NoEntry) => Ok(None),
+            Err(err) => Err(plain(err)),
+        }
+    }
+
+    pub fn has_token(&self) -> Result<bool, KeychainError> {
+        self.load().map(|token| token.is_some())
+    }
+
+    /// Removes the saved token; forgetting nothing is not an error.
+    pub fn forget(&self) -> Result<(), KeychainError> {
+        match self.entry()?.delete_credential() {
+            Ok(()) | Err(StoreError::NoEntry) => Ok(()),
+            Err(err) => Err(plain(err)),
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn platform_store() -> Result<Arc<CredentialStore>, StoreError> {
+    Ok(dbus_secret_service_keyring_store::Store::new()?)
+}
+
+#[cfg(target_os = "macos")]
+fn platform_store() -> Result<Arc<CredentialStore>, StoreError> {
+    Ok(apple_native_keyring_store::keychain::Store::new()?)
+}
+
+#[cfg(target_os = "windows")]
+fn platform_store() -> Result<Arc<CredentialStore>, StoreError> {
+    Ok(windows_native_keyring_store::Store::new()?)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+fn platform_store() -> Result<Arc<CredentialStore>, StoreError> {
+    Err(StoreError::NoDefaultStore)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mock() -> Keychain {
+        let store: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+        Keychain::with_store(DEFAULT_ACCOUNT, store)
+    }
+
+    #[test]
+    fn save_load_forget() {
+        let keychain = mock();
+        assert!(keychain.load().unwrap().is_none());
+        keychain.save("  tok-123  ").unwrap();
+        assert_eq!(keychain.load().unwrap().unwrap().expose(), "tok-123");
+        assert!(keychain.has_token().unwrap());
+        keychain.forget().unwrap();
+        assert!(!keychain.has_token().unwrap());
+        keychain.forget().unwrap();
+    }
+
+    #[test]
+    fn bad_tokens_are_refused_and_nothing_is_stored() {
+        let keychain = mock();
+        assert_eq!(
+            keychain.save(" "),
+            Err(KeychainError::InvalidToken(TokenFormatError::Empty))
+        );
+        assert_eq!(
+            keychain.save("two words"),
+            Err(KeychainError::InvalidToken(TokenFormatError::ContainsSpace))
+        );
+        assert!(!keychain.has_token().unwrap());
+    }
+
+    #[test]
+    fn a_missing_keychain_is_plain_words_and_never_a_fallback() {
+        let keychain = Keychain::with_factory(
+            DEFAULT_ACCOUNT,
+            Box::new(|| Err(StoreError::NoDefaultStore)),
+        );
+        let err = keychain.save("tok-123").unwrap_err();
+        assert_eq!(err, KeychainError::Unavailable);
+        assert!(err.to_string().starts_with("No keychain is available"));
+        assert_eq!(keychain.load().unwrap_err(), KeychainError::Unavailable);
+    }
+
+    #[test]
+    fn errors_that_carry_the_secret_do_not_show_it() {
+        let err = plain(StoreError::BadEncoding(b"sekrit-token".to_vec()));
+        assert!(!format!("{err} {err:?}").contains("sekrit"));
+    }
+}

@@ -1,0 +1,44 @@
+//! The app's log: a daily file in the app's log folder, seven days kept. Log lines carry ids,
+//! counts and codes; never the token, a summary, or who a contact is.
+
+use std::path::Path;
+
+use tracing_appender::non_blocking::WorkerGuard;
+
+/// Keep it alive for as long as the app runs: it flushes the last lines when dropped.
+pub type Guard = WorkerGuard;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::prelude::*;
+
+pub const LOG_PREFIX: &str = "aelyst-desk";
+const DAYS_KEPT: usize = 7;
+
+/// Starts writing the log under `dir`. Keep the guard alive for as long as the app runs: it
+/// flushes the last lines when dropped. Fails quietly (no log) rather than stop the app.
+pub fn init(dir: &Path) -> Option<WorkerGuard> {
+    std::fs::create_dir_all(dir).ok()?;
+    let appender = RollingFileAppender::builder()
+        .rotation(Rotation::DAILY)
+        .max_log_files(DAYS_KEPT)
+        .filename_prefix(LOG_PREFIX)
+        .filename_suffix("log")
+        .build(dir)
+        .ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // Our own events at info; libraries only when something goes wrong (their debug output
+    // could carry request details).
+    let filter = Targets::new()
+        .with_default(LevelFilter::WARN)
+        .with_target("aelyst_desk", LevelFilter::INFO)
+        .with_target("aelyst_core", LevelFilter::INFO);
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_target(false);
+    tracing_subscriber::registry()
+        .with(layer.with_filter(filter))
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

@@ -1,0 +1,153 @@
+//! One action an agent submitted, and where it stands.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{Action, Identifier, Outcome, StatusChange};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryState {
+    /// Saved on disk; being sent, or waiting to be sent again.
+    Pending,
+    Done,
+    /// Will not go through as it is; the agent can retry it.
+    Failed,
+    /// The agent stopped it (a bulk run's Cancel) before it was sent.
+    Cancelled,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// Stable id, shown to nobody but used by the window to address the entry.
+    pub id: String,
+    /// Submission order; actions for one contact are sent in this order.
+    pub seq: u64,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: u64,
+    pub finished_at: Option<u64>,
+    pub identifier: Identifier,
+    pub action: Action,
+    pub category: Option<String>,
+    pub summary: Option<String>,
+    pub state: EntryState,
+    pub attempts: u32,
+    /// Why it failed, or why it is still waiting, in plain words.
+    pub last_error: Option<String>,
+    pub contact_id: Option<u64>,
+    /// When the next try is due (ms since the epoch); `None` means "as soon as possible".
+    pub next_attempt_at: Option<u64>,
+    /// Counts changes, so a view that hears of two versions keeps the newer one.
+    #[serde(default)]
+    pub revision: u64,
+    /// The bulk run this action belongs to, if any.
+    #[serde(default)]
+    pub batch: Option<String>,
+}
+
+impl Entry {
+    pub fn new(seq: u64, now: u64, identifier: Identifier, change: StatusChange) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            seq,
+            created_at: now,
+            finished_at: None,
+            identifier,
+            action: change.status,
+            category: change.category,
+            summary: change.summary,
+            state: EntryState::Pending,
+            attempts: 0,
+            last_error: None,
+            contact_id: None,
+            next_attempt_at: None,
+            revision: 0,
+            batch: None,
+        }
+    }
+
+    pub fn change(&self) -> StatusChange {
+        StatusChange {
+            status: self.action,
+            category: self.category.clone(),
+            summary: self.summary.clone(),
+        }
+    }
+
+    /// Actions with the same key must reach the server in submission order.
+    pub fn contact_key(&self) -> String {
+        self.identifier.api_form()
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.state != EntryState::Pending
+    }
+
+    pub fn is_due(&self, now: u64) -> bool {
+        self.state == EntryState::Pending && self.next_attempt_at.is_none_or(|at| at <= now)
+    }
+
+    /// The next version of this entry after `change` at `now`: the one place an entry's state
+    /// moves, so every path (send, retry, cancel) records the same fields.
+    pub fn transition(&self, change: Transition<'_>, now: u64) -> Self {
+        let mut next = self.clone();
+        next.revision += 1;
+        match change {
+            Transition::Cancel => {
+                next.finish(
+                    EntryState::Cancelled,
+                    now,
+                    Some("Cancelled before it was sent.".into()),
+                );
+            }
+            Transition::Retry => {
+                next.state = EntryState::Pending;
+                next.attempts = 0;
+                next.last_error = None;
+                next.finished_at = None;
+                next.next_attempt_at = None;
+            }
+            Transition::Answered { attempt, outcome } => match outcome {
+                Outcome::Done { contact_id } => {
+                    next.attempts = attempt;
+                    next.contact_id = *contact_id;
+                    next.finish(EntryState::Done, now, None);
+                }
+                Outcome::RetryLater { after, reason } => {
+                    next.attempts = attempt;
+                    next.last_error = Some(reason.describe());
+                    let after = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
+                    next.next_attempt_at = Some(now.saturating_add(after));
+                }
+                Outcome::Rejected { reason } => {
+                    next.attempts = attempt;
+                    next.finish(EntryState::Failed, now, Some(reason.clone()));
+                }
+                // Not a failure of this action, and not a try: it goes out once a new token
+                // is saved.
+                Outcome::Unauthorized { reason } => {
+                    next.last_error = Some(reason.clone());
+                }
+            },
+        }
+        next
+    }
+
+    fn finish(&mut self, state: EntryState, now: u64, reason: Option<String>) {
+        self.state = state;
+        self.finished_at = Some(now);
+        self.next_attempt_at = None;
+        self.last_error = reason;
+    }
+}
+
+/// What can happen to an entry.
+#[derive(Debug, Clone, Copy)]
+pub enum Transition<'a> {
+    /// The agent stopped it before it was sent.
+    Cancel,
+    /// The agent put a failed or cancelled action back in the queue, as if just submitted.
+    Retry,
+    /// The server answered try number `attempt`.
+    Answered { attempt: u32, outcome: &'a Outcome },
+}

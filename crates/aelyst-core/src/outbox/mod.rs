@@ -1,0 +1,527 @@
+//! The durable outbox and history: every submitted action is on disk before anything is sent,
+//! a background worker sends it and records the outcome, and nothing is dropped, whatever
+//! the network, the server or the process does.
+//!
+//! Knows nothing of Tauri: the shell hands in a listener that forwards [`HistoryEvent`]s to
+//! the window.
+//!
+//! - `entry`: one action and the one function that moves its state;
+//! - `journal`: the append-only file;
+//! - `scheduler`: what is sent when (pure, on a given time);
+//! - `pacer`: the server's rate limits (pure, on a given time);
+//! - `worker`: the loop that sends and records answers;
+//! - `clock`: the time source, injectable for tests.
+
+pub mod clock;
+mod entry;
+pub mod journal;
+mod pacer;
+mod scheduler;
+mod worker;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use serde::Serialize;
+use tokio::sync::Notify;
+
+pub use clock::{now_ms, Clock, ManualClock, SystemClock};
+pub use entry::{Entry, EntryState, Transition};
+use journal::Journal;
+pub use pacer::PACE_WINDOW_MS;
+use scheduler::Schedule;
+
+use crate::api::{ApiToken, Client, Identifier, StatusChange};
+use crate::error::{Coded, ErrorCode, Fields};
+
+pub const DEFAULT_HISTORY_LIMIT: usize = 1_000;
+/// Different contacts go out in parallel, a few at a time.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 4;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutboxError {
+    #[error("The action could not be saved on this computer ({0}), so it was not sent. Check the free disk space and try again.")]
+    Disk(String),
+    #[error("That action is no longer in the history.")]
+    NotFound,
+    #[error("Only a failed or cancelled action can be tried again.")]
+    NotFailed,
+}
+
+impl Coded for OutboxError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Disk(_) => ErrorCode::NotSaved,
+            Self::NotFound => ErrorCode::EntryNotFound,
+            Self::NotFailed => ErrorCode::EntryNotRetryable,
+        }
+    }
+
+    fn fields(&self) -> Fields {
+        match self {
+            Self::Disk(reason) => crate::fields! { "reason" => reason },
+            _ => Fields::new(),
+        }
+    }
+}
+
+fn disk(err: std::io::Error) -> OutboxError {
+    OutboxError::Disk(err.kind().to_string())
+}
+
+/// Where the token comes from. Called from a blocking thread (a keychain can prompt).
+pub trait TokenSource: Send + Sync + 'static {
+    /// `Ok(None)` when no token is saved; `Err` with plain words when the store can't be read.
+    fn current(&self) -> Result<Option<ApiToken>, String>;
+}
+
+impl TokenSource for crate::keychain::Keychain {
+    fn current(&self) -> Result<Option<ApiToken>, String> {
+        self.load().map_err(|err| err.to_string())
+    }
+}
+
+/// Why sending is on hold for every action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Pause {
+    /// No token saved yet.
+    NoToken,
+    /// The server refused the token (401/403).
+    TokenRejected { message: String },
+    /// The keychain could not be read.
+    Keychain { message: String },
+}
+
+impl Pause {
+    /// Short words for diagnostics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NoToken => "no token",
+            Self::TokenRejected { .. } => "token refused",
+            Self::Keychain { .. } => "keychain unavailable",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Self::NoToken => "Waiting for an API token: save one to send.".into(),
+            Self::TokenRejected { message } | Self::Keychain { message } => message.clone(),
+        }
+    }
+}
+
+/// What the window is told.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum HistoryEvent {
+    Upsert { entry: Box<Entry> },
+    Removed { ids: Vec<String> },
+    Paused { pause: Option<Pause> },
+}
+
+pub type Listener = Box<dyn Fn(HistoryEvent) + Send + Sync>;
+
+pub struct OutboxOptions {
+    pub history_limit: usize,
+    pub max_in_flight: usize,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for OutboxOptions {
+    fn default() -> Self {
+        Self {
+            history_limit: DEFAULT_HISTORY_LIMIT,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// What opening found, to tell the agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenReport {
+    pub resumed: usize,
+    pub moved_aside: Option<PathBuf>,
+}
+
+/// Counts of the history by state, for diagnostics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub pending: usize,
+    pub done: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+}
+
+#[derive(Clone)]
+pub struct Outbox {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    wake: Notify,
+    client: RwLock<Client>,
+    tokens: Arc<dyn TokenSource>,
+    listener: Listener,
+    max_in_flight: usize,
+    clock: Arc<dyn Clock>,
+}
+
+struct State {
+    journal: Journal,
+    schedule: Schedule,
+    pause: Option<Pause>,
+    token: Option<Arc<ApiToken>>,
+    history_limit: usize,
+}
+
+impl Outbox {
+    /// Loads the journal at `path` (creating it when absent). Call [`Outbox::start`] from
+    /// inside a tokio runtime to begin sending.
+    pub fn open(
+        path: &Path,
+        options: OutboxOptions,
+        client: Client,
+        tokens: Arc<dyn TokenSource>,
+        listener: Listener,
+    ) -> Result<(Self, OpenReport), OutboxError> {
+        let (journal, loaded) = Journal::open(path).map_err(disk)?;
+        let resumed = loaded
+            .entries
+            .values()
+            .filter(|e| e.state == EntryState::Pending)
+            .count();
+        let state = State {
+            journal,
+            schedule: Schedule::new(loaded.entries),
+            pause: None,
+            token: None,
+            history_limit: options.history_limit.max(1),
+        };
+        let outbox = Self {
+            shared: Arc::new(Shared {
+                state: Mutex::new(state),
+                wake: Notify::new(),
+                client: RwLock::new(client),
+                tokens,
+                listener,
+                max_in_flight: options.max_in_flight.max(1),
+                clock: options.clock,
+            }),
+        };
+        Ok((
+            outbox,
+            OpenReport {
+                resumed,
+                moved_aside: loaded.moved_aside,
+            },
+        ))
+    }
+
+    /// The sending loop; runs until the process ends. Spawn it on a tokio runtime.
+    pub fn worker(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        worker::run(self.shared.clone())
+    }
+
+    /// Spawns the sending loop on the current tokio runtime.
+    pub fn start(&self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(self.worker())
+    }
+
+    /// Runs `change` on the state to get new versions of entries, then commits them (see
+    /// [`Shared::commit`]).
+    fn commit(
+        &self,
+        change: impl FnOnce(&mut State, u64) -> Result<Vec<Entry>, OutboxError>,
+    ) -> Result<Vec<Entry>, OutboxError> {
+        self.shared.commit(change)
+    }
+
+    /// Saves the action durably, then hands it to the worker. When this returns `Ok`, the
+    /// action survives a crash.
+    pub fn submit(
+        &self,
+        identifier: Identifier,
+        change: StatusChange,
+    ) -> Result<Entry, OutboxError> {
+        let mut saved = self.commit(|state, now| {
+            Ok(vec![Entry::new(
+                state.schedule.next_seq(),
+                now,
+                identifier,
+                change,
+            )])
+        })?;
+        saved.pop().ok_or(OutboxError::NotFound)
+    }
+
+    /// Saves many actions in one durable write (a bulk run), then hands them to the worker.
+    /// They share a batch id so the run can be followed and cancelled.
+    pub fn submit_many(
+        &self,
+        actions: Vec<(Identifier, StatusChange)>,
+    ) -> Result<(String, Vec<Entry>), OutboxError> {
+        let batch = uuid::Uuid::now_v7().to_string();
+        let entries = self.commit(|state, now| {
+            Ok(actions
+                .into_iter()
+                .zip(state.schedule.next_seq()..)
+                .map(|((identifier, change), seq)| {
+                    let mut entry = Entry::new(seq, now, identifier, change);
+                    entry.batch = Some(batch.clone());
+                    entry
+                })
+                .collect())
+        })?;
+        Ok((batch, entries))
+    }
+
+    /// Stops a bulk run: every action of it not yet sent is recorded as cancelled (actions
+    /// already on their way finish as usual). Returns how many were stopped.
+    pub fn cancel_batch(&self, batch: &str) -> Result<usize, OutboxError> {
+        let cancelled = self.commit(|state, now| {
+            let schedule = &state.schedule;
+            Ok(schedule
+                .entries
+                .iter()
+                .filter(|(seq, e)| {
+                    e.state == EntryState::Pending
+                        && e.batch.as_deref() == Some(batch)
+                        && !schedule.in_flight.contains(seq)
+                })
+                .map(|(_, e)| e.transition(Transition::Cancel, now))
+                .collect())
+        })?;
+        Ok(cancelled.len())
+    }
+
+    /// Newest first.
+    pub fn list(&self) -> Vec<Entry> {
+        self.shared
+            .lock()
+            .schedule
+            .entries
+            .values()
+            .rev()
+            .cloned()
+            .collect()
+    }
+
+    /// Entries with these ids, newest first; all of them when `ids` is empty.
+    pub fn select(&self, ids: &[String]) -> Vec<Entry> {
+        let mut entries = self.list();
+        if !ids.is_empty() {
+            let wanted: std::collections::HashSet<&String> = ids.iter().collect();
+            entries.retain(|e| wanted.contains(&e.id));
+        }
+        entries
+    }
+
+    pub fn counts(&self) -> Counts {
+        let state = self.shared.lock();
+        let mut counts = Counts::default();
+        for entry in state.schedule.entries.values() {
+            *match entry.state {
+                EntryState::Pending => &mut counts.pending,
+                EntryState::Done => &mut counts.done,
+                EntryState::Failed => &mut counts.failed,
+                EntryState::Cancelled => &mut counts.cancelled,
+            } += 1;
+        }
+        counts
+    }
+
+    pub fn pause(&self) -> Option<Pause> {
+        self.shared.lock().pause.clone()
+    }
+
+    /// Puts a failed or cancelled action back in the queue, as if just submitted (it keeps
+    /// its place among the same contact's actions).
+    pub fn retry(&self, id: &str) -> Result<Entry, OutboxError> {
+        let mut saved = self.commit(|state, now| {
+            let seq = state.schedule.seq_of(id).ok_or(OutboxError::NotFound)?;
+            let entry = &state.schedule.entries[&seq];
+            if !matches!(entry.state, EntryState::Failed | EntryState::Cancelled) {
+                return Err(OutboxError::NotFailed);
+            }
+            Ok(vec![entry.transition(Transition::Retry, now)])
+        })?;
+        saved.pop().ok_or(OutboxError::NotFound)
+    }
+
+    /// Removes every finished action (done, failed, cancelled); pending ones stay. Returns how
+    /// many went.
+    pub fn clear_finished(&self) -> Result<usize, OutboxError> {
+        let ids = {
+            let mut state = self.shared.lock();
+            let finished = state.schedule.finished();
+            state.remove(finished)?
+        };
+        let count = ids.len();
+        self.shared.removed(ids);
+        Ok(count)
+    }
+
+    /// A new token was saved (or the old one forgotten): drop the cached one, lift a pause,
+    /// and send what was waiting.
+    pub fn token_changed(&self) {
+        let lifted = {
+            let mut state = self.shared.lock();
+            state.token = None;
+            state.pause.take().is_some()
+        };
+        if lifted {
+            (self.shared.listener)(HistoryEvent::Paused { pause: None });
+        }
+        self.shared.wake.notify_one();
+    }
+
+    /// The client sending uses (a cheap clone sharing its connections).
+    pub fn client(&self) -> Client {
+        self.shared.client()
+    }
+
+    /// Points sending at another API address (settings changed).
+    pub fn set_client(&self, client: Client) {
+        *self
+            .shared
+            .client
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = client;
+        self.shared.wake.notify_one();
+    }
+
+    pub fn set_history_limit(&self, limit: usize) -> Result<(), OutboxError> {
+        let removed = {
+            let mut state = self.shared.lock();
+            state.history_limit = limit.max(1);
+            state.evict()?
+        };
+        self.shared.removed(removed);
+        Ok(())
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn client(&self) -> Client {
+        self.client
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Runs `change` on the state to get new versions of entries, writes them to the journal
+    /// in one durable append, then to memory; only then tells the window and wakes the worker.
+    /// Nothing is announced that is not on disk.
+    fn commit(
+        &self,
+        change: impl FnOnce(&mut State, u64) -> Result<Vec<Entry>, OutboxError>,
+    ) -> Result<Vec<Entry>, OutboxError> {
+        let entries = {
+            let mut state = self.lock();
+            let entries = change(&mut state, self.clock.now_ms())?;
+            let refs: Vec<&Entry> = entries.iter().collect();
+            state.journal.put(&refs).map_err(disk)?;
+            for entry in &entries {
+                state.schedule.entries.insert(entry.seq, entry.clone());
+            }
+            entries
+        };
+        for entry in &entries {
+            (self.listener)(HistoryEvent::Upsert {
+                entry: Box::new(entry.clone()),
+            });
+        }
+        self.wake.notify_one();
+        Ok(entries)
+    }
+
+    fn removed(&self, ids: Vec<String>) {
+        if !ids.is_empty() {
+            (self.listener)(HistoryEvent::Removed { ids });
+        }
+    }
+
+    fn set_pause(&self, pause: Pause) {
+        let changed = {
+            let mut state = self.lock();
+            state.token = None;
+            let changed = state.pause.as_ref() != Some(&pause);
+            state.pause = Some(pause.clone());
+            changed
+        };
+        if changed {
+            (self.listener)(HistoryEvent::Paused { pause: Some(pause) });
+        }
+    }
+
+    /// The token to send with: cached, else read from the source on a blocking thread.
+    async fn token(self: &Arc<Self>) -> Result<Arc<ApiToken>, Pause> {
+        if let Some(token) = self.lock().token.clone() {
+            return Ok(token);
+        }
+        let source = self.tokens.clone();
+        let loaded = tokio::task::spawn_blocking(move || source.current())
+            .await
+            .unwrap_or_else(|_| Err("The keychain stopped answering.".into()));
+        match loaded {
+            Ok(Some(token)) => {
+                let token = Arc::new(token);
+                self.lock().token = Some(token.clone());
+                Ok(token)
+            }
+            Ok(None) => Err(Pause::NoToken),
+            Err(message) => Err(Pause::Keychain { message }),
+        }
+    }
+}
+
+impl State {
+    /// What can be sent now (nothing while sending is paused).
+    fn take_due(
+        &mut self,
+        now: u64,
+        max_in_flight: usize,
+    ) -> (Vec<Entry>, Option<std::time::Duration>) {
+        if self.pause.is_some() {
+            return (Vec::new(), None);
+        }
+        self.schedule.take_due(now, max_in_flight)
+    }
+
+    /// Keeps the newest `history_limit` entries; older finished ones go.
+    fn evict(&mut self) -> Result<Vec<String>, OutboxError> {
+        let victims = self.schedule.over_limit(self.history_limit);
+        self.remove(victims)
+    }
+
+    /// Removes these entries from the journal, then from memory. Returns their ids.
+    fn remove(&mut self, seqs: Vec<u64>) -> Result<Vec<String>, OutboxError> {
+        if seqs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = seqs
+            .iter()
+            .map(|seq| self.schedule.entries[seq].id.clone())
+            .collect();
+        self.journal.remove(ids.clone()).map_err(disk)?;
+        for seq in seqs {
+            self.schedule.entries.remove(&seq);
+        }
+        if self.journal.wants_compaction(self.schedule.entries.len()) {
+            if let Err(err) = self.journal.compact(self.schedule.entries.values()) {
+                // The journal stays valid as it is, only longer; try again next time.
+                tracing::warn!("outbox compaction failed: {}", err.kind());
+            }
+        }
+        Ok(ids)
+    }
+}

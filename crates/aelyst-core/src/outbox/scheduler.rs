@@ -1,0 +1,226 @@
+//! What is sent when: the live entries by submission order, which of them are in flight, and
+//! the pacer. Pure: every call is handed the time, so the rules are unit-tested on a made-up
+//! clock.
+//!
+//! The rules: only the oldest pending action of a contact may go (no overtaking), only when it
+//! is due, at most `max_in_flight` at once, and no more than the pacer allows.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+
+use super::entry::{Entry, EntryState};
+use super::pacer::Pacer;
+
+#[derive(Default)]
+pub struct Schedule {
+    /// By submission order.
+    pub entries: BTreeMap<u64, Entry>,
+    pub in_flight: HashSet<u64>,
+    pub pacer: Pacer,
+}
+
+impl Schedule {
+    pub fn new(entries: BTreeMap<u64, Entry>) -> Self {
+        Self {
+            entries,
+            ..Self::default()
+        }
+    }
+
+    /// Submission order continues after the newest entry.
+    pub fn next_seq(&self) -> u64 {
+        self.entries.keys().next_back().map_or(1, |last| last + 1)
+    }
+
+    pub fn seq_of(&self, id: &str) -> Option<u64> {
+        self.entries
+            .iter()
+            .find(|(_, e)| e.id == id)
+            .map(|(seq, _)| *seq)
+    }
+
+    /// Picks what can be sent now and marks it in flight. Returns it and how long until the
+    /// next one is due (a retry time or the pacer's hold).
+    pub fn take_due(&mut self, now: u64, max_in_flight: usize) -> (Vec<Entry>, Option<Duration>) {
+        let (budget, pace_wait) = self.pacer.budget(now);
+        let max_in_flight = max_in_flight.min(self.in_flight.len().saturating_add(budget));
+        let mut blocked: HashSet<String> = self
+            .in_flight
+            .iter()
+            .filter_map(|seq| self.entries.get(seq))
+            .map(Entry::contact_key)
+            .collect();
+        let mut due = Vec::new();
+        let mut next_wait: Option<Duration> = None;
+        for (seq, entry) in &self.entries {
+            if entry.state != EntryState::Pending || self.in_flight.contains(seq) {
+                continue;
+            }
+            if !blocked.insert(entry.contact_key()) {
+                continue;
+            }
+            if entry.is_due(now) {
+                if self.in_flight.len() + due.len() < max_in_flight {
+                    due.push(entry.clone());
+                }
+            } else if let Some(at) = entry.next_attempt_at {
+                let wait = Duration::from_millis(at.saturating_sub(now));
+                next_wait = Some(next_wait.map_or(wait, |w| w.min(wait)));
+            }
+        }
+        for entry in &due {
+            self.in_flight.insert(entry.seq);
+            self.pacer.sent(now);
+        }
+        if let Some(pace_wait) = pace_wait {
+            next_wait = Some(next_wait.map_or(pace_wait, |w| w.min(pace_wait)));
+        }
+        (due, next_wait)
+    }
+
+    /// Finished entries, oldest first, that push the history over `limit`. Pending entries
+    /// are never among them, so the history can run over the limit while they wait.
+    pub fn over_limit(&self, limit: usize) -> Vec<u64> {
+        let older = self.entries.len().saturating_sub(limit);
+        self.entries
+            .iter()
+            .take(older)
+            .filter(|(_, e)| e.is_finished())
+            .map(|(seq, _)| *seq)
+            .collect()
+    }
+
+    pub fn finished(&self) -> Vec<u64> {
+        self.entries
+            .iter()
+            .filter(|(_, e)| e.is_finished())
+            .map(|(seq, _)| *seq)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{
+        Action, Identifier, Outcome, RateLimit, RetryReason, StatusChange, StatusReply,
+    };
+    use crate::outbox::entry::Transition;
+
+    fn entry(seq: u64, contact: &str) -> Entry {
+        Entry::new(
+            seq,
+            0,
+            Identifier::parse(contact).unwrap(),
+            StatusChange::new(Action::Close, None, None).unwrap(),
+        )
+    }
+
+    fn schedule(contacts: &[&str]) -> Schedule {
+        Schedule::new(
+            contacts
+                .iter()
+                .zip(1..)
+                .map(|(contact, seq)| (seq, entry(seq, contact)))
+                .collect(),
+        )
+    }
+
+    /// The server answered `seq` with done at `now`.
+    fn done(s: &mut Schedule, seq: u64, now: u64) {
+        s.in_flight.remove(&seq);
+        let done = s.entries[&seq].transition(
+            Transition::Answered {
+                attempt: 1,
+                outcome: &Outcome::Done { contact_id: None },
+            },
+            now,
+        );
+        s.entries.insert(seq, done);
+    }
+
+    fn seqs(entries: &[Entry]) -> Vec<u64> {
+        entries.iter().map(|e| e.seq).collect()
+    }
+
+    #[test]
+    fn one_contact_at_a_time_in_submission_order() {
+        let mut s = schedule(&["id:1", "id:2", "id:1", "id:3"]);
+        let (due, _) = s.take_due(0, 4);
+        assert_eq!(
+            seqs(&due),
+            [1, 2, 4],
+            "the second action for id:1 waits for the first"
+        );
+        assert_eq!(s.take_due(0, 4).0.len(), 0, "nothing twice while in flight");
+        done(&mut s, 1, 10);
+        assert_eq!(seqs(&s.take_due(10, 4).0), [3]);
+    }
+
+    #[test]
+    fn at_most_max_in_flight() {
+        let mut s = schedule(&["id:1", "id:2", "id:3", "id:4", "id:5", "id:6"]);
+        assert_eq!(seqs(&s.take_due(0, 4).0), [1, 2, 3, 4]);
+        done(&mut s, 2, 1);
+        assert_eq!(seqs(&s.take_due(1, 4).0), [5]);
+    }
+
+    #[test]
+    fn a_waiting_action_is_due_at_its_next_try_and_the_wait_is_reported() {
+        let mut s = schedule(&["id:1", "id:2"]);
+        let waiting = s.entries[&1].transition(
+            Transition::Answered {
+                attempt: 1,
+                outcome: &Outcome::RetryLater {
+                    after: Duration::from_secs(30),
+                    reason: RetryReason::Queued,
+                },
+            },
+            1_000,
+        );
+        s.entries.insert(1, waiting);
+        let (due, wait) = s.take_due(1_000, 4);
+        assert_eq!(seqs(&due), [2]);
+        assert_eq!(wait, Some(Duration::from_millis(30_000)));
+        assert_eq!(s.take_due(30_999, 4).1, Some(Duration::from_millis(1)));
+        assert_eq!(seqs(&s.take_due(31_000, 4).0), [1]);
+    }
+
+    #[test]
+    fn the_pacer_limits_what_is_taken() {
+        let mut s = schedule(&["id:1", "id:2", "id:3", "id:4"]);
+        s.pacer.heard(
+            0,
+            &StatusReply {
+                outcome: Outcome::RetryLater {
+                    after: Duration::from_millis(500),
+                    reason: RetryReason::RateLimited,
+                },
+                rate_limit: RateLimit {
+                    limit: Some(2),
+                    remaining: Some(0),
+                },
+                http_status: Some(429),
+            },
+        );
+        let (due, wait) = s.take_due(100, 4);
+        assert!(due.is_empty(), "a 429 holds every send");
+        assert_eq!(wait, Some(Duration::from_millis(400)));
+        assert_eq!(seqs(&s.take_due(500, 4).0), [1, 2], "then two per window");
+        done(&mut s, 1, 550);
+        done(&mut s, 2, 550);
+        assert!(s.take_due(600, 4).0.is_empty());
+        assert_eq!(seqs(&s.take_due(1_550, 4).0), [3, 4]);
+    }
+
+    #[test]
+    fn over_limit_keeps_pending_entries() {
+        let mut s = schedule(&["id:1", "id:2", "id:3", "id:4"]);
+        done(&mut s, 2, 5);
+        done(&mut s, 3, 5);
+        assert_eq!(s.over_limit(1), [2, 3], "1 and 4 are pending");
+        assert_eq!(s.over_limit(2), [2]);
+        assert!(s.over_limit(4).is_empty());
+        assert_eq!(s.finished(), [2, 3]);
+    }
+}

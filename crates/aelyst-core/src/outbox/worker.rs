@@ -1,0 +1,88 @@
+//! The sending loop: takes what the scheduler says is due, sends each on its own task, and
+//! records the answer through the entry's one transition function.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::entry::{Entry, Transition};
+use super::{HistoryEvent, Pause, Shared};
+use crate::api::Outcome;
+
+/// Wakes at least this often, so a laptop that slept past a retry time notices.
+const MAX_IDLE: Duration = Duration::from_secs(30);
+
+pub(super) async fn run(shared: Arc<Shared>) {
+    loop {
+        let now = shared.clock.now_ms();
+        let (due, next_wait) = shared.lock().take_due(now, shared.max_in_flight);
+        for entry in due {
+            tokio::spawn(send(shared.clone(), entry));
+        }
+        let idle = next_wait.map_or(MAX_IDLE, |wait| wait.min(MAX_IDLE));
+        tokio::select! {
+            () = shared.wake.notified() => {}
+            () = tokio::time::sleep(idle) => {}
+        }
+    }
+}
+
+async fn send(shared: Arc<Shared>, entry: Entry) {
+    let seq = entry.seq;
+    let token = match shared.token().await {
+        Ok(token) => token,
+        Err(pause) => {
+            shared.lock().schedule.in_flight.remove(&seq);
+            shared.set_pause(pause);
+            return;
+        }
+    };
+    let attempt = entry.attempts + 1;
+    let reply = shared
+        .client()
+        .set_status(&token, &entry.identifier, &entry.change(), attempt)
+        .await;
+    tracing::info!(
+        entry = %entry.id,
+        attempt,
+        status = ?reply.http_status,
+        "status call answered"
+    );
+    let pause = match &reply.outcome {
+        Outcome::Unauthorized { reason } => Some(Pause::TokenRejected {
+            message: reason.clone(),
+        }),
+        _ => None,
+    };
+    let (updated, removed) = {
+        let mut state = shared.lock();
+        state.schedule.in_flight.remove(&seq);
+        let Some(current) = state.schedule.entries.get(&seq) else {
+            return;
+        };
+        let now = shared.clock.now_ms();
+        let updated = current.transition(
+            Transition::Answered {
+                attempt,
+                outcome: &reply.outcome,
+            },
+            now,
+        );
+        state.schedule.pacer.heard(now, &reply);
+        if let Err(err) = state.journal.put(&[&updated]) {
+            // The previous record stays on disk; the action is retried from it, which is
+            // safe because setting a status is idempotent.
+            tracing::error!("outbox could not record an outcome: {}", err.kind());
+        }
+        state.schedule.entries.insert(seq, updated.clone());
+        let removed = state.evict().unwrap_or_default();
+        (updated, removed)
+    };
+    (shared.listener)(HistoryEvent::Upsert {
+        entry: Box::new(updated),
+    });
+    shared.removed(removed);
+    if let Some(pause) = pause {
+        shared.set_pause(pause);
+    }
+    shared.wake.notify_one();
+}

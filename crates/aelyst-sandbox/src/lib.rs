@@ -1,0 +1,769 @@
+//! A local fake Aelyst API for tests and the README's sandbox mode.
+//!
+//! Same paths, bodies and codes as the vendor's reference (`/v1/contact/{identifier}/conversation/status`,
+//! `/v1/contact/{identifier}`, `/v1/space/closing_notes`), a bearer check, validation, seeded
+//! contacts whose status changes with each call, the documented per-path rate limit, an optional
+//! workspace-wide limit, scripted faults, an outage that keeps the port, and a request log. It
+//! matches identifiers its own way, not with the app's parser, so the two cannot agree on a bug
+//! by construction.
+
+mod contacts;
+mod limiter;
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+
+pub use contacts::{Contact, ContactStatus};
+use limiter::Limiter;
+
+pub const DEFAULT_TOKEN: &str = "sandbox-token";
+pub const DEFAULT_PORT: u16 = 8787;
+/// The vendor documents about 5 requests per second per method and path.
+pub const DOCUMENTED_PER_PATH_LIMIT: u32 = 5;
+
+#[derive(Clone, Debug)]
+pub struct SandboxOptions {
+    pub token: String,
+    /// Requests per second per method and path; `None` turns the limit off.
+    pub per_path_limit: Option<u32>,
+    /// Requests per second across the whole workspace; off by default.
+    pub workspace_limit: Option<u32>,
+    /// How many contacts to seed (ids count up from 1).
+    pub contact_count: u64,
+    /// Admins can make the closing note mandatory in the vendor's inbox.
+    pub require_category: bool,
+    /// Switch the optional read endpoints off (they then answer 404) to test graceful fallback.
+    pub closing_notes_enabled: bool,
+    pub contact_lookup_enabled: bool,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        Self {
+            token: DEFAULT_TOKEN.into(),
+            per_path_limit: Some(DOCUMENTED_PER_PATH_LIMIT),
+            workspace_limit: None,
+            contact_count: 50,
+            require_category: false,
+            closing_notes_enabled: true,
+            contact_lookup_enabled: true,
+        }
+    }
+}
+
+/// What the next answer for one path will be instead of the normal one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Fault {
+    /// Answer with this code and the vendor's body for it.
+    Status {
+        code: u16,
+        #[serde(default, rename = "retryAfter")]
+        retry_after: Option<String>,
+    },
+    /// Break the connection without a complete answer.
+    Drop,
+    /// Wait, then answer normally.
+    Delay { millis: u64 },
+}
+
+impl Fault {
+    pub fn status(code: u16) -> Self {
+        Self::Status {
+            code,
+            retry_after: None,
+        }
+    }
+
+    pub fn status_retry_after(code: u16, retry_after: &str) -> Self {
+        Self::Status {
+            code,
+            retry_after: Some(retry_after.into()),
+        }
+    }
+}
+
+/// One request as the sandbox saw it. The token is never recorded, only whether it matched.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoggedRequest {
+    pub method: String,
+    /// The path as it arrived on the wire, escapes and all (`/v1/contact/phone:%2B60…`).
+    pub raw_path: String,
+    /// The identifier after decoding, for contact paths.
+    pub identifier: Option<String>,
+    pub authorized: bool,
+    pub body: Option<Value>,
+    /// The code answered; 0 when the connection was dropped on purpose.
+    pub status: u16,
+    /// Milliseconds since the sandbox started.
+    pub at_ms: u64,
+}
+
+struct Shared {
+    started: Instant,
+    options: SandboxOptions,
+    state: Mutex<World>,
+    /// An outage: see [`Sandbox::set_down`]. Outside the lock, so accepting never waits on it.
+    down: AtomicBool,
+    turned_away: AtomicU64,
+}
+
+struct World {
+    token: String,
+    contacts: Vec<Contact>,
+    notes: Vec<(String, String)>,
+    faults: HashMap<String, VecDeque<Fault>>,
+    log: Vec<LoggedRequest>,
+    per_path: HashMap<String, Limiter>,
+    workspace: Option<Limiter>,
+}
+
+impl Shared {
+    fn world(&self) -> MutexGuard<'_, World> {
+        // A panic while holding the lock leaves plain data behind; keep serving.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether to turn this connection or request away, counting it if so.
+    fn turns_away(&self) -> bool {
+        let down = self.down.load(Ordering::SeqCst);
+        if down {
+            self.turned_away.fetch_add(1, Ordering::SeqCst);
+        }
+        down
+    }
+}
+
+/// The sandbox's listener. While the sandbox is down it accepts each connection and closes it
+/// at once, unread and unanswered: the client sees a dropped connection, a network error, yet
+/// the port stays bound, so no other process can take it before the sandbox comes back
+/// (stopping and starting again on the same port could not promise that).
+struct Doorman {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+}
+
+impl axum::serve::Listener for Doorman {
+    type Io = TcpStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (TcpStream, SocketAddr) {
+        loop {
+            // axum's own accept, which already rides out errors such as too many open files.
+            let (stream, addr) = axum::serve::Listener::accept(&mut self.listener).await;
+            if !self.shared.turns_away() {
+                return (stream, addr);
+            }
+            drop(stream);
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+}
+
+/// A running sandbox. Dropping it without `stop` leaves the server running until the runtime ends.
+pub struct Sandbox {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Starts on a random loopback port.
+    pub async fn start(options: SandboxOptions) -> std::io::Result<Self> {
+        Self::start_on(0, options).await
+    }
+
+    /// Starts on `127.0.0.1:port` (0 for a random one).
+    pub async fn start_on(port: u16, options: SandboxOptions) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(new_shared(options));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let app = router(shared.clone());
+        let doorman = Doorman {
+            listener,
+            shared: shared.clone(),
+        };
+        let task = tokio::spawn(async move {
+            let served = axum::serve(doorman, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(err) = served {
+                tracing::warn!("sandbox stopped with an error: {err}");
+            }
+        });
+        Ok(Self {
+            addr,
+            shared,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// `http://127.0.0.1:<port>/v1`, the base URL to give the app.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// Queues faults for the next answers on `raw_path` (as sent, e.g.
+    /// `/v1/contact/phone:%2B60121233112/conversation/status`). See [`status_path`].
+    pub fn script(&self, raw_path: &str, faults: impl IntoIterator<Item = Fault>) {
+        self.shared
+            .world()
+            .faults
+            .entry(raw_path.to_owned())
+            .or_default()
+            .extend(faults);
+    }
+
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.world().log.clone()
+    }
+
+    pub fn contact(&self, id: u64) -> Option<Contact> {
+        self.shared
+            .world()
+            .contacts
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+    }
+
+    /// Takes the server down (`true`) or brings it back (`false`), keeping its port and its
+    /// state (contacts, faults, log) throughout. While down, every new connection is accepted and
+    /// closed at once without a byte of answer, and a request arriving on a connection opened
+    /// before is dropped like [`Fault::Drop`] (logged with status 0); scripted faults wait.
+    /// A client sees a network error, as when the server is unreachable.
+    pub fn set_down(&self, down: bool) {
+        self.shared.down.store(down, Ordering::SeqCst);
+    }
+
+    /// How many connections and requests were turned away while down: proof that a client
+    /// tried, where the request log cannot say (a closed connection never says what it wanted).
+    pub fn turned_away(&self) -> u64 {
+        self.shared.turned_away.load(Ordering::SeqCst)
+    }
+
+    /// Rotates the accepted token: the old one is answered 401 from now on.
+    pub fn set_token(&self, token: &str) {
+        self.shared.world().token = token.to_owned();
+    }
+
+    /// Stops accepting, lets in-flight answers finish, and waits for the server to end.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+/// The raw path of the status call for an API-form identifier, escaped as the app sends it.
+pub fn status_path(api_form: &str) -> String {
+    format!(
+        "/v1/contact/{}/conversation/status",
+        api_form.replace('+', "%2B")
+    )
+}
+
+/// Serves until `shutdown` resolves; the binary's entry point.
+pub async fn serve(
+    listener: TcpListener,
+    options: SandboxOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(Arc::new(new_shared(options))))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+fn new_shared(options: SandboxOptions) -> Shared {
+    let world = World {
+        token: options.token.clone(),
+        contacts: contacts::seed(options.contact_count),
+        notes: contacts::seed_closing_notes(),
+        faults: HashMap::new(),
+        log: Vec::new(),
+        per_path: HashMap::new(),
+        workspace: options.workspace_limit.map(Limiter::new),
+    };
+    Shared {
+        started: Instant::now(),
+        options,
+        state: Mutex::new(world),
+        down: AtomicBool::new(false),
+        turned_away: AtomicU64::new(0),
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            "/v1/contact/{identifier}/conversation/status",
+            post(set_status),
+        )
+        .route("/v1/contact/{identifier}", get(get_contact))
+        .route("/v1/space/closing_notes", get(list_closing_notes))
+        .route("/_sandbox/requests", get(admin_requests))
+        .route("/_sandbox/faults", post(admin_faults))
+        .route("/_sandbox/token", post(admin_token))
+        .route("/_sandbox/contacts", get(admin_contacts))
+        .with_state(shared)
+}
+
+/// The vendor's body for each documented code.
+fn vendor_message(code: u16) -> &'static str {
+    match code {
+        400 => "Validation error.",
+        401 => "UN_AUTHORIZED",
+        404 => "Contact not found",
+        429 => "Too Many Requests",
+        449 => "Your request cannot be processed at the moment as it is currently in queue. Please try again in a few minutes.",
+        500 => "Unexpected error occurred",
+        _ => "Error",
+    }
+}
+
+fn error_answer(code: u16, message: &str) -> Response {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(json!({"code": code, "message": message}))).into_response()
+}
+
+/// What one request is about, for logging and the checks every endpoint shares.
+struct Incoming<'a> {
+    method: &'a Method,
+    raw_path: String,
+    identifier: Option<String>,
+    authorized: bool,
+    body: Option<Value>,
+}
+
+enum Gate {
+    Pass(HeaderMap),
+    Answer(Response, u16),
+    Drop,
+}
+
+impl Shared {
+    fn millis(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn log(&self, world: &mut World, incoming: &Incoming<'_>, status: u16) {
+        world.log.push(LoggedRequest {
+            method: incoming.method.to_string(),
+            raw_path: incoming.raw_path.clone(),
+            identifier: incoming.identifier.clone(),
+            authorized: incoming.authorized,
+            body: incoming.body.clone(),
+            status,
+            at_ms: self.millis(),
+        });
+    }
+
+    /// An outage, then scripted faults, then the bearer check, then the rate limits. Returns the
+    /// headers every answer on this path carries when the request may go on.
+    async fn gate(&self, incoming: &Incoming<'_>) -> Gate {
+        // A request on a connection accepted before the outage: the server is down for it too.
+        if self.turns_away() {
+            return Gate::Drop;
+        }
+        let fault = self
+            .world()
+            .faults
+            .get_mut(&incoming.raw_path)
+            .and_then(VecDeque::pop_front);
+        match fault {
+            Some(Fault::Delay { millis }) => {
+                tokio::time::sleep(Duration::from_millis(millis)).await
+            }
+            Some(Fault::Drop) => return Gate::Drop,
+            Some(Fault::Status { code, retry_after }) => {
+                let mut answer = error_answer(code, vendor_message(code));
+                if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                    answer.headers_mut().insert("retry-after", value);
+                }
+                if code == 429 {
+                    let limit = self
+                        .options
+                        .per_path_limit
+                        .unwrap_or(DOCUMENTED_PER_PATH_LIMIT);
+                    insert_number(answer.headers_mut(), "x-ratelimit-limit", limit);
+                    insert_number(answer.headers_mut(), "x-ratelimit-remaining", 0);
+                }
+                return Gate::Answer(answer, code);
+            }
+            None => {}
+        }
+        if !incoming.authorized {
+            return Gate::Answer(error_answer(401, vendor_message(401)), 401);
+        }
+        let mut world = self.world();
+        let now = Instant::now();
+        let mut headers = HeaderMap::new();
+        if let Some(limit) = self.options.per_path_limit {
+            let key = format!("{} {}", incoming.method, incoming.raw_path);
+            let limiter = world
+                .per_path
+                .entry(key)
+                .or_insert_with(|| Limiter::new(limit));
+            match limiter.admit(now) {
+                Ok(remaining) => {
+                    insert_number(&mut headers, "x-ratelimit-limit", limit);
+                    insert_number(&mut headers, "x-ratelimit-remaining", remaining);
+                }
+                Err(wait) => return Gate::Answer(too_many(limit, wait), 429),
+            }
+        }
+        if let Some(workspace) = world.workspace.as_mut() {
+            if let Err(wait) = workspace.admit(now) {
+                let limit = workspace.limit();
+                return Gate::Answer(too_many(limit, wait), 429);
+            }
+        }
+        Gate::Pass(headers)
+    }
+}
+
+fn insert_number(headers: &mut HeaderMap, name: &'static str, value: u32) {
+    headers.insert(name, HeaderValue::from(value));
+}
+
+fn too_many(limit: u32, wait: Duration) -> Response {
+    let mut answer = error_answer(429, vendor_message(429));
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    answer
+        .headers_mut()
+        .insert("retry-after", HeaderValue::from(seconds.max(1)));
+    insert_number(answer.headers_mut(), "x-ratelimit-limit", limit);
+    insert_number(answer.headers_mut(), "x-ratelimit-remaining", 0);
+    answer
+}
+
+/// A response whose body fails at once, so the client never gets a complete answer.
+fn dropped() -> Response {
+    let broken = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "sandbox dropped the connection on purpose",
+        ))
+    });
+    Response::new(Body::from_stream(broken))
+}
+
+fn is_authorized(headers: &HeaderMap, token: &str) -> bool {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| given == token)
+}
+
+/// Runs the shared checks, then `answer`, and logs what was answered.
+async fn handle(
+    shared: &Shared,
+    mut incoming: Incoming<'_>,
+    headers: &HeaderMap,
+    answer: impl FnOnce(&mut World) -> Response,
+) -> Response {
+    incoming.authorized = is_authorized(headers, &shared.world().token);
+    match shared.gate(&incoming).await {
+        Gate::Drop => {
+            let mut world = shared.world();
+            shared.log(&mut world, &incoming, 0);
+            dropped()
+        }
+        Gate::Answer(response, code) => {
+            let mut world = shared.world();
+            shared.log(&mut world, &incoming, code);
+            response
+        }
+        Gate::Pass(extra) => {
+            let mut world = shared.world();
+            let mut response = answer(&mut world);
+            response.headers_mut().extend(extra);
+            let code = response.status().as_u16();
+            shared.log(&mut world, &incoming, code);
+            response
+        }
+    }
+}
+
+async fn set_status(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(uri): OriginalUri,
+    Path(identifier): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let parsed: Option<Value> = serde_json::from_slice(&body).ok();
+    let incoming = Incoming {
+        method: &Method::POST,
+        raw_path: uri.path().to_owned(),
+        identifier: Some(identifier.clone()),
+        authorized: false,
+        body: parsed.clone(),
+    };
+    let require_category = shared.options.require_category;
+    handle(&shared, incoming, &headers, |world| {
+        let Some(change) = parsed
+            .as_ref()
+            .and_then(|b| contacts::StatusBody::validate(b, require_category))
+        else {
+            return error_answer(400, vendor_message(400));
+        };
+        match contacts::find(&mut world.contacts, &identifier) {
+            Err(contacts::Lookup::Malformed) => error_answer(400, vendor_message(400)),
+            Err(contacts::Lookup::Missing) => error_answer(404, vendor_message(404)),
+            Ok(contact) if contact.blocked => error_answer(400, "Contact is blocked."),
+            Ok(contact) => {
+                contact.apply(&change);
+                (StatusCode::OK, Json(json!({"contactId": contact.id}))).into_response()
+            }
+        }
+    })
+    .await
+}
+
+async fn get_contact(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(uri): OriginalUri,
+    Path(identifier): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let incoming = Incoming {
+        method: &Method::GET,
+        raw_path: uri.path().to_owned(),
+        identifier: Some(identifier.clone()),
+        authorized: false,
+        body: None,
+    };
+    let enabled = shared.options.contact_lookup_enabled;
+    handle(&shared, incoming, &headers, |world| {
+        if !enabled {
+            return error_answer(404, "Not Found");
+        }
+        match contacts::find(&mut world.contacts, &identifier) {
+            Err(contacts::Lookup::Malformed) => error_answer(400, vendor_message(400)),
+            Err(contacts::Lookup::Missing) => error_answer(404, vendor_message(404)),
+            Ok(contact) => Json(contact.to_api()).into_response(),
+        }
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NotesQuery {
+    limit: Option<String>,
+    cursor_id: Option<String>,
+}
+
+async fn list_closing_notes(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(uri): OriginalUri,
+    Query(query): Query<NotesQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let incoming = Incoming {
+        method: &Method::GET,
+        raw_path: uri.path().to_owned(),
+        identifier: None,
+        authorized: false,
+        body: None,
+    };
+    let enabled = shared.options.closing_notes_enabled;
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_owned();
+    handle(&shared, incoming, &headers, |world| {
+        if !enabled {
+            return error_answer(404, "Not Found");
+        }
+        let limit = match query.limit.as_deref().map(str::parse::<usize>) {
+            None => 10,
+            Some(Ok(limit)) if (1..=100).contains(&limit) => limit,
+            Some(_) => return error_answer(400, vendor_message(400)),
+        };
+        let start = match query.cursor_id.as_deref().map(str::parse::<usize>) {
+            None => 0,
+            Some(Ok(cursor)) => cursor,
+            Some(Err(_)) => return error_answer(400, vendor_message(400)),
+        };
+        let items: Vec<Value> = world
+            .notes
+            .iter()
+            .skip(start)
+            .take(limit)
+            .map(
+                |(category, description)| json!({"category": category, "description": description}),
+            )
+            .collect();
+        let page_url = |cursor: usize| {
+            format!("http://{host}/v1/space/closing_notes?limit={limit}&cursorId={cursor}")
+        };
+        let end = start + items.len();
+        let next = (end < world.notes.len()).then(|| page_url(end));
+        let previous = (start > 0).then(|| page_url(start.saturating_sub(limit)));
+        Json(json!({"items": items, "pagination": {"next": next, "previous": previous}}))
+            .into_response()
+    })
+    .await
+}
+
+async fn admin_requests(State(shared): State<Arc<Shared>>) -> Json<Vec<LoggedRequest>> {
+    Json(shared.world().log.clone())
+}
+
+#[derive(Deserialize)]
+struct ScriptFaults {
+    /// Raw path, as the app sends it.
+    path: String,
+    faults: Vec<Fault>,
+}
+
+async fn admin_faults(
+    State(shared): State<Arc<Shared>>,
+    Json(script): Json<ScriptFaults>,
+) -> StatusCode {
+    shared
+        .world()
+        .faults
+        .entry(script.path)
+        .or_default()
+        .extend(script.faults);
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct NewToken {
+    token: String,
+}
+
+async fn admin_token(State(shared): State<Arc<Shared>>, Json(new): Json<NewToken>) -> StatusCode {
+    shared.world().token = new.token;
+    StatusCode::NO_CONTENT
+}
+
+async fn admin_contacts(State(shared): State<Arc<Shared>>) -> Json<Vec<Value>> {
+    Json(
+        shared
+            .world()
+            .contacts
+            .iter()
+            .map(Contact::to_api)
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpStream as StdStream;
+
+    use super::*;
+
+    const NOTES: &str = "GET /v1/space/closing_notes HTTP/1.1\r\nHost: sandbox\r\n\
+                         Authorization: Bearer sandbox-token\r\n\r\n";
+
+    /// Reads one answer: its head, then as many body bytes as it announced.
+    fn read_answer(stream: &mut StdStream) -> String {
+        let mut bytes = Vec::new();
+        let mut byte = [0u8; 1];
+        while !bytes.ends_with(b"\r\n\r\n") {
+            assert_eq!(stream.read(&mut byte).unwrap(), 1, "the head was cut short");
+            bytes.push(byte[0]);
+        }
+        let head = String::from_utf8(bytes).unwrap();
+        let length: usize = head
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length:")
+                    .map(str::to_owned)
+            })
+            .expect("a sized answer")
+            .trim()
+            .parse()
+            .unwrap();
+        let mut body = vec![0u8; length];
+        stream.read_exact(&mut body).unwrap();
+        head + &String::from_utf8(body).unwrap()
+    }
+
+    /// Sends `request` and reads until the server closes: everything it said, or the error.
+    fn until_closed(stream: &mut StdStream, request: &str) -> std::io::Result<Vec<u8>> {
+        stream.write_all(request.as_bytes())?;
+        let mut said = Vec::new();
+        stream.read_to_end(&mut said).map(|_| said)
+    }
+
+    // Plain blocking sockets, so the test sees the bytes exactly as sent; the server runs on the
+    // other worker thread meanwhile.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn while_down_the_port_is_kept_and_nothing_is_answered() {
+        let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+        let addr = sandbox.addr;
+        // Opened and used while up, then kept open through the outage.
+        let mut kept = StdStream::connect(addr).unwrap();
+        kept.write_all(NOTES.as_bytes()).unwrap();
+        assert!(read_answer(&mut kept).starts_with("HTTP/1.1 200"));
+
+        sandbox.set_down(true);
+        let mut fresh = StdStream::connect(addr).expect("the port is still bound");
+        let said = until_closed(&mut fresh, NOTES).unwrap_or_default();
+        assert!(said.is_empty(), "a new connection got {said:?}");
+        // The old connection gets no complete answer either: the body breaks off, as Fault::Drop.
+        let said = until_closed(&mut kept, NOTES).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&said).contains("Resolved"),
+            "{said:?}"
+        );
+        assert_eq!(sandbox.turned_away(), 2);
+        let statuses: Vec<u16> = sandbox.requests().iter().map(|r| r.status).collect();
+        assert_eq!(
+            statuses,
+            [200, 0],
+            "only the request that was read is logged"
+        );
+
+        sandbox.set_down(false);
+        let mut back = StdStream::connect(addr).unwrap();
+        back.write_all(NOTES.as_bytes()).unwrap();
+        let answer = read_answer(&mut back);
+        assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("Resolved"));
+        assert_eq!(sandbox.turned_away(), 2);
+        sandbox.stop().await;
+    }
+}

@@ -1,0 +1,123 @@
+//! The form: submit one action, the closing categories, who a contact is.
+
+use aelyst_core::api::{Action, Feature, Identifier, IdentifierKind, StatusChange};
+use aelyst_core::outbox::Entry;
+use aelyst_core::AppError;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use crate::state::{blocking, AppState};
+
+/// What the form sends: the fields as typed.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionInput {
+    pub identifier_kind: IdentifierKind,
+    pub identifier_value: String,
+    pub action: Action,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+/// Checks, saves to disk, and queues the action. Nothing is sent when a check fails.
+#[tauri::command]
+pub async fn submit_action(
+    state: State<'_, AppState>,
+    input: ActionInput,
+) -> Result<Entry, AppError> {
+    let identifier = Identifier::from_typed(input.identifier_kind, &input.identifier_value)?;
+    let change = StatusChange::new(
+        input.action,
+        input.category.as_deref(),
+        input.summary.as_deref(),
+    )?;
+    let category = change.category.clone();
+    let entry = state.outbox.submit(identifier, change)?;
+    if let Some(category) = category {
+        // The action is safe already; a settings write that fails only loses the suggestion.
+        let remembered = state.settings.update(|s| {
+            s.remember_category(&category);
+            Ok(())
+        });
+        if let Err(err) = remembered {
+            tracing::warn!("recent categories not saved: {}", AppError::from(err).code);
+        }
+    }
+    Ok(entry)
+}
+
+/// The cached choices, at once.
+#[tauri::command]
+pub async fn closing_categories(state: State<'_, AppState>) -> Result<Vec<String>, AppError> {
+    Ok(state.settings.read(|s| s.category_choices()))
+}
+
+/// Asks the workspace for its closing notes and caches them. Quietly keeps the cache when the
+/// feature is off, there is no token, or the network is down.
+#[tauri::command]
+pub async fn refresh_closing_categories(
+    state: State<'_, AppState>,
+) -> Result<Vec<String>, AppError> {
+    let keychain = state.keychain.clone();
+    if let Ok(Some(token)) = blocking(move || Ok(keychain.load())).await? {
+        if let Ok(Feature::Available(notes)) = state.client().closing_notes(&token).await {
+            let cached = state.settings.update(|s| {
+                s.closing_notes = notes;
+                Ok(())
+            });
+            if let Err(err) = cached {
+                tracing::warn!("closing notes not cached: {}", AppError::from(err).code);
+            }
+        }
+    }
+    Ok(state.settings.read(|s| s.category_choices()))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactPreviewView {
+    pub found: bool,
+    pub name: Option<String>,
+    /// `open` or `close`.
+    pub status: Option<String>,
+}
+
+/// Who the agent is about to act on, when the workspace offers it; `None` when it cannot be
+/// told (feature off, no token, offline, bad input). Never an error: the preview is a help.
+#[tauri::command]
+pub async fn contact_preview(
+    state: State<'_, AppState>,
+    kind: IdentifierKind,
+    value: String,
+) -> Result<Option<ContactPreviewView>, AppError> {
+    let Ok(identifier) = Identifier::from_typed(kind, &value) else {
+        return Ok(None);
+    };
+    let keychain = state.keychain.clone();
+    let Ok(Some(token)) = blocking(move || Ok(keychain.load())).await? else {
+        return Ok(None);
+    };
+    Ok(match state.client().contact(&token, &identifier).await {
+        Ok(Feature::Available(lookup)) => Some(ContactPreviewView::from(lookup)),
+        _ => None,
+    })
+}
+
+impl From<aelyst_core::api::ContactLookup> for ContactPreviewView {
+    fn from(lookup: aelyst_core::api::ContactLookup) -> Self {
+        match lookup {
+            aelyst_core::api::ContactLookup::Found(contact) => Self {
+                found: true,
+                name: contact.full_name(),
+                status: contact.status,
+            },
+            aelyst_core::api::ContactLookup::NoSuchContact => Self {
+                found: false,
+                name: None,
+                status: None,
+            },
+        }
+    }
+}

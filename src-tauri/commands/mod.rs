@@ -1,0 +1,10 @@
+//! The thin layer the window calls, by area. Each command is a few lines over the core; the
+//! list of them is `list.rs`.
+
+pub mod actions;
+pub mod bulk;
+pub mod diagnostics;
+pub mod export;
+pub mod history;
+pub mod settings;
+pub mod token;

@@ -2,6 +2,9 @@
 // only reflects the answer on screen.
 import { call } from "./ipc.js";
 import { previewContact, clearPreview } from "./contact-preview.js";
+import { fieldToFix } from "./errors.js";
+import { setUpActionToggle } from "./action-toggle.js";
+import { ACTION_WORDS } from "./words.js";
 
 const KINDS = {
   phone: { label: "Phone number", hint: "With the country code, for example +60 12 123 3112", inputMode: "tel" },
@@ -19,13 +22,11 @@ export function setUpActionForm({ onSubmitted }) {
   const hint = document.getElementById("identifier-hint");
   const close = document.getElementById("status-close");
   const open = document.getElementById("status-open");
-  const noteFields = document.getElementById("note-fields");
   const category = document.getElementById("category");
   const summary = document.getElementById("summary");
   const counter = document.getElementById("summary-count");
   const error = document.getElementById("form-error");
   const submit = document.getElementById("submit");
-  let action = "close";
   let previewTimer = 0;
 
   function showKind() {
@@ -35,13 +36,14 @@ export function setUpActionForm({ onSubmitted }) {
     value.inputMode = info.inputMode;
   }
 
-  function showAction(next) {
-    action = next;
-    close.setAttribute("aria-pressed", String(action === "close"));
-    open.setAttribute("aria-pressed", String(action === "open"));
-    noteFields.hidden = action !== "close";
-    submit.textContent = action === "close" ? "Close conversation" : "Reopen conversation";
-  }
+  const toggle = setUpActionToggle({
+    close,
+    open,
+    noteFields: document.getElementById("note-fields"),
+    onChange: (action) => {
+      submit.textContent = `${ACTION_WORDS[action]} conversation`;
+    },
+  });
 
   function showNoteState() {
     summary.disabled = category.value.trim() === "";
@@ -73,8 +75,6 @@ export function setUpActionForm({ onSubmitted }) {
     showKind();
     schedulePreview();
   });
-  close.addEventListener("click", () => showAction("close"));
-  open.addEventListener("click", () => showAction("open"));
   category.addEventListener("input", showNoteState);
   summary.addEventListener("input", showNoteState);
 
@@ -88,6 +88,7 @@ export function setUpActionForm({ onSubmitted }) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     showError("");
+    const action = toggle.current();
     const input = {
       identifierKind: kind.value,
       identifierValue: value.value,
@@ -106,11 +107,19 @@ export function setUpActionForm({ onSubmitted }) {
       value.focus();
     } catch (problem) {
       showError(problem.message);
-      (problem.kind === "invalid_note" ? category : value).focus();
+      focusFieldToFix(problem);
     } finally {
       submit.disabled = false;
     }
   });
+
+  // Focus goes where the agent has something to fix; the contact otherwise (a refused send is
+  // usually followed by another try, and the summary is off without a category).
+  function focusFieldToFix(problem) {
+    const field = { identifier: value, category, summary }[fieldToFix(problem)];
+    const usable = field && !field.disabled && !field.closest("[hidden]");
+    (usable ? field : value).focus();
+  }
 
   function clear() {
     value.value = "";
@@ -123,12 +132,11 @@ export function setUpActionForm({ onSubmitted }) {
   }
 
   showKind();
-  showAction("close");
   showNoteState();
   return {
     clearForm: clear,
     chooseAction: (next) => {
-      showAction(next);
+      toggle.choose(next);
       (next === "open" ? open : close).focus();
     },
   };

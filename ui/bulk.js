@@ -2,32 +2,41 @@
 // the outbox, follow the run, cancel what has not gone yet.
 import { call } from "./ipc.js";
 import { announce } from "./announcer.js";
-import { entriesOfBatch, onHistoryChange } from "./history.js";
-
-const ACTION_WORDS = { close: "Close", open: "Reopen" };
+import { fieldToFix } from "./errors.js";
+import { setUpActionToggle } from "./action-toggle.js";
+import { batchCounts, onHistoryChange } from "./history.js";
+import { ACTION_WORDS, plural } from "./words.js";
 
 export function setUpBulk() {
   const form = document.getElementById("bulk-form");
   const input = document.getElementById("bulk-input");
   const source = document.getElementById("bulk-source");
-  const close = document.getElementById("bulk-close");
-  const open = document.getElementById("bulk-open");
-  const noteFields = document.getElementById("bulk-note-fields");
   const category = document.getElementById("bulk-category");
   const summary = document.getElementById("bulk-summary");
   const error = document.getElementById("bulk-error");
   const review = document.getElementById("bulk-review");
   const run = document.getElementById("bulk-run");
-  let action = "close";
+  const cancel = document.getElementById("bulk-cancel");
   let csvText = null;
   let batch = null;
+
+  // A new choice makes the checked list out of date: it is checked again before sending.
+  const toggle = setUpActionToggle({
+    close: document.getElementById("bulk-close"),
+    open: document.getElementById("bulk-open"),
+    noteFields: document.getElementById("bulk-note-fields"),
+    onChange: () => {
+      review.hidden = true;
+    },
+  });
+  const action = () => toggle.current();
 
   const request = () => ({
     source: csvText === null ? "lines" : "csv",
     text: csvText ?? input.value,
-    action,
-    category: action === "close" ? category.value : "",
-    summary: action === "close" ? summary.value : "",
+    action: action(),
+    category: action() === "close" ? category.value : "",
+    summary: action() === "close" ? summary.value : "",
   });
 
   function showError(message) {
@@ -35,15 +44,12 @@ export function setUpBulk() {
     error.hidden = !message;
   }
 
-  function choose(next) {
-    action = next;
-    close.setAttribute("aria-pressed", String(action === "close"));
-    open.setAttribute("aria-pressed", String(action === "open"));
-    noteFields.hidden = action !== "close";
-    review.hidden = true;
+  // The message, then the field to fix when there is one (a file that cannot be read leaves the
+  // focus where it is: nothing on screen is wrong).
+  function showProblem(problem) {
+    showError(problem.message);
+    ({ "bulk-input": input, identifier: input, category, summary })[fieldToFix(problem)]?.focus();
   }
-  close.addEventListener("click", () => choose("close"));
-  open.addEventListener("click", () => choose("open"));
   for (const field of [input, category, summary]) {
     field.addEventListener("input", () => {
       review.hidden = true;
@@ -65,7 +71,7 @@ export function setUpBulk() {
       source.textContent = "Using the CSV file (identifier, category, summary). Type above to use a list instead.";
       form.requestSubmit();
     } catch (problem) {
-      showError(problem.message);
+      showProblem(problem);
     }
   });
 
@@ -76,13 +82,15 @@ export function setUpBulk() {
       showRows(await call("bulk_preview", { input: request() }));
     } catch (problem) {
       review.hidden = true;
-      showError(problem.message);
+      showProblem(problem);
     }
   });
 
   function showRows(rows) {
     const body = document.querySelector("#bulk-rows tbody");
-    body.replaceChildren(...rows.map((row) => {
+    // Up to 2,000 rows: built in a fragment and put in once, never spread as call arguments.
+    const fragment = document.createDocumentFragment();
+    for (const row of rows) {
       const tr = document.createElement("tr");
       tr.dataset.ready = String(!row.problem);
       tr.dataset.line = row.line;
@@ -92,19 +100,20 @@ export function setUpBulk() {
         [row.category, row.summary].filter(Boolean).join(" · "),
         row.problem ?? "Ready",
       ];
-      tr.append(...cells.map((text) => {
+      for (const text of cells) {
         const td = document.createElement("td");
         td.textContent = text;
-        return td;
-      }));
-      return tr;
-    }));
+        tr.append(td);
+      }
+      fragment.append(tr);
+    }
+    body.replaceChildren(fragment);
     const ready = rows.filter((row) => !row.problem).length;
     const bad = rows.length - ready;
     document.getElementById("bulk-review-summary").textContent =
       `${ready} of ${rows.length} rows are ready` + (bad ? `; ${bad} will not be sent (see why below).` : ".");
     const confirm = document.getElementById("bulk-confirm");
-    confirm.textContent = `${ACTION_WORDS[action]} ${ready} conversation${ready === 1 ? "" : "s"}`;
+    confirm.textContent = `${ACTION_WORDS[action()]} ${plural(ready, "conversation")}`;
     confirm.disabled = ready === 0;
     review.hidden = false;
   }
@@ -116,37 +125,47 @@ export function setUpBulk() {
       batch = started.batch;
       review.hidden = true;
       run.hidden = false;
-      document.getElementById("bulk-cancel").disabled = false;
+      cancel.disabled = false;
       showProgress();
-      announce(`Sending ${started.count} actions.`);
+      announce(`Sending ${plural(started.count, "action")}.`);
+    } catch (problem) {
+      showProblem(problem);
+    }
+  });
+
+  cancel.addEventListener("click", async () => {
+    if (!batch) return;
+    showError("");
+    // Off while Rust answers, so a second press does not ask twice. On again after: an action
+    // that was on its way can come back to wait for another try, and that one can be stopped.
+    cancel.disabled = true;
+    try {
+      const stopped = await call("bulk_cancel", { batch });
+      announce(`Cancelled ${plural(stopped, "action")} not sent yet.`);
     } catch (problem) {
       showError(problem.message);
     }
-  });
-
-  document.getElementById("bulk-cancel").addEventListener("click", async () => {
-    if (!batch) return;
-    const stopped = await call("bulk_cancel", { batch });
-    announce(`Cancelled ${stopped} action${stopped === 1 ? "" : "s"} not sent yet.`);
+    cancel.disabled = false;
     showProgress();
   });
 
+  // history.js keeps each batch's counts as entries change, so following a 2,000-row run costs
+  // the same for its last row as for its first.
   function showProgress() {
     if (!batch) return;
-    const entries = entriesOfBatch(batch);
-    const count = (state) => entries.filter((e) => e.state === state).length;
-    const waiting = entries.filter((e) => e.state === "pending").length;
-    const finished = entries.length - waiting;
+    const counts = batchCounts(batch);
     const progress = document.getElementById("bulk-progress");
-    progress.max = Math.max(entries.length, 1);
-    progress.value = finished;
+    progress.max = Math.max(counts.total, 1);
+    progress.value = counts.total - counts.pending;
     document.getElementById("bulk-counts").textContent =
-      `${count("done")} done · ${count("failed")} failed · ${waiting} waiting · ${count("cancelled")} cancelled, of ${entries.length}`;
-    if (waiting === 0) {
-      document.getElementById("bulk-cancel").disabled = true;
+      `${counts.done} done · ${counts.failed} failed · ${counts.pending} waiting · ${counts.cancelled} cancelled, of ${counts.total}`;
+    if (counts.pending === 0) {
+      cancel.disabled = true;
     }
   }
-  onHistoryChange(showProgress);
+  onHistoryChange((changed) => {
+    if (batch && changed.some((entry) => entry.batch === batch)) showProgress();
+  });
 }
 
 export function setUpViewSwitch() {

@@ -1,12 +1,14 @@
-// The one door to the Rust side. Errors arrive as { kind, message } in plain words.
+// The one door to the Rust side. A refused command always rejects with { code, message, ... }:
+// errors.js makes sure of the shape, whatever invoke threw.
+import { toProblem } from "./errors.js";
+
 const { invoke, Channel } = window.__TAURI__.core;
 
 export async function call(command, args = {}) {
   try {
     return await invoke(command, args);
   } catch (error) {
-    if (error && typeof error === "object" && "message" in error) throw error;
-    throw { kind: "unexpected", message: String(error) };
+    throw toProblem(error);
   }
 }
 

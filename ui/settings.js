@@ -1,6 +1,8 @@
 // The settings panel: the token (replace or forget), the API address and the history size.
 import { call } from "./ipc.js";
 import { announce } from "./announcer.js";
+import { confirmAction } from "./confirm.js";
+import { fieldToFix } from "./errors.js";
 import { showTokenStep } from "./token-step.js";
 
 export function setUpSettings({ onChanged }) {
@@ -10,14 +12,24 @@ export function setUpSettings({ onChanged }) {
   const address = document.getElementById("api-address");
   const size = document.getElementById("history-size");
   const error = document.getElementById("settings-error");
+  const tokenState = document.getElementById("token-state");
+
+  function showError(message) {
+    error.textContent = message;
+    error.hidden = !message;
+  }
 
   async function fill() {
-    const settings = await call("get_settings");
-    address.value = settings.apiBaseUrl;
-    size.value = settings.historyLimit;
-    const token = await call("token_status");
-    document.getElementById("token-state").textContent = token.problem
-      ?? (token.saved ? "A token is saved in this computer's keychain." : "No token is saved yet.");
+    try {
+      const settings = await call("get_settings");
+      address.value = settings.apiBaseUrl;
+      size.value = settings.historyLimit;
+      const token = await call("token_status");
+      tokenState.textContent = token.problem
+        ?? (token.saved ? "A token is saved in this computer's keychain." : "No token is saved yet.");
+    } catch (problem) {
+      showError(problem.message);
+    }
   }
 
   toggle.addEventListener("click", async () => {
@@ -25,7 +37,7 @@ export function setUpSettings({ onChanged }) {
     panel.hidden = !opening;
     toggle.setAttribute("aria-expanded", String(opening));
     if (opening) {
-      error.hidden = true;
+      showError("");
       await fill();
       panel.scrollIntoView({ block: "start" });
       document.getElementById("token-replace").focus();
@@ -37,8 +49,21 @@ export function setUpSettings({ onChanged }) {
   });
 
   document.getElementById("token-forget").addEventListener("click", async () => {
-    if (!window.confirm("Forget the API token? Nothing can be sent until a new one is saved.")) return;
-    await call("forget_token");
+    const sure = await confirmAction({
+      title: "Forget the API token?",
+      text: "Nothing can be sent until a new one is saved.",
+      yes: "Forget token",
+    });
+    if (!sure) return;
+    try {
+      await call("forget_token");
+    } catch (problem) {
+      // The line under "API token" is where the agent looks; it is not a live region, so the
+      // message is also said out loud.
+      tokenState.textContent = problem.message;
+      announce(problem.message);
+      return;
+    }
     announce("The token was removed from this computer.");
     showTokenStep();
     await fill();
@@ -54,7 +79,13 @@ export function setUpSettings({ onChanged }) {
     }
   });
   document.getElementById("copy-diagnostics").addEventListener("click", async () => {
-    const text = await call("diagnostics");
+    let text;
+    try {
+      text = await call("diagnostics");
+    } catch (problem) {
+      helpStatus.textContent = problem.message;
+      return;
+    }
     const box = document.getElementById("diagnostics");
     box.value = text;
     box.hidden = false;
@@ -69,7 +100,7 @@ export function setUpSettings({ onChanged }) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    error.hidden = true;
+    showError("");
     const historyLimit = Number.parseInt(size.value, 10);
     try {
       await call("save_settings", {
@@ -78,8 +109,8 @@ export function setUpSettings({ onChanged }) {
       announce("Settings saved.");
       await onChanged();
     } catch (problem) {
-      error.textContent = problem.message;
-      error.hidden = false;
+      showError(problem.message);
+      ({ "api-address": address, "history-size": size })[fieldToFix(problem)]?.focus();
     }
   });
 }

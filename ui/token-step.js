@@ -1,6 +1,7 @@
 // The token step: first run, a token the server refused, or "Replace token" in settings.
 import { call } from "./ipc.js";
 import { announce } from "./announcer.js";
+import { fieldToFix } from "./errors.js";
 
 const step = () => document.getElementById("token-step");
 
@@ -22,7 +23,9 @@ export function setUpTokenStep({ onSaved }) {
     } catch (problem) {
       error.textContent = problem.message;
       error.hidden = false;
-      input.focus();
+      // A token to fix: back to it. A keychain problem: the token is fine, and Save is where
+      // the agent tries again once the keychain is unlocked.
+      if (fieldToFix(problem) === "token") input.focus();
     }
   });
   cancel.addEventListener("click", () => hideTokenStep());

@@ -6,29 +6,34 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
-use aelyst_desk::sandbox::{
-    status_path, ContactStatus, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN,
-};
+use aelyst_sandbox::{status_path, ContactStatus, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use serde_json::json;
 use support::desktop::{one_at_a_time, App, Desktop};
 
 const DELIVERY: Duration = Duration::from_secs(30);
 
-async fn save_token(app: &App, token: &str) {
-    app.wait_visible("#token-input", true).await;
-    app.fill("#token-input", token).await;
-    app.click("#token-save").await;
-    app.wait_visible("#token-step", false).await;
-    app.wait_visible("#identifier-value", true).await;
+/// This test's turn at the desktop (they take turns: see `one_at_a_time`), and a sandbox.
+async fn turn_and_sandbox(
+    options: SandboxOptions,
+) -> (tokio::sync::MutexGuard<'static, ()>, Sandbox) {
+    let turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(options).await.unwrap();
+    (turn, sandbox)
 }
 
-/// The app on a fresh desktop, pointed at `sandbox`, with the sandbox's token saved.
-async fn signed_in(sandbox: &Sandbox) -> (Desktop, App) {
+/// The app's first run on a fresh desktop, pointed at `sandbox`.
+async fn launched(sandbox: &Sandbox) -> (Desktop, App) {
     let desktop = Desktop::builder()
         .env("AELYST_API_BASE_URL", &sandbox.base_url())
         .start();
     let app = desktop.launch().await;
-    save_token(&app, DEFAULT_TOKEN).await;
+    (desktop, app)
+}
+
+/// The app on a fresh desktop, pointed at `sandbox`, with the sandbox's token saved.
+async fn signed_in(sandbox: &Sandbox) -> (Desktop, App) {
+    let (desktop, app) = launched(sandbox).await;
+    app.save_token(DEFAULT_TOKEN).await;
     (desktop, app)
 }
 
@@ -58,7 +63,14 @@ async fn assert_accessible(app: &App, state: &str) {
     );
 }
 
-fn posts(sandbox: &Sandbox) -> Vec<aelyst_desk::sandbox::LoggedRequest> {
+/// Closes the app (waiting for its process to be gone, so the next test's launch cannot hand
+/// over to it) and stops the sandbox.
+async fn finish(app: App, sandbox: Sandbox) {
+    app.close().await;
+    sandbox.stop().await;
+}
+
+fn posts(sandbox: &Sandbox) -> Vec<aelyst_sandbox::LoggedRequest> {
     sandbox
         .requests()
         .into_iter()
@@ -68,12 +80,8 @@ fn posts(sandbox: &Sandbox) -> Vec<aelyst_desk::sandbox::LoggedRequest> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn first_run_close_with_a_note_reopen_and_restart() {
-    let _turn = one_at_a_time().await;
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
-        .start();
-    let app = desktop.launch().await;
+    let (_turn, sandbox) = turn_and_sandbox(SandboxOptions::default()).await;
+    let (desktop, app) = launched(&sandbox).await;
 
     // First run: the token step, and nothing else to do yet.
     app.wait_visible("#token-step", true).await;
@@ -88,7 +96,7 @@ async fn first_run_close_with_a_note_reopen_and_restart() {
     app.fill("#token-input", "   ").await;
     app.click("#token-save").await;
     app.wait_text("#token-error", "empty").await;
-    save_token(&app, &format!("  {DEFAULT_TOKEN} ")).await;
+    app.save_token(&format!("  {DEFAULT_TOKEN} ")).await;
 
     // The token is in the real keychain (and only there).
     let listed = Command::new("secret-tool")
@@ -182,8 +190,7 @@ async fn first_run_close_with_a_note_reopen_and_restart() {
         .await;
     assert!(rows.iter().all(|r| r.status == "done"));
     app.screenshot("03-after-restart").await;
-    app.close().await;
-    sandbox.stop().await;
+    finish(app, sandbox).await;
 
     // The log says what happened, and never the token or a summary.
     let logs = desktop.home().join("data/ai.aelyst.desk/logs");
@@ -206,8 +213,7 @@ async fn first_run_close_with_a_note_reopen_and_restart() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_is_refused_in_plain_words_and_failures_and_retries_show() {
-    let _turn = one_at_a_time().await;
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let (_turn, sandbox) = turn_and_sandbox(SandboxOptions::default()).await;
     sandbox.script(&status_path("id:3"), [Fault::status_retry_after(429, "1")]);
     let (_desktop, app) = signed_in(&sandbox).await;
 
@@ -270,23 +276,16 @@ async fn bad_input_is_refused_in_plain_words_and_failures_and_retries_show() {
         .collect();
     assert_eq!(not_found, [404], "a 404 is never retried");
     assert_accessible(&app, "a failed entry").await;
-    app.close().await;
-    sandbox.stop().await;
+    finish(app, sandbox).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn offline_then_delivered() {
-    let _turn = one_at_a_time().await;
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let port = sandbox.port();
-    let base_url = sandbox.base_url();
-    sandbox.stop().await;
-
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &base_url)
-        .start();
-    let app = desktop.launch().await;
-    save_token(&app, DEFAULT_TOKEN).await;
+    let (_turn, sandbox) = turn_and_sandbox(SandboxOptions::default()).await;
+    // Offline from the start: every connection is dropped unanswered, yet the sandbox keeps its
+    // port, so nothing else can take the address before it is back online.
+    sandbox.set_down(true);
+    let (_desktop, app) = signed_in(&sandbox).await;
     submit(
         &app,
         "id",
@@ -304,29 +303,26 @@ async fn offline_then_delivered() {
         .await;
     assert!(rows[0].text.contains("Next try at"), "{}", rows[0].text);
     app.screenshot_at("05-offline-waiting", "#history").await;
+    assert!(sandbox.turned_away() > 0, "the app tried while offline");
 
-    let sandbox = Sandbox::start_on(port, SandboxOptions::default())
-        .await
-        .unwrap();
+    sandbox.set_down(false);
     app.wait_history(
         "delivered once back online",
         Duration::from_secs(90),
         |rows| rows.first().is_some_and(|r| r.status == "done"),
     )
     .await;
-    assert_eq!(sandbox.contact(4).unwrap().status, ContactStatus::Close);
+    let contact = sandbox.contact(4).unwrap();
     assert_eq!(
-        sandbox.contact(4).unwrap().last_summary.as_deref(),
-        Some("Tried twice, no answer.")
+        (contact.status, contact.last_summary.as_deref()),
+        (ContactStatus::Close, Some("Tried twice, no answer."))
     );
-    app.close().await;
-    sandbox.stop().await;
+    finish(app, sandbox).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rejected_token_brings_the_token_step_back_and_nothing_is_lost() {
-    let _turn = one_at_a_time().await;
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let (_turn, sandbox) = turn_and_sandbox(SandboxOptions::default()).await;
     let (_desktop, app) = signed_in(&sandbox).await;
 
     sandbox.set_token("rotated-token-2");
@@ -341,7 +337,7 @@ async fn a_rejected_token_brings_the_token_step_back_and_nothing_is_lost() {
     );
     app.screenshot("06-token-rejected").await;
 
-    save_token(&app, "rotated-token-2").await;
+    app.save_token("rotated-token-2").await;
     app.wait_history("sent with the new token", DELIVERY, |rows| {
         rows.first().is_some_and(|r| r.status == "done")
     })
@@ -352,14 +348,12 @@ async fn a_rejected_token_brings_the_token_step_back_and_nothing_is_lost() {
         sandbox.contact(5).unwrap().last_category.as_deref(),
         Some("Billing")
     );
-    app.close().await;
-    sandbox.stop().await;
+    finish(app, sandbox).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn settings_refuse_bad_values_and_the_window_fits_small_and_zoomed() {
-    let _turn = one_at_a_time().await;
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let (_turn, sandbox) = turn_and_sandbox(SandboxOptions::default()).await;
     let (_desktop, app) = signed_in(&sandbox).await;
 
     app.click("#settings-toggle").await;
@@ -408,8 +402,7 @@ async fn settings_refuse_bad_values_and_the_window_fits_small_and_zoomed() {
         overflow <= 0,
         "content is {overflow}px wider than the window at 200%: {offenders:?}"
     );
-    app.close().await;
-    sandbox.stop().await;
+    finish(app, sandbox).await;
 }
 
 /// WebDriver key codes.
@@ -436,12 +429,8 @@ async fn focused_id(app: &App) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_whole_close_with_the_keyboard_only_then_reopen_from_the_history() {
-    let _turn = one_at_a_time().await;
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
-        .start();
-    let app = desktop.launch().await;
+    let (_turn, sandbox) = turn_and_sandbox(SandboxOptions::default()).await;
+    let (_desktop, app) = launched(&sandbox).await;
 
     // The token field has the focus on first run; Enter saves.
     app.wait_visible("#token-input", true).await;
@@ -504,20 +493,19 @@ async fn a_whole_close_with_the_keyboard_only_then_reopen_from_the_history() {
     .await;
     assert_eq!(sandbox.contact(6).unwrap().status, ContactStatus::Open);
     assert_eq!(sandbox.contact(6).unwrap().conversations, 2);
-    app.close().await;
-    sandbox.stop().await;
+    finish(app, sandbox).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bulk_run_with_bad_rows_a_429_a_404_cancel_and_export() {
-    let _turn = one_at_a_time().await;
-    // 4 requests a second for the whole workspace: slow enough to cancel mid-run.
-    let sandbox = Sandbox::start(SandboxOptions {
-        workspace_limit: Some(4),
+    // One request a second for the whole workspace, held by the sandbox itself (429 with
+    // Retry-After): when Cancel is clicked, the rows left need many more seconds to get
+    // through, so the Cancel always lands mid-run however slow the window is to click.
+    let (_turn, sandbox) = turn_and_sandbox(SandboxOptions {
+        workspace_limit: Some(1),
         ..SandboxOptions::default()
     })
-    .await
-    .unwrap();
+    .await;
     sandbox.script(&status_path("id:3"), [Fault::status_retry_after(429, "1")]);
     let files = tempfile::tempdir().unwrap();
     let csv_path = files.path().join("list.csv");
@@ -534,7 +522,7 @@ async fn bulk_run_with_bad_rows_a_429_a_404_cancel_and_export() {
         .env("AELYST_DIALOG_PATH", &csv_path.display().to_string())
         .start();
     let app = desktop.launch().await;
-    save_token(&app, DEFAULT_TOKEN).await;
+    app.save_token(DEFAULT_TOKEN).await;
 
     app.click("#view-bulk").await;
     app.wait_visible("#bulk-card", true).await;
@@ -647,6 +635,5 @@ async fn bulk_run_with_bad_rows_a_429_a_404_cancel_and_export() {
     );
     let first = exported.iter().find(|r| &r[4] == "id:1").unwrap();
     assert_eq!(&first[7], "Refund sent, thanks");
-    app.close().await;
-    sandbox.stop().await;
+    finish(app, sandbox).await;
 }

@@ -4,7 +4,7 @@ mod support;
 
 use std::process::Command;
 
-use aelyst_desk::keychain::{Keychain, DEFAULT_ACCOUNT, SERVICE};
+use aelyst_core::keychain::{Keychain, DEFAULT_ACCOUNT, SERVICE};
 use support::desktop::KeyringSession;
 
 fn secret_tool(session: &KeyringSession) -> String {

@@ -28,6 +28,8 @@ const REQUIRED: &[(&str, &str)] = &[
 ];
 
 const STEP_TIMEOUT: Duration = Duration::from_secs(20);
+/// How many times tauri-driver is started, on new ports each time, before the test gives up.
+const DRIVER_ATTEMPTS: usize = 3;
 const KEYRING_PASSWORD: &str = "e2e-keyring-password";
 
 pub struct DesktopBuilder {
@@ -136,25 +138,126 @@ fn bus_name_owned(env: &[(String, String)], name: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("no free loopback port")
+/// Two different loopback ports, free at this moment. Only free *now*: they are for another
+/// process to bind later, and something else may take one first (`start_driver` copes).
+fn free_ports() -> (u16, u16) {
+    let bind = || std::net::TcpListener::bind("127.0.0.1:0").expect("no free loopback port");
+    // Both held at once, so the system cannot hand out the same port twice.
+    let (first, second) = (bind(), bind());
+    let port = |l: &std::net::TcpListener| l.local_addr().expect("bound").port();
+    (port(&first), port(&second))
 }
 
-fn wait_until(what: &str, child: &mut Child, mut ready: impl FnMut() -> bool) {
+/// Polls `ready` until it holds; `Err` says why not when `child` exits first or
+/// `STEP_TIMEOUT` passes.
+fn try_wait_until(
+    what: &str,
+    child: &mut Child,
+    mut ready: impl FnMut() -> bool,
+) -> Result<(), String> {
     let deadline = Instant::now() + STEP_TIMEOUT;
     while Instant::now() < deadline {
         if ready() {
-            return;
+            return Ok(());
         }
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("{what} exited early ({status})");
+            return Err(format!("{what} exited early ({status})"));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("{what} was not ready after {STEP_TIMEOUT:?}");
+    Err(format!("{what} was not ready after {STEP_TIMEOUT:?}"))
+}
+
+fn wait_until(what: &str, child: &mut Child, ready: impl FnMut() -> bool) {
+    if let Err(why) = try_wait_until(what, child, ready) {
+        panic!("{why}");
+    }
+}
+
+/// Whether a process of process group `group` listens on TCP `port`. A connection alone cannot
+/// tell: if another process took the port first, it answers instead of ours.
+fn listens_in_group(port: u16, group: u32) -> bool {
+    let sockets = listening_sockets(port);
+    if sockets.is_empty() {
+        return false;
+    }
+    let Ok(processes) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    processes.flatten().any(|process| {
+        let pid = process.file_name().to_string_lossy().into_owned();
+        pid.bytes().all(|b| b.is_ascii_digit())
+            && process_group(&pid) == Some(group)
+            && holds_any(&pid, &sockets)
+    })
+}
+
+/// The listening sockets on `port`, any address, as their fd links read (`socket:[inode]`).
+fn listening_sockets(port: u16) -> Vec<String> {
+    let port = format!(":{port:04X}");
+    ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .filter_map(|table| std::fs::read_to_string(table).ok())
+        .flat_map(|table| {
+            table
+                .lines()
+                .skip(1)
+                .filter_map(|line| {
+                    // sl, local address (hex ADDR:PORT), remote address, state (0A: listening),
+                    // queues, timer, retransmits, uid, timeout, inode.
+                    let fields: Vec<&str> = line.split_whitespace().collect();
+                    let listening = fields.get(3) == Some(&"0A");
+                    let here = fields.get(1).is_some_and(|local| local.ends_with(&port));
+                    let inode = fields.get(9)?;
+                    (listening && here).then(|| format!("socket:[{inode}]"))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn process_group(pid: &str) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name (in parentheses, and free to hold any character): state, parent,
+    // group.
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(2)?
+        .parse()
+        .ok()
+}
+
+fn holds_any(pid: &str, sockets: &[String]) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten().any(|fd| {
+        std::fs::read_link(fd.path())
+            .is_ok_and(|target| sockets.iter().any(|s| target.to_str() == Some(s.as_str())))
+    })
+}
+
+/// Starts `command` with its output discarded, in its own process group, so that `end` also
+/// ends whatever it starts.
+fn in_own_group(name: &str, command: &mut Command) -> Child {
+    command
+        .stdout(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {name}: {e}"))
+}
+
+/// Ends `child` and whatever it started (its process group), and reaps it.
+fn end(child: &mut Child) {
+    let group = format!("-{}", child.id());
+    // Quiet: the group is often gone already (a driver that exited early).
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &group])
+        .stderr(Stdio::null())
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 impl Desktop {
@@ -222,39 +325,61 @@ impl Desktop {
         desktop.start_bus(&mut env);
         desktop.start_keyring(&env);
 
-        desktop.driver_port = free_port();
-        let native_port = free_port();
         env.extend(builder.env);
-        let port = desktop.driver_port;
-        let driver = desktop.spawn(
-            "tauri-driver",
-            Command::new(tauri_driver)
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--native-port",
-                    &native_port.to_string(),
-                ])
-                .envs(env.iter().cloned()),
-        );
-        // tauri-driver proxies to WebKitWebDriver: both must listen before a session starts.
-        wait_until("tauri-driver", driver, || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-                && TcpStream::connect(("127.0.0.1", native_port)).is_ok()
-        });
+        desktop.start_driver(&tauri_driver, &env);
         desktop.env = env;
         desktop
     }
 
+    /// tauri-driver, and the WebKitWebDriver it starts, each listening on its port. The ports
+    /// were free when picked, but the drivers bind them later, and another process may take one
+    /// in between: then a driver exits or never listens, and both start again on new ports.
+    fn start_driver(&mut self, tauri_driver: &Path, env: &[(String, String)]) {
+        let mut failures = Vec::new();
+        for _ in 0..DRIVER_ATTEMPTS {
+            let (port, native_port) = free_ports();
+            let driver = self.spawn(
+                "tauri-driver",
+                Command::new(tauri_driver)
+                    .args([
+                        "--port",
+                        &port.to_string(),
+                        "--native-port",
+                        &native_port.to_string(),
+                    ])
+                    .envs(env.iter().cloned()),
+            );
+            // Its own process group (see `spawn`), which WebKitWebDriver joins.
+            let group = driver.id();
+            // tauri-driver proxies to WebKitWebDriver: both must listen before a session starts,
+            // and be ours, not a stranger that took the port. The connection comes first: it is
+            // the cheap check, and /proc is read only once something answers.
+            let ready = try_wait_until("tauri-driver", driver, || {
+                [port, native_port].into_iter().all(|p| {
+                    TcpStream::connect(("127.0.0.1", p)).is_ok() && listens_in_group(p, group)
+                })
+            });
+            match ready {
+                Ok(()) => {
+                    self.driver_port = port;
+                    return;
+                }
+                Err(why) => {
+                    failures.push(format!("on ports {port} and {native_port}: {why}"));
+                    let (_, mut failed) = self.children.pop().expect("the driver just started");
+                    end(&mut failed);
+                }
+            }
+        }
+        panic!(
+            "tauri-driver did not start in {DRIVER_ATTEMPTS} tries:\n{}",
+            failures.join("\n")
+        );
+    }
+
+    /// Starts `command`, its errors shown, and keeps it to end with the others.
     fn spawn(&mut self, name: &'static str, command: &mut Command) -> &mut Child {
-        let child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            // Its own process group, so the cleanup also ends whatever it started.
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {name}: {e}"));
+        let child = in_own_group(name, command.stdin(Stdio::null()).stderr(Stdio::inherit()));
         self.children.push((name, child));
         &mut self.children.last_mut().expect("just pushed").1
     }
@@ -267,15 +392,14 @@ impl Desktop {
             if socket.exists() || Path::new(&format!("/tmp/.X{display}-lock")).exists() {
                 continue;
             }
-            let mut child = Command::new("Xvfb")
-                .arg(format!(":{display}"))
-                .args(["-screen", "0", "1280x900x24", "-nolisten", "tcp"])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .process_group(0)
-                .spawn()
-                .expect("could not start Xvfb");
+            let mut child = in_own_group(
+                "Xvfb",
+                Command::new("Xvfb")
+                    .arg(format!(":{display}"))
+                    .args(["-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+                    .stdin(Stdio::null())
+                    .stderr(Stdio::null()),
+            );
             let deadline = Instant::now() + STEP_TIMEOUT;
             while Instant::now() < deadline && !socket.exists() {
                 if let Ok(Some(_)) = child.try_wait() {
@@ -296,15 +420,14 @@ impl Desktop {
     /// gnome-keyring's Secret Service, unlocked with a non-empty password (an empty one never
     /// creates the default collection).
     fn start_keyring(&mut self, env: &[(String, String)]) {
-        let mut keyring = Command::new("gnome-keyring-daemon")
-            .args(["--foreground", "--unlock", "--components=secrets"])
-            .envs(env.iter().cloned())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("could not start gnome-keyring-daemon");
+        let mut keyring = in_own_group(
+            "gnome-keyring-daemon",
+            Command::new("gnome-keyring-daemon")
+                .args(["--foreground", "--unlock", "--components=secrets"])
+                .envs(env.iter().cloned())
+                .stdin(Stdio::piped())
+                .stderr(Stdio::null()),
+        );
         if let Some(mut stdin) = keyring.stdin.take() {
             stdin
                 .write_all(KEYRING_PASSWORD.as_bytes())
@@ -368,10 +491,7 @@ impl Desktop {
     fn stop_children(&mut self) {
         // Newest first: the driver (and the app it started) before the bus and the display.
         while let Some((_, mut child)) = self.children.pop() {
-            let group = format!("-{}", child.id());
-            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-            let _ = child.kill();
-            let _ = child.wait();
+            end(&mut child);
         }
     }
 }
@@ -424,6 +544,15 @@ pub struct App {
 }
 
 impl App {
+    /// Pastes `token` in the token step and saves it; returns once the form is back.
+    pub async fn save_token(&self, token: &str) {
+        self.wait_visible("#token-input", true).await;
+        self.fill("#token-input", token).await;
+        self.click("#token-save").await;
+        self.wait_visible("#token-step", false).await;
+        self.wait_visible("#identifier-value", true).await;
+    }
+
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
         self.client
             .wait()

@@ -1,6 +1,6 @@
 //! Properties of identifier parsing: it never panics, and the canonical form round-trips.
 
-use aelyst_desk::api::{Identifier, IdentifierKind};
+use aelyst_core::api::{Identifier, IdentifierKind};
 use proptest::prelude::*;
 
 fn kind() -> impl Strategy<Value = IdentifierKind> {

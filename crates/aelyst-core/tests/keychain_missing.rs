@@ -1,7 +1,7 @@
 //! No Secret Service at all (no session bus): the app says so in plain words and never falls
 //! back to a file. Its own test binary, because libdbus remembers the first bus it found.
 
-use aelyst_desk::keychain::{Keychain, KeychainError, DEFAULT_ACCOUNT};
+use aelyst_core::keychain::{Keychain, KeychainError, DEFAULT_ACCOUNT};
 
 #[test]
 fn no_keychain_is_plain_words_and_no_fallback() {

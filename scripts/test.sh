@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-cargo test --all-targets "$@"
+cargo test --workspace --all-targets "$@"

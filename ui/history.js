@@ -1,12 +1,17 @@
 // The history of recent actions: the view of the entries Rust keeps, kept live by a channel.
 // Keyed by entry id: a change touches only its own row, and a new row goes straight to its
 // place, so a 2,000-row bulk run costs as much per row at its end as at its start.
+// Only the newest page of the rows the filter lets through is on screen (more as the agent
+// scrolls to "Show older actions"): a 10,000-entry history starts as fast as a short one.
 import { call, channel } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { confirmAction } from "./confirm.js";
 import { ACTION_WORDS, DONE_WORDS, KIND_WORDS, STATE_WORDS, plural } from "./words.js";
 
-/** id → { entry, element, haystack }: the entry as last shown, its <li>, its filter text. */
+/**
+ * id → { entry, element, haystack }: the entry as last heard, its <li> while it is on screen
+ * (else null), its filter text.
+ */
 const rows = new Map();
 /**
  * The same rows by `seq`, oldest first: where a new row goes on screen (newest first there), found
@@ -18,7 +23,12 @@ const batches = new Map();
 const listeners = [];
 let filter = "";
 /** Rows the filter lets through, kept as rows change so the empty line needs no count. */
-let shownCount = 0;
+let matchCount = 0;
+/** Rows on screen: always the newest `limit` (or fewer) of those the filter lets through. */
+let shown = 0;
+/** Rows on screen at first, and how many more each "Show older actions" adds. */
+const PAGE = 200;
+let limit = PAGE;
 
 // Up to this many removed ids are taken out of `order` one by one (found by binary search);
 // more (Clear finished on a big history) and one pass over `order` is cheaper.
@@ -64,11 +74,23 @@ function contactText(entry) {
   return `${KIND_WORDS[entry.identifier.kind]} ${entry.identifier.display}`;
 }
 
+/** Local midnight today and tomorrow, worked out again only once the day is over. */
+let today = { start: 0, end: 0 };
+function isToday(ms) {
+  const now = Date.now();
+  if (now >= today.end || now < today.start) {
+    const d = new Date(now);
+    today = {
+      start: new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(),
+      end: new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime(),
+    };
+  }
+  return ms >= today.start && ms < today.end;
+}
+
 function timeText(ms) {
-  const when = new Date(ms);
-  const sameDay = when.toDateString() === new Date().toDateString();
-  const time = TIME.format(when);
-  return sameDay ? time : `${DATE.format(when)} ${time}`;
+  const time = TIME.format(ms);
+  return isToday(ms) ? time : `${DATE.format(ms)} ${time}`;
 }
 
 function stateWords(entry) {
@@ -83,33 +105,45 @@ function reasonText(entry) {
   return entry.lastError ?? "";
 }
 
+/**
+ * One row, cloned from a prototype built once (cheaper than a createElement per part, ten
+ * thousand times). Buttons carry no listener of their own: the list has one for all (below).
+ */
+let prototype = null;
+function rowPrototype() {
+  if (!prototype) {
+    prototype = document.createElement("li");
+    prototype.className = "entry";
+    const line = document.createElement("div");
+    line.className = "entry-line";
+    const badge = document.createElement("span");
+    const action = document.createElement("span");
+    const contact = document.createElement("span");
+    contact.className = "entry-contact";
+    line.append(badge, action, contact);
+    const meta = document.createElement("div");
+    meta.className = "entry-meta";
+    prototype.append(line, meta);
+  }
+  return prototype;
+}
+
 function render(entry) {
-  const item = document.createElement("li");
-  item.className = "entry";
+  const item = rowPrototype().cloneNode(true);
   item.dataset.entry = entry.id;
   item.dataset.action = entry.action;
   item.dataset.status = entry.state;
-
-  const line = document.createElement("div");
-  line.className = "entry-line";
-  const badge = document.createElement("span");
+  const [badge, action, contact] = item.firstChild.childNodes;
   badge.className = `state state-${entry.state}`;
   badge.textContent = stateWords(entry);
-  const action = document.createElement("span");
   action.textContent = ACTION_WORDS[entry.action];
-  const contact = document.createElement("span");
-  contact.className = "entry-contact";
-  contact.textContent = contactText(entry);
-  line.append(badge, action, contact);
+  const who = contactText(entry);
+  contact.textContent = who;
+  let meta = timeText(entry.createdAt);
+  if (entry.category) meta += ` · ${entry.category}`;
+  if (entry.summary) meta += ` · “${entry.summary}”`;
+  item.lastChild.textContent = meta;
 
-  const meta = document.createElement("div");
-  meta.className = "entry-meta";
-  const parts = [timeText(entry.createdAt)];
-  if (entry.category) parts.push(entry.category);
-  if (entry.summary) parts.push(`“${entry.summary}”`);
-  meta.textContent = parts.join(" · ");
-
-  item.append(line, meta);
   const reason = reasonText(entry);
   if (reason) {
     const p = document.createElement("p");
@@ -118,24 +152,31 @@ function render(entry) {
     item.append(p);
   }
   if (entry.state === "failed" || entry.state === "cancelled") {
-    item.append(entryButton("retry", "Try again", `Try again: ${ACTION_WORDS[entry.action]} ${contactText(entry)}`,
-      () => retryEntry(entry.id)));
+    item.append(entryButton("retry", "Try again", `Try again: ${ACTION_WORDS[entry.action]} ${who}`));
   }
   if (entry.state === "done") {
     const label = entry.action === "close" ? "Reopen" : "Close again";
-    item.append(entryButton("undo", label, `${label}: ${contactText(entry)}`, () => undoEntry(entry)));
+    item.append(entryButton("undo", label, `${label}: ${who}`));
   }
   return item;
 }
 
-function entryButton(className, text, label, onClick) {
+function entryButton(className, text, label) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = className;
   button.textContent = text;
   button.setAttribute("aria-label", label);
-  button.addEventListener("click", onClick);
   return button;
+}
+
+/** The rows' buttons, handled once for the whole list. */
+function onListClick(event) {
+  const button = event.target.closest?.("button");
+  const row = button && rows.get(button.closest("li.entry")?.dataset.entry);
+  if (!row) return;
+  if (button.classList.contains("retry")) retryEntry(row.entry.id);
+  else if (button.classList.contains("undo")) undoEntry(row.entry);
 }
 
 /** Reopens a done close (or closes a done open) after the agent confirms. */
@@ -195,11 +236,66 @@ function historyList() {
 
 function showEmpty() {
   const empty = document.getElementById("history-empty");
-  empty.hidden = shownCount > 0;
+  empty.hidden = matchCount > 0;
   const text = rows.size === 0
     ? "No actions yet. What you close or reopen shows up here."
     : "No action matches the filter.";
   if (empty.textContent !== text) empty.textContent = text;
+  const more = document.getElementById("history-more");
+  const hidden = matchCount <= shown;
+  if (more.hidden !== hidden) more.hidden = hidden;
+  if (!hidden) {
+    const text = `Show older actions (${matchCount - shown} more)`;
+    if (more.textContent !== text) more.textContent = text;
+  }
+}
+
+/** The oldest row on screen, or null. */
+function oldestShown() {
+  const last = historyList().lastElementChild;
+  return last ? rows.get(last.dataset.entry) ?? null : null;
+}
+
+/** Puts `row` on screen in its place (above the next older row on screen). */
+function showRow(row) {
+  row.element = render(row.entry);
+  let at = position(row.entry.seq) - 1;
+  while (at >= 0 && !order[at].element) at--;
+  historyList().insertBefore(row.element, at >= 0 ? order[at].element : null);
+  shown++;
+}
+
+function hideRow(row) {
+  row.element.remove();
+  row.element = null;
+  shown--;
+}
+
+/** Keeps the screen at `limit` rows: the oldest go when newer ones come. */
+function trimBottom() {
+  while (shown > limit) hideRow(oldestShown());
+}
+
+/** Brings older matching rows on screen until `limit` is reached or none is left. */
+function fillBottom() {
+  const oldest = oldestShown();
+  let at = oldest ? position(oldest.entry.seq) - 1 : order.length - 1;
+  const fragment = document.createDocumentFragment();
+  for (; at >= 0 && shown < limit; at--) {
+    const row = order[at];
+    if (row.element || !matches(row)) continue;
+    row.element = render(row.entry);
+    fragment.append(row.element);
+    shown++;
+  }
+  historyList().append(fragment);
+}
+
+/** Whether a matching row that is not on screen belongs there. */
+function belongsOnScreen(row) {
+  if (shown < limit) return true;
+  const oldest = oldestShown();
+  return oldest !== null && row.entry.seq > oldest.entry.seq;
 }
 
 /** Puts a row's new <li> where the old one was; the keyboard stays on the same button if it is still there. */
@@ -213,30 +309,34 @@ function replaceElement(row, element) {
 }
 
 function upsert(entry) {
-  const row = rows.get(entry.id);
+  let row = rows.get(entry.id);
   const before = row?.entry;
   // The command's answer and the worker's events can arrive in either order.
   if (before && before.revision > entry.revision) return;
-  const element = render(entry);
+  let matched = false;
   if (row) {
-    const wasShown = !row.element.hidden;
+    matched = matches(row);
     tally(before, -1);
     row.entry = entry;
     row.haystack = null;
-    element.hidden = !matches(row);
-    replaceElement(row, element);
-    shownCount += Number(!element.hidden) - Number(wasShown);
   } else {
-    const fresh = { entry, element, haystack: null };
-    rows.set(entry.id, fresh);
-    element.hidden = !matches(fresh);
-    // Nearly always the newest: at the end of `order`, at the top of the list. An older one (an
-    // early event) goes on screen just above the row older than itself.
+    row = { entry, element: null, haystack: null };
+    rows.set(entry.id, row);
+    // Nearly always the newest: a push at the end of `order`.
     const at = position(entry.seq);
-    historyList().insertBefore(element, at === 0 ? null : order[at - 1].element);
-    if (at === order.length) order.push(fresh);
-    else order.splice(at, 0, fresh);
-    shownCount += Number(!element.hidden);
+    if (at === order.length) order.push(row);
+    else order.splice(at, 0, row);
+  }
+  const matching = matches(row);
+  matchCount += Number(matching) - Number(matched);
+  if (row.element && matching) {
+    replaceElement(row, render(entry));
+  } else if (row.element) {
+    hideRow(row);
+    fillBottom();
+  } else if (matching && belongsOnScreen(row)) {
+    showRow(row);
+    trimBottom();
   }
   tally(entry, 1);
   showEmpty();
@@ -254,8 +354,8 @@ function remove(ids) {
     const row = rows.get(id);
     if (!row) continue;
     rows.delete(id);
-    row.element.remove();
-    shownCount -= Number(!row.element.hidden);
+    if (row.element) hideRow(row);
+    matchCount -= Number(matches(row));
     tally(row.entry, -1);
     gone.push(row);
     if (ids.length <= ONE_BY_ONE) {
@@ -266,28 +366,25 @@ function remove(ids) {
   }
   if (gone.length === 0) return;
   if (ids.length > ONE_BY_ONE) order = order.filter((row) => rows.get(row.entry.id) === row);
+  fillBottom();
   showEmpty();
   notify(gone.map((row) => row.entry));
 }
 
-/** Shows the history as Rust answered it (newest first): every row built aside, put in at once. */
+/** Shows the history as Rust answered it (newest first): the newest page built aside, put in at once. */
 function showSnapshot(snapshot) {
   performance.mark("history-initial-render-start");
   if (rows.size === 0) {
-    const fragment = document.createDocumentFragment();
-    // Sorted here too, so the order rule holds whatever the answer's order.
-    for (const entry of snapshot.slice().sort((a, b) => b.seq - a.seq)) {
+    // Sorted here too (oldest first), so the order rule holds whatever the answer's order.
+    for (const entry of snapshot.slice().sort((a, b) => a.seq - b.seq)) {
       if (rows.has(entry.id)) continue;
-      const row = { entry, element: render(entry), haystack: null };
+      const row = { entry, element: null, haystack: null };
       rows.set(entry.id, row);
       order.push(row);
       tally(entry, 1);
-      row.element.hidden = !matches(row);
-      shownCount += Number(!row.element.hidden);
-      fragment.append(row.element);
     }
-    order.reverse();
-    historyList().append(fragment);
+    matchCount = rows.size;
+    fillBottom();
     showEmpty();
     notify(snapshot);
   } else {
@@ -298,14 +395,21 @@ function showSnapshot(snapshot) {
   performance.clearMarks("history-initial-render-start");
 }
 
+/** A new filter: the newest page of what it lets through, from the top. */
 function applyFilter() {
   filter = document.getElementById("history-filter").value.trim().toLowerCase();
-  shownCount = 0;
-  for (const row of order) {
-    const hide = !matches(row);
-    if (row.element.hidden !== hide) row.element.hidden = hide;
-    shownCount += Number(!hide);
-  }
+  historyList().replaceChildren();
+  for (const row of order) row.element = null;
+  shown = 0;
+  limit = PAGE;
+  matchCount = filter ? order.reduce((count, row) => count + Number(matches(row)), 0) : order.length;
+  fillBottom();
+  showEmpty();
+}
+
+function showMore() {
+  limit += PAGE;
+  fillBottom();
   showEmpty();
 }
 
@@ -329,10 +433,17 @@ export function showPause(pause) {
 export async function setUpHistory({ onPause }) {
   const status = document.getElementById("export-status");
   document.getElementById("history-filter").addEventListener("input", applyFilter);
+  historyList().addEventListener("click", onListClick);
+  const more = document.getElementById("history-more");
+  more.addEventListener("click", showMore);
+  // Scrolling down to the button shows the next page by itself.
+  new IntersectionObserver((seen) => {
+    if (seen.some((e) => e.isIntersecting) && !more.hidden) showMore();
+  }).observe(more);
   document.getElementById("export-history").addEventListener("click", async () => {
     // With a filter, only what it shows, newest first as on screen; an empty list asks Rust
     // for everything.
-    const ids = filter ? order.filter((row) => !row.element.hidden).map((row) => row.entry.id).reverse() : [];
+    const ids = filter ? order.filter(matches).map((row) => row.entry.id).reverse() : [];
     if (filter && ids.length === 0) {
       status.textContent = "Nothing to export: no action matches the filter.";
       return;

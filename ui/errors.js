@@ -35,6 +35,7 @@ export const ERROR_HANDLING = Object.freeze({
   not_saved: { field: null },
   entry_not_found: { field: null },
   entry_not_retryable: { field: null },
+  already_running: { field: null },
   history_limit_out_of_range: { field: "history-size" },
   settings_not_saved: { field: null },
   bulk_empty: { field: "bulk-input" },

@@ -48,6 +48,7 @@ pub enum ErrorCode {
     NotSaved,
     EntryNotFound,
     EntryNotRetryable,
+    AlreadyRunning,
     // Settings.
     HistoryLimitOutOfRange,
     SettingsNotSaved,

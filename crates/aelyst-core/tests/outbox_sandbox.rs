@@ -3,107 +3,15 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-use aelyst_core::api::ApiToken;
-use aelyst_core::outbox::{
-    Entry, EntryState, HistoryEvent, OpenReport, Outbox, OutboxOptions, Pause, TokenSource,
+use aelyst_core::outbox::{EntryState, HistoryEvent, OutboxOptions, Pause};
+use aelyst_sandbox::{status_path, ContactStatus, Fault, DEFAULT_TOKEN};
+use support::outbox::{
+    all_finished, journal, journal_of, open, poll, reload, sending, settle, Tokens, NOBODY,
 };
-use aelyst_sandbox::{status_path, ContactStatus, Fault, Sandbox, DEFAULT_TOKEN};
 use support::{close, files, quick_client, reopen, sandbox, slower_than_the_timeout};
-
-/// A token source the test can rotate.
-struct Tokens(Mutex<Option<String>>);
-
-impl Tokens {
-    fn new(token: Option<&str>) -> Arc<Self> {
-        Arc::new(Self(Mutex::new(token.map(str::to_owned))))
-    }
-    fn set(&self, token: &str) {
-        *self.0.lock().unwrap() = Some(token.to_owned());
-    }
-}
-
-impl TokenSource for Tokens {
-    fn current(&self) -> Result<Option<ApiToken>, String> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .as_deref()
-            .and_then(|t| ApiToken::new(t).ok()))
-    }
-}
-
-struct Harness {
-    outbox: Outbox,
-    events: Arc<Mutex<Vec<HistoryEvent>>>,
-    tokens: Arc<Tokens>,
-}
-
-fn open(path: &Path, base_url: &str, tokens: Arc<Tokens>, options: OutboxOptions) -> Harness {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink = events.clone();
-    let (outbox, _) = Outbox::open(
-        path,
-        options,
-        quick_client(base_url),
-        tokens.clone(),
-        Box::new(move |event| sink.lock().unwrap().push(event)),
-    )
-    .unwrap();
-    outbox.start();
-    Harness {
-        outbox,
-        events,
-        tokens,
-    }
-}
-
-/// A sandbox, and an outbox in a fresh folder sending to it with `token`.
-async fn sending(token: Option<&str>) -> (Sandbox, tempfile::TempDir, Harness) {
-    let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(
-        &journal(&dir),
-        &sandbox.base_url(),
-        Tokens::new(token),
-        OutboxOptions::default(),
-    );
-    (sandbox, dir, h)
-}
-
-/// Looks at `probe` until `done` holds for what it shows, and returns that. The deadline only
-/// ends a test that would otherwise hang; a healthy run is far inside it.
-async fn poll<T: std::fmt::Debug>(
-    what: &str,
-    probe: impl Fn() -> T,
-    done: impl Fn(&T) -> bool,
-) -> T {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let seen = probe();
-        if done(&seen) {
-            return seen;
-        }
-        assert!(Instant::now() < deadline, "{what}: still {seen:#?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-async fn settle(outbox: &Outbox, what: &str, done: impl Fn(&[Entry]) -> bool) -> Vec<Entry> {
-    poll(what, || outbox.list(), |entries| done(entries)).await
-}
-
-fn all_finished(entries: &[Entry]) -> bool {
-    entries.iter().all(Entry::is_finished)
-}
-
-fn journal(dir: &tempfile::TempDir) -> PathBuf {
-    dir.path().join("outbox.jsonl")
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_retryable_sequence_ends_done() {
@@ -325,31 +233,6 @@ async fn history_is_bounded_but_pending_actions_are_never_evicted() {
 }
 
 /// Nothing listens on the discard port, and only root could start something there.
-const NOBODY: &str = "http://127.0.0.1:9/v1";
-
-/// Writes a journal holding a close of each of `ids`, by an outbox that sends nothing.
-fn journal_of(dir: &tempfile::TempDir, ids: &[&str]) -> PathBuf {
-    let path = journal(dir);
-    let h = open(&path, NOBODY, Tokens::new(None), OutboxOptions::default());
-    for id in ids {
-        let (identifier, change) = close(id);
-        h.outbox.submit(identifier, change).unwrap();
-    }
-    path
-}
-
-/// Opens the outbox on `path` again, as the app does at start-up.
-fn reload(path: &Path) -> (Outbox, OpenReport) {
-    Outbox::open(
-        path,
-        OutboxOptions::default(),
-        quick_client(NOBODY),
-        Tokens::new(None),
-        Box::new(|_| {}),
-    )
-    .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_damaged_journal_is_set_aside_and_what_can_be_read_is_kept() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::identifier::Identifier;
-use super::outcome::{classify, Answer, Outcome, RateLimit, RetryReason, StatusReply};
+use super::outcome::{classify, Answer, Outcome, RateLimit, RetryReason, StatusReply, Tries};
 use super::request::StatusChange;
 use super::retry::RetryPolicy;
 use super::token::ApiToken;
@@ -243,8 +243,10 @@ impl Client {
         token: &ApiToken,
         identifier: &Identifier,
         change: &StatusChange,
-        attempt: u32,
+        tries: impl Into<Tries>,
     ) -> StatusReply {
+        let tries = tries.into();
+        let attempt = tries.attempt;
         let sent = self
             .http
             .post(self.status_url(identifier))
@@ -275,7 +277,7 @@ impl Client {
             outcome: classify(
                 &answer,
                 identifier,
-                attempt,
+                tries,
                 &self.config.policy,
                 SystemTime::now(),
             ),

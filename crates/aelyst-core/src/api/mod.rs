@@ -13,7 +13,7 @@ pub use client::{
     ContactPreview, Feature, ReadError, BASE_URL_ENV, DEFAULT_BASE_URL,
 };
 pub use identifier::{Identifier, IdentifierError, IdentifierKind};
-pub use outcome::{classify, Answer, Outcome, RateLimit, RetryReason, StatusReply};
+pub use outcome::{classify, Answer, Outcome, RateLimit, RetryReason, StatusReply, Tries};
 pub use request::{Action, NoteError, StatusChange, CATEGORY_MAX_CHARS, SUMMARY_MAX_CHARS};
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use token::{ApiToken, TokenFormatError};

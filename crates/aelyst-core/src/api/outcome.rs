@@ -94,14 +94,37 @@ pub struct Answer<'a> {
     pub body: &'a [u8],
 }
 
-/// Maps one answer to an outcome. `attempt` counts this try (1 for the first).
+/// Which try this is: `attempt` counts every try (1 for the first) and shapes the backoff;
+/// `server_errors_in_a_row` counts the 5xx answers just before it, with nothing else between
+/// them: only those can fail an action for good, so a night offline or a queue full of 449s
+/// does not use up the server-error limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tries {
+    pub attempt: u32,
+    pub server_errors_in_a_row: u32,
+}
+
+/// A bare attempt number: every earlier try was a server error (the strictest reading).
+impl From<u32> for Tries {
+    fn from(attempt: u32) -> Self {
+        Self {
+            attempt,
+            server_errors_in_a_row: attempt.saturating_sub(1),
+        }
+    }
+}
+
+/// Maps one answer to an outcome.
 pub fn classify(
     answer: &Answer<'_>,
     target: &Identifier,
-    attempt: u32,
+    tries: impl Into<Tries>,
     policy: &RetryPolicy,
     now: SystemTime,
 ) -> Outcome {
+    let tries = tries.into();
+    let attempt = tries.attempt;
+    let in_a_row = tries.server_errors_in_a_row + 1;
     let retry_after = answer
         .retry_after
         .and_then(|value| parse_retry_after(value, now));
@@ -142,15 +165,15 @@ pub fn classify(
             after: policy.queued(attempt, retry_after),
             reason: RetryReason::Queued,
         },
-        status @ 500..=599 if attempt < policy.max_server_error_attempts => Outcome::RetryLater {
+        status @ 500..=599 if in_a_row < policy.max_server_error_attempts => Outcome::RetryLater {
             after: retry_after
                 .map(|after| after.min(policy.retry_after_cap))
-                .unwrap_or_else(|| policy.backoff(attempt)),
+                .unwrap_or_else(|| policy.backoff(in_a_row)),
             reason: RetryReason::ServerError { status },
         },
         status @ 500..=599 => Outcome::Rejected {
             reason: format!(
-                "Aelyst kept having a problem on its side (error {status}) after {attempt} tries. Try again later."
+                "Aelyst kept having a problem on its side (error {status}), {in_a_row} tries in a row. Try again later."
             ),
         },
         status => Outcome::Rejected {

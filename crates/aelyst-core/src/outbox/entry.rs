@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Action, Identifier, Outcome, StatusChange};
+use crate::api::{Action, Identifier, Outcome, RetryReason, StatusChange};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -43,6 +43,9 @@ pub struct Entry {
     /// The bulk run this action belongs to, if any.
     #[serde(default)]
     pub batch: Option<String>,
+    /// 5xx answers in a row just before now; only these can fail an action for good.
+    #[serde(default)]
+    pub server_errors_in_a_row: u32,
 }
 
 impl Entry {
@@ -63,6 +66,7 @@ impl Entry {
             next_attempt_at: None,
             revision: 0,
             batch: None,
+            server_errors_in_a_row: 0,
         }
     }
 
@@ -89,6 +93,14 @@ impl Entry {
 
     /// The next version of this entry after `change` at `now`: the one place an entry's state
     /// moves, so every path (send, retry, cancel) records the same fields.
+    /// The tries so far and the one about to be made.
+    pub fn next_tries(&self) -> crate::api::Tries {
+        crate::api::Tries {
+            attempt: self.attempts + 1,
+            server_errors_in_a_row: self.server_errors_in_a_row,
+        }
+    }
+
     pub fn transition(&self, change: Transition<'_>, now: u64) -> Self {
         let mut next = self.clone();
         next.revision += 1;
@@ -103,32 +115,43 @@ impl Entry {
             Transition::Retry => {
                 next.state = EntryState::Pending;
                 next.attempts = 0;
+                next.server_errors_in_a_row = 0;
                 next.last_error = None;
                 next.finished_at = None;
                 next.next_attempt_at = None;
             }
-            Transition::Answered { attempt, outcome } => match outcome {
-                Outcome::Done { contact_id } => {
-                    next.attempts = attempt;
-                    next.contact_id = *contact_id;
-                    next.finish(EntryState::Done, now, None);
+            Transition::Answered { attempt, outcome } => {
+                next.server_errors_in_a_row = match outcome {
+                    Outcome::RetryLater {
+                        reason: RetryReason::ServerError { .. },
+                        ..
+                    } => self.server_errors_in_a_row + 1,
+                    Outcome::Unauthorized { .. } => self.server_errors_in_a_row,
+                    _ => 0,
+                };
+                match outcome {
+                    Outcome::Done { contact_id } => {
+                        next.attempts = attempt;
+                        next.contact_id = *contact_id;
+                        next.finish(EntryState::Done, now, None);
+                    }
+                    Outcome::RetryLater { after, reason } => {
+                        next.attempts = attempt;
+                        next.last_error = Some(reason.describe());
+                        let after = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
+                        next.next_attempt_at = Some(now.saturating_add(after));
+                    }
+                    Outcome::Rejected { reason } => {
+                        next.attempts = attempt;
+                        next.finish(EntryState::Failed, now, Some(reason.clone()));
+                    }
+                    // Not a failure of this action, and not a try: it goes out once a new token
+                    // is saved.
+                    Outcome::Unauthorized { reason } => {
+                        next.last_error = Some(reason.clone());
+                    }
                 }
-                Outcome::RetryLater { after, reason } => {
-                    next.attempts = attempt;
-                    next.last_error = Some(reason.describe());
-                    let after = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
-                    next.next_attempt_at = Some(now.saturating_add(after));
-                }
-                Outcome::Rejected { reason } => {
-                    next.attempts = attempt;
-                    next.finish(EntryState::Failed, now, Some(reason.clone()));
-                }
-                // Not a failure of this action, and not a try: it goes out once a new token
-                // is saved.
-                Outcome::Unauthorized { reason } => {
-                    next.last_error = Some(reason.clone());
-                }
-            },
+            }
         }
         next
     }

@@ -1,7 +1,10 @@
 //! The outbox's durable file: an append-only journal of JSON lines, one record per change,
-//! each write flushed to disk (`fsync`) before the change counts. A crash can only tear the
-//! last line, which loading ignores; the file is rewritten (temp file, fsync, rename) when it
-//! has grown to several times the live entries.
+//! each write flushed to disk (`fsync`) before the change counts. A crash or a full disk can
+//! only tear the last line: it is cut off (and the cut fsync'd) when the journal opens and
+//! after any failed write, so the next record never lands on a fragment. The file is
+//! rewritten (temp file, fsync, rename) when it has grown to several times the live entries.
+//! While a journal is open, it holds an exclusive lock (`<name>.lock`): a second process
+//! cannot open it.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -25,6 +28,19 @@ pub struct Journal {
     path: PathBuf,
     file: File,
     lines: usize,
+    /// Bytes of whole records: a failed write is cut back to here.
+    len: u64,
+    /// Held while the journal is open; a second opener is refused.
+    _lock: File,
+}
+
+/// Why a journal could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("the journal is open in another process")]
+    Locked,
+    #[error(transparent)]
+    Io(#[from] io::Error),
 }
 
 /// What loading found.
@@ -36,32 +52,48 @@ pub struct Loaded {
 }
 
 impl Journal {
-    /// Opens (or creates) the journal, replaying it. Unreadable records never stop the app:
-    /// the file is copied aside to `<name>.corrupt-<timestamp>` and rewritten from what could
-    /// be read.
-    pub fn open(path: &Path) -> io::Result<(Self, Loaded)> {
+    /// Opens (or creates) the journal, replaying it. A torn last line is cut off. Unreadable
+    /// records never stop the app: the file is copied aside to `<name>.corrupt-<timestamp>`,
+    /// then replaced (atomically) by what could be read, so a crash at any point leaves either
+    /// the original or the recovered journal in place.
+    pub fn open(path: &Path) -> Result<(Self, Loaded), OpenError> {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir)?;
         }
-        let (entries, lines, damaged) = match File::open(path) {
+        let lock = lock(path)?;
+        let (entries, lines, good_len, damaged) = match File::open(path) {
             Ok(file) => replay(file)?,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => (BTreeMap::new(), 0, false),
-            Err(err) => return Err(err),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => (BTreeMap::new(), 0, 0, false),
+            Err(err) => return Err(err.into()),
         };
+        let mut lines = lines;
         let moved_aside = if damaged {
             let aside = crate::fsutil::aside_path(path);
-            fs::rename(path, &aside)?;
+            fs::copy(path, &aside)?;
+            File::open(&aside)?.sync_all()?;
+            let (recovered, count) = encode(entries.values())?;
+            crate::fsutil::write_atomically(path, &recovered)?;
+            lines = count;
             Some(aside)
         } else {
             None
         };
         let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let mut len = file.metadata()?.len();
+        if !damaged && len > good_len {
+            // A record torn by a crash or a full disk: never acknowledged, so cut it off.
+            file.set_len(good_len)?;
+            file.sync_all()?;
+            len = good_len;
+        }
         let mut journal = Self {
             path: path.to_owned(),
             file,
             lines,
+            len,
+            _lock: lock,
         };
-        if damaged || journal.wants_compaction(entries.len()) {
+        if journal.wants_compaction(entries.len()) {
             journal.compact(entries.values())?;
         }
         Ok((
@@ -95,9 +127,20 @@ impl Journal {
         self.append(&buffer, 1)
     }
 
+    /// Appends whole records durably, or cuts the file back to where it was: a write that
+    /// failed half way (a full disk) leaves no fragment for the next record to land on.
     fn append(&mut self, bytes: &[u8], lines: usize) -> io::Result<()> {
-        self.file.write_all(bytes)?;
-        self.file.sync_data()?;
+        let written = self
+            .file
+            .write_all(bytes)
+            .and_then(|()| self.file.sync_data());
+        if let Err(err) = written {
+            if self.file.set_len(self.len).is_ok() {
+                let _ = self.file.sync_data();
+            }
+            return Err(err);
+        }
+        self.len += bytes.len() as u64;
         self.lines += lines;
         Ok(())
     }
@@ -108,22 +151,46 @@ impl Journal {
 
     /// Rewrites the journal as one `put` per live entry, atomically.
     pub fn compact<'a>(&mut self, live: impl Iterator<Item = &'a Entry>) -> io::Result<()> {
-        let mut buffer = Vec::new();
-        let mut lines = 0;
-        for entry in live {
-            write_record(
-                &mut buffer,
-                &Record::Put {
-                    entry: std::borrow::Cow::Borrowed(entry),
-                },
-            )?;
-            lines += 1;
-        }
+        let (buffer, lines) = encode(live)?;
         crate::fsutil::write_atomically(&self.path, &buffer)?;
         self.file = OpenOptions::new().append(true).open(&self.path)?;
         self.lines = lines;
+        self.len = buffer.len() as u64;
         Ok(())
     }
+}
+
+/// The exclusive lock beside the journal (a file of its own: compaction replaces the journal
+/// file, and a lock on it would go with the old one).
+fn lock(path: &Path) -> Result<File, OpenError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path.with_file_name(name))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(OpenError::Locked),
+        Err(fs::TryLockError::Error(err)) => Err(err.into()),
+    }
+}
+
+/// One `put` per entry, and how many lines that is.
+fn encode<'a>(live: impl Iterator<Item = &'a Entry>) -> io::Result<(Vec<u8>, usize)> {
+    let mut buffer = Vec::new();
+    let mut lines = 0;
+    for entry in live {
+        write_record(
+            &mut buffer,
+            &Record::Put {
+                entry: std::borrow::Cow::Borrowed(entry),
+            },
+        )?;
+        lines += 1;
+    }
+    Ok((buffer, lines))
 }
 
 fn write_record(buffer: &mut Vec<u8>, record: &Record<'_>) -> io::Result<()> {
@@ -132,21 +199,27 @@ fn write_record(buffer: &mut Vec<u8>, record: &Record<'_>) -> io::Result<()> {
     Ok(())
 }
 
-/// Replays every line. Returns the entries, the line count, and whether anything but a torn
-/// final line was unreadable.
-fn replay(file: File) -> io::Result<(BTreeMap<u64, Entry>, usize, bool)> {
+/// Replays every whole line. Returns the entries, the line count, the length of the whole
+/// lines (where a torn last line starts), and whether any whole line was unreadable.
+fn replay(file: File) -> io::Result<(BTreeMap<u64, Entry>, usize, u64, bool)> {
     let mut entries = BTreeMap::new();
     let mut ids: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     let mut reader = BufReader::new(file);
     let mut line = Vec::new();
     let mut count = 0;
+    let mut good_len = 0u64;
     let mut damaged = false;
     loop {
         line.clear();
         if reader.read_until(b'\n', &mut line)? == 0 {
             break;
         }
-        let complete = line.last() == Some(&b'\n');
+        // A crash or a full disk while appending leaves a partial last line: that change was
+        // never acknowledged, so dropping it loses nothing (even when it happens to parse).
+        if line.last() != Some(&b'\n') {
+            break;
+        }
+        good_len += line.len() as u64;
         count += 1;
         match serde_json::from_slice::<Record<'static>>(&line) {
             Ok(Record::Put { entry }) => {
@@ -163,12 +236,9 @@ fn replay(file: File) -> io::Result<(BTreeMap<u64, Entry>, usize, bool)> {
                     }
                 }
             }
-            // A crash while appending leaves a partial last line: that change was never
-            // acknowledged, so dropping it loses nothing.
-            Err(_) if !complete => break,
             Err(_) if line.iter().all(u8::is_ascii_whitespace) => {}
             Err(_) => damaged = true,
         }
     }
-    Ok((entries, count, damaged))
+    Ok((entries, count, good_len, damaged))
 }

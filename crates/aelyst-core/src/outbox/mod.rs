@@ -46,6 +46,8 @@ pub enum OutboxError {
     NotFound,
     #[error("Only a failed or cancelled action can be tried again.")]
     NotFailed,
+    #[error("Aelyst Desk is already running on this computer. Use the window that is open (look for it in the taskbar).")]
+    AlreadyRunning,
 }
 
 impl Coded for OutboxError {
@@ -54,6 +56,7 @@ impl Coded for OutboxError {
             Self::Disk(_) => ErrorCode::NotSaved,
             Self::NotFound => ErrorCode::EntryNotFound,
             Self::NotFailed => ErrorCode::EntryNotRetryable,
+            Self::AlreadyRunning => ErrorCode::AlreadyRunning,
         }
     }
 
@@ -67,6 +70,15 @@ impl Coded for OutboxError {
 
 fn disk(err: std::io::Error) -> OutboxError {
     OutboxError::Disk(err.kind().to_string())
+}
+
+impl From<journal::OpenError> for OutboxError {
+    fn from(err: journal::OpenError) -> Self {
+        match err {
+            journal::OpenError::Locked => Self::AlreadyRunning,
+            journal::OpenError::Io(err) => disk(err),
+        }
+    }
 }
 
 /// Where the token comes from. Called from a blocking thread (a keychain can prompt).
@@ -187,7 +199,7 @@ impl Outbox {
         tokens: Arc<dyn TokenSource>,
         listener: Listener,
     ) -> Result<(Self, OpenReport), OutboxError> {
-        let (journal, loaded) = Journal::open(path).map_err(disk)?;
+        let (journal, loaded) = Journal::open(path)?;
         let resumed = loaded
             .entries
             .values()

@@ -78,14 +78,29 @@ impl Schedule {
         (due, next_wait)
     }
 
-    /// Finished entries, oldest first, that push the history over `limit`. Pending entries
-    /// are never among them, so the history can run over the limit while they wait.
+    /// The history keeps the newest `limit` entries: of the older ones, the done ones go.
+    /// Only done ones make room: a pending action is still to be sent, a failed or cancelled
+    /// one is still to be dealt with (it stays until the agent clears it), and a bulk run
+    /// keeps every row until the whole run has finished, so its counts and its export stay
+    /// whole. The history can run over the limit while such entries are there.
     pub fn over_limit(&self, limit: usize) -> Vec<u64> {
-        let older = self.entries.len().saturating_sub(limit);
+        let over = self.entries.len().saturating_sub(limit);
+        if over == 0 {
+            return Vec::new();
+        }
+        let running: HashSet<&str> = self
+            .entries
+            .values()
+            .filter(|e| e.state == EntryState::Pending)
+            .filter_map(|e| e.batch.as_deref())
+            .collect();
         self.entries
             .iter()
-            .take(older)
-            .filter(|(_, e)| e.is_finished())
+            .take(over)
+            .filter(|(_, e)| {
+                e.state == EntryState::Done
+                    && !e.batch.as_deref().is_some_and(|b| running.contains(b))
+            })
             .map(|(seq, _)| *seq)
             .collect()
     }
@@ -222,5 +237,35 @@ mod tests {
         assert_eq!(s.over_limit(2), [2]);
         assert!(s.over_limit(4).is_empty());
         assert_eq!(s.finished(), [2, 3]);
+    }
+
+    #[test]
+    fn over_limit_keeps_failures_and_running_bulk_runs() {
+        let mut s = schedule(&["id:1", "id:2", "id:3", "id:4", "id:5"]);
+        for seq in 1..=5 {
+            done(&mut s, seq, 5);
+        }
+        let failed = s.entries[&1].transition(
+            Transition::Answered {
+                attempt: 1,
+                outcome: &Outcome::Rejected {
+                    reason: "No contact.".into(),
+                },
+            },
+            6,
+        );
+        s.entries.insert(1, failed);
+        for seq in [2, 5] {
+            s.entries.get_mut(&seq).unwrap().batch = Some("run".into());
+        }
+        let pending = s.entries[&5].transition(Transition::Retry, 7);
+        s.entries.insert(5, pending);
+        assert_eq!(
+            s.over_limit(1),
+            [3, 4],
+            "the failure and the running batch stay"
+        );
+        s.entries.remove(&5);
+        assert_eq!(s.over_limit(1), [2, 3], "a finished batch makes room");
     }
 }

@@ -36,10 +36,11 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
             return;
         }
     };
-    let attempt = entry.attempts + 1;
+    let tries = entry.next_tries();
+    let attempt = tries.attempt;
     let reply = shared
         .client()
-        .set_status(&token, &entry.identifier, &entry.change(), attempt)
+        .set_status(&token, &entry.identifier, &entry.change(), tries)
         .await;
     tracing::info!(
         entry = %entry.id,

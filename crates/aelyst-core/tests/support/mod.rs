@@ -12,6 +12,7 @@ use aelyst_sandbox::{Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
 /// The app's own file walker and checks, shared with the app's tests rather than copied.
 #[path = "../../../../tests/support/files.rs"]
 pub mod files;
+pub mod outbox;
 
 /// Long enough for a loaded two-core machine to answer a plain loopback request in time, short
 /// enough that waiting it out costs a test little.

@@ -1,0 +1,298 @@
+//! Faults injected at the lowest level that is still real: a torn journal, a write that fails
+//! half way (a child process under a file-size limit), a second process on the same journal,
+//! a crash while a damaged journal is recovered, a history cap over a run with failures, and
+//! a server that answers 5xx between other answers. Each test prints its row of the README's
+//! fault matrix (`FAULT |`).
+
+mod support;
+
+use std::process::Command;
+
+use aelyst_core::outbox::{EntryState, OutboxError, OutboxOptions};
+use aelyst_sandbox::{status_path, Fault, Sandbox, DEFAULT_TOKEN};
+use support::outbox::{all_finished, journal, journal_of, open, reload, settle, Tokens};
+use support::{close, sandbox};
+
+fn posts_to(sandbox: &Sandbox, id: &str) -> usize {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.raw_path == status_path(id))
+        .count()
+}
+
+fn fault_row(fault: &str, injected: &str, outcome: &str) {
+    println!("FAULT | {fault} | {injected} | {outcome} |");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_torn_tail_then_a_new_action_then_a_restart_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal_of(&dir, &["id:1"]);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(b"{\"op\":\"put\",\"entry\":{\"id\":\"torn");
+    std::fs::write(&path, bytes).unwrap();
+    {
+        let (outbox, report) = reload(&path);
+        assert_eq!(report.moved_aside, None, "a torn tail is not damage");
+        let (identifier, change) = close("id:2");
+        outbox.submit(identifier, change).unwrap();
+    }
+    let sandbox = sandbox().await;
+    let h = open(
+        &path,
+        &sandbox.base_url(),
+        Tokens::new(Some(DEFAULT_TOKEN)),
+        OutboxOptions::default(),
+    );
+    let entries = settle(&h.outbox, "both delivered", |e| {
+        e.len() == 2 && all_finished(e)
+    })
+    .await;
+    assert!(entries.iter().all(|e| e.state == EntryState::Done));
+    assert_eq!(
+        (posts_to(&sandbox, "id:1"), posts_to(&sandbox, "id:2")),
+        (1, 1)
+    );
+    fault_row(
+        "torn last line of the journal",
+        "a half-written record appended to the file, then a new action and a restart",
+        "both actions delivered, 1 request each; lost: 0",
+    );
+}
+
+const DISK_CHILD: &str = "AELYST_DISK_FULL_CHILD";
+
+/// Run twice: as the parent (normally) and, inside it, as a child under a file-size limit
+/// (`ulimit -f`, with SIGXFSZ ignored so the write fails with EFBIG instead of killing it).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else() {
+    if let Ok(path) = std::env::var(DISK_CHILD) {
+        let (outbox, _) = reload(std::path::Path::new(&path));
+        for n in 1..=400 {
+            let (identifier, change) = close(&format!("id:{n}"));
+            match outbox.submit(identifier, change) {
+                Ok(_) => println!("SAVED id:{n}"),
+                Err(err) => println!("REFUSED id:{n}: {err}"),
+            }
+        }
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(&dir);
+    let test = std::env::current_exe().unwrap();
+    let out = Command::new("bash")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 16; exec \"$0\" --exact \"$1\" --nocapture --test-threads 1",
+        ])
+        .arg(&test)
+        .arg("a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else")
+        .env(DISK_CHILD, &path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "child: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let saved: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split_once("SAVED ").map(|(_, id)| id))
+        .collect();
+    let refused: Vec<&str> = stdout.lines().filter(|l| l.contains("REFUSED ")).collect();
+    assert!(
+        !saved.is_empty() && !refused.is_empty(),
+        "the limit was hit: {stdout}"
+    );
+    assert!(
+        refused
+            .iter()
+            .all(|l| l.contains("could not be saved on this computer")),
+        "refused in plain words: {refused:?}"
+    );
+
+    // Space is back: everything acknowledged is there, nothing refused is, and it works again.
+    let (outbox, report) = reload(&path);
+    assert_eq!(report.moved_aside, None, "the file is whole");
+    let mut kept: Vec<String> = outbox
+        .list()
+        .iter()
+        .map(|e| e.identifier.api_form())
+        .collect();
+    kept.sort();
+    let mut want: Vec<String> = saved.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(kept, want);
+    let (identifier, change) = close("id:999");
+    outbox.submit(identifier, change).unwrap();
+    drop(outbox);
+    assert_eq!(reload(&path).0.list().len(), saved.len() + 1);
+    fault_row(
+        "disk full half way through a write",
+        "a child process under `ulimit -f 16` (EFBIG) submits 400 actions",
+        &format!(
+            "{} saved and kept, {} refused in plain words, file whole, works again; lost: 0",
+            saved.len(),
+            refused.len()
+        ),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_outbox_on_the_same_journal_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal_of(&dir, &["id:1"]);
+    let (first, _) = reload(&path);
+    let before = std::fs::read(&path).unwrap();
+    let second = aelyst_core::outbox::Outbox::open(
+        &path,
+        OutboxOptions::default(),
+        support::quick_client(support::outbox::NOBODY),
+        Tokens::new(None),
+        Box::new(|_| {}),
+    );
+    let err = second.err().expect("the second one is refused");
+    assert_eq!(err, OutboxError::AlreadyRunning);
+    assert!(err.to_string().contains("already running"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing written");
+    let (identifier, change) = close("id:2");
+    first.submit(identifier, change).unwrap();
+    fault_row(
+        "two processes, one journal",
+        "a second outbox opened on the journal while the first holds it",
+        "refused (\"already running\"), nothing written; the first keeps working; lost: 0",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_while_recovering_a_damaged_journal_keeps_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal_of(&dir, &["id:1", "id:2"]);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(b"not a record\n");
+    std::fs::write(&path, &bytes).unwrap();
+    // The rewrite fails where it would write its temporary copy.
+    let temp = dir.path().join("outbox.jsonl.tmp");
+    std::fs::create_dir(&temp).unwrap();
+    let opened = aelyst_core::outbox::Outbox::open(
+        &path,
+        OutboxOptions::default(),
+        support::quick_client(support::outbox::NOBODY),
+        Tokens::new(None),
+        Box::new(|_| {}),
+    );
+    assert!(opened.is_err(), "the recovery could not finish");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the original is still in place"
+    );
+    std::fs::remove_dir(&temp).unwrap();
+    let (outbox, report) = reload(&path);
+    assert!(report.moved_aside.is_some());
+    assert_eq!(outbox.list().len(), 2, "what could be read is kept");
+    fault_row(
+        "crash while a damaged journal is recovered",
+        "the recovered copy cannot be written (its temp path is a folder)",
+        "the original stays in place; the next start recovers both actions; lost: 0",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_history_limit_never_drops_a_failure() {
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(
+        &journal(&dir),
+        &sandbox.base_url(),
+        Tokens::new(Some(DEFAULT_TOKEN)),
+        OutboxOptions {
+            history_limit: 5,
+            ..OutboxOptions::default()
+        },
+    );
+    // 20 closes: ids 41–50 exist, 91–100 do not (404, failed for good).
+    let run: Vec<_> = (41..=50)
+        .chain(91..=100)
+        .map(|n| close(&format!("id:{n}")))
+        .collect();
+    h.outbox.submit_many(run).unwrap();
+    let entries = settle(&h.outbox, "every failure kept", |e| {
+        all_finished(e) && e.iter().filter(|x| x.state == EntryState::Failed).count() == 10
+    })
+    .await;
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e.state == EntryState::Done)
+            .count()
+            < 10,
+        "done ones make room: {}",
+        entries.len()
+    );
+    fault_row(
+        "history limit over a run with failures",
+        "history kept at 5, a 20-row run with 10 404s",
+        "all 10 failures stay until cleared; done ones make room; lost: 0",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_server_errors_in_a_row_fail_an_action() {
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(
+        &journal(&dir),
+        &sandbox.base_url(),
+        Tokens::new(Some(DEFAULT_TOKEN)),
+        OutboxOptions::default(),
+    );
+    // Fail after 3 server errors in a row.
+    let mut config = support::quick_config(&sandbox.base_url());
+    config.policy.max_server_error_attempts = 3;
+    h.outbox
+        .set_client(aelyst_core::api::Client::new(config).unwrap());
+    let queued = || Fault::status_retry_after(449, "0");
+    sandbox.script(
+        &status_path("id:1"),
+        [
+            queued(),
+            queued(),
+            queued(),
+            Fault::status(503),
+            Fault::status(503),
+            queued(),
+            Fault::status(503),
+            Fault::status(503),
+        ],
+    );
+    sandbox.script(
+        &status_path("id:2"),
+        [Fault::status(503), Fault::status(503), Fault::status(503)],
+    );
+    for id in ["id:1", "id:2"] {
+        let (identifier, change) = close(id);
+        h.outbox.submit(identifier, change).unwrap();
+    }
+    let entries = settle(&h.outbox, "both finished", |e| all_finished(e)).await;
+    let state = |id: &str| {
+        entries
+            .iter()
+            .find(|e| e.identifier.api_form() == id)
+            .unwrap()
+            .state
+    };
+    assert_eq!(state("id:1"), EntryState::Done, "never 3 in a row");
+    assert_eq!(state("id:2"), EntryState::Failed, "3 in a row");
+    assert_eq!(
+        (posts_to(&sandbox, "id:1"), posts_to(&sandbox, "id:2")),
+        (9, 3)
+    );
+    fault_row(
+        "5xx between other answers",
+        "449 ×3, 503 ×2, 449, 503 ×2, then 200; and 503 ×3 (limit: 3 in a row)",
+        "the first done after 9 requests; the second failed after exactly 3",
+    );
+}

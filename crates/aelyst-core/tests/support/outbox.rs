@@ -1,0 +1,129 @@
+//! An outbox for a test: a token source it can rotate, the outbox opened and started on a
+//! journal, and waiting for what it shows.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aelyst_core::api::ApiToken;
+use aelyst_core::outbox::{Entry, HistoryEvent, OpenReport, Outbox, OutboxOptions, TokenSource};
+use aelyst_sandbox::Sandbox;
+
+use super::{close, quick_client, sandbox};
+
+/// A token source the test can rotate.
+pub struct Tokens(Mutex<Option<String>>);
+
+impl Tokens {
+    pub fn new(token: Option<&str>) -> Arc<Self> {
+        Arc::new(Self(Mutex::new(token.map(str::to_owned))))
+    }
+    pub fn set(&self, token: &str) {
+        *self.0.lock().unwrap() = Some(token.to_owned());
+    }
+}
+
+impl TokenSource for Tokens {
+    fn current(&self) -> Result<Option<ApiToken>, String> {
+        Ok(self
+            .0
+            .lock()
+            .unwrap()
+            .as_deref()
+            .and_then(|t| ApiToken::new(t).ok()))
+    }
+}
+
+pub struct Harness {
+    pub outbox: Outbox,
+    pub events: Arc<Mutex<Vec<HistoryEvent>>>,
+    pub tokens: Arc<Tokens>,
+}
+
+pub fn open(path: &Path, base_url: &str, tokens: Arc<Tokens>, options: OutboxOptions) -> Harness {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let (outbox, _) = Outbox::open(
+        path,
+        options,
+        quick_client(base_url),
+        tokens.clone(),
+        Box::new(move |event| sink.lock().unwrap().push(event)),
+    )
+    .unwrap();
+    outbox.start();
+    Harness {
+        outbox,
+        events,
+        tokens,
+    }
+}
+
+/// A sandbox, and an outbox in a fresh folder sending to it with `token`.
+pub async fn sending(token: Option<&str>) -> (Sandbox, tempfile::TempDir, Harness) {
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(
+        &journal(&dir),
+        &sandbox.base_url(),
+        Tokens::new(token),
+        OutboxOptions::default(),
+    );
+    (sandbox, dir, h)
+}
+
+/// Looks at `probe` until `done` holds for what it shows, and returns that. The deadline only
+/// ends a test that would otherwise hang; a healthy run is far inside it.
+pub async fn poll<T: std::fmt::Debug>(
+    what: &str,
+    probe: impl Fn() -> T,
+    done: impl Fn(&T) -> bool,
+) -> T {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let seen = probe();
+        if done(&seen) {
+            return seen;
+        }
+        assert!(Instant::now() < deadline, "{what}: still {seen:#?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+pub async fn settle(outbox: &Outbox, what: &str, done: impl Fn(&[Entry]) -> bool) -> Vec<Entry> {
+    poll(what, || outbox.list(), |entries| done(entries)).await
+}
+
+pub fn all_finished(entries: &[Entry]) -> bool {
+    entries.iter().all(Entry::is_finished)
+}
+
+pub fn journal(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("outbox.jsonl")
+}
+
+pub const NOBODY: &str = "http://127.0.0.1:9/v1";
+
+/// Writes a journal holding a close of each of `ids`, by an outbox that sends nothing.
+pub fn journal_of(dir: &tempfile::TempDir, ids: &[&str]) -> PathBuf {
+    let path = journal(dir);
+    let (outbox, _) = reload(&path);
+    for id in ids {
+        let (identifier, change) = close(id);
+        outbox.submit(identifier, change).unwrap();
+    }
+    path
+}
+
+/// Opens the outbox on `path` again, as the app does at start-up, without starting to send (it
+/// lets go of the journal when dropped).
+pub fn reload(path: &Path) -> (Outbox, OpenReport) {
+    Outbox::open(
+        path,
+        OutboxOptions::default(),
+        quick_client(NOBODY),
+        Tokens::new(None),
+        Box::new(|_| {}),
+    )
+    .unwrap()
+}

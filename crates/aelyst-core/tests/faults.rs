@@ -276,7 +276,7 @@ async fn only_server_errors_in_a_row_fail_an_action() {
         let (identifier, change) = close(id);
         h.outbox.submit(identifier, change).unwrap();
     }
-    let entries = settle(&h.outbox, "both finished", |e| all_finished(e)).await;
+    let entries = settle(&h.outbox, "both finished", all_finished).await;
     let state = |id: &str| {
         entries
             .iter()

@@ -47,7 +47,8 @@ export function setUpActionForm({ onSubmitted }) {
 
   function showNoteState() {
     summary.disabled = category.value.trim() === "";
-    counter.textContent = `${[...summary.value].length} of ${SUMMARY_MAX} characters`;
+    // UTF-16 units, as Rust, the API and `maxlength` count them (an emoji counts 2).
+    counter.textContent = `${summary.value.length} of ${SUMMARY_MAX} characters`;
   }
 
   function showError(message) {

@@ -20,6 +20,7 @@ export const ERROR_HANDLING = Object.freeze({
   summary_too_long: { field: "summary" },
   summary_without_category: { field: "category" },
   note_on_reopen: { field: "category" },
+  category_control_characters: { field: "category" },
   token_empty: { field: "token" },
   token_has_spaces: { field: "token" },
   keychain_unavailable: { field: null },

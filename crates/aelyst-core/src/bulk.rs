@@ -52,13 +52,20 @@ impl Coded for BulkError {
     }
 }
 
-/// Reads a CSV file the agent picked, refusing one larger than [`MAX_CSV_BYTES`].
+/// Reads a CSV file the agent picked, refusing one larger than [`MAX_CSV_BYTES`]. The cap is
+/// on the bytes read, not the size the file claims: a FIFO or a device picked in the dialog
+/// says 0 and never ends.
 pub fn read_file(path: &std::path::Path) -> Result<String, BulkError> {
-    let too_large = std::fs::metadata(path).map(|m| m.len() > MAX_CSV_BYTES);
-    if matches!(too_large, Ok(true)) {
+    use std::io::Read;
+    let unreadable = |err: std::io::Error| BulkError::Read(err.kind().to_string());
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CSV_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_CSV_BYTES {
         return Err(BulkError::TooLarge);
     }
-    let bytes = std::fs::read(path).map_err(|err| BulkError::Read(err.kind().to_string()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -247,6 +254,40 @@ pub fn ready(rows: Vec<Row>) -> Result<Vec<(Identifier, StatusChange)>, BulkErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A FIFO picked in the file dialog reports a size of 0 and never ends: reading it must
+    /// stop at the cap, not take all it is given.
+    #[test]
+    fn a_file_that_is_not_a_plain_file_is_read_only_up_to_the_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("list.csv");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let writer_path = fifo.clone();
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            let mut pipe = std::fs::OpenOptions::new()
+                .write(true)
+                .open(writer_path)
+                .unwrap();
+            let line = b"id:1\n".repeat(1024);
+            let mut sent = 0u64;
+            // More than the cap; stops when the reader goes away.
+            while sent < 4 * MAX_CSV_BYTES && pipe.write_all(&line).is_ok() {
+                sent += line.len() as u64;
+            }
+        });
+        let read = read_file(&fifo);
+        assert!(
+            matches!(read, Err(BulkError::TooLarge)),
+            "read {:?} bytes instead of refusing",
+            read.as_ref().map(String::len)
+        );
+        writer.join().unwrap();
+    }
 
     const CLOSE: Defaults<'static> = Defaults {
         action: Action::Close,

@@ -29,6 +29,7 @@ pub enum ErrorCode {
     SummaryTooLong,
     SummaryWithoutCategory,
     NoteOnReopen,
+    CategoryControlCharacters,
     // The token as pasted, and the keychain that keeps it.
     TokenEmpty,
     TokenHasSpaces,

@@ -2,6 +2,7 @@
 //! `created`, `finished` (RFC 3339, UTC), `contact_kind` (phone/email/id), `contact` (as
 //! shown), `identifier` (the API form), `action` (close/open), `category`, `summary`,
 //! `status` (pending/done/failed/cancelled), `attempts`, `reason`, `contact_id`.
+//! Text a spreadsheet would run as a formula is written with a leading `'` (see `neutralise`).
 
 use std::io::Write;
 use std::path::Path;
@@ -50,6 +51,16 @@ pub const COLUMNS: [&str; 12] = [
     "contact_id",
 ];
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return
+/// first) gets a leading `'`, which spreadsheets show as text and do not run.
+fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
 fn rfc3339(ms: u64) -> String {
     let nanos = i128::from(ms) * 1_000_000;
     time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
@@ -66,12 +77,12 @@ pub fn write_csv(entries: &[Entry], out: impl Write) -> csv::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(COLUMNS)?;
     for entry in entries {
-        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let text = |value: &Option<String>| neutralise(value.as_deref().unwrap_or_default());
         writer.write_record([
             rfc3339(entry.created_at),
             entry.finished_at.map(rfc3339).unwrap_or_default(),
             entry.identifier.kind().prefix().to_owned(),
-            entry.identifier.display().to_owned(),
+            neutralise(entry.identifier.display()),
             entry.identifier.api_form(),
             entry.action.as_str().to_owned(),
             text(&entry.category),
@@ -96,6 +107,35 @@ pub fn write_csv(entries: &[Entry], out: impl Write) -> csv::Result<()> {
 mod tests {
     use super::*;
     use crate::api::{Action, Identifier, StatusChange};
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+        let change = StatusChange::new(
+            Action::Close,
+            Some("=HYPERLINK(\"http://x\",\"y\")"),
+            Some("-2+3 said the customer"),
+        )
+        .unwrap();
+        let mut entry = Entry::new(
+            1,
+            1_764_133_200_000,
+            Identifier::parse("phone:+60121233112").unwrap(),
+            change,
+        );
+        entry.last_error = Some("@SUM(A1)".into());
+        let mut out = Vec::new();
+        write_csv(&[entry], &mut out).unwrap();
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(&row[3], "'+60 12-123 3112", "the phone column too");
+        assert_eq!(&row[4], "phone:+60121233112");
+        assert_eq!(&row[6], "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(&row[7], "'-2+3 said the customer");
+        assert_eq!(&row[10], "'@SUM(A1)");
+        for (cell, want) in [("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain")] {
+            assert_eq!(neutralise(cell), want);
+        }
+    }
 
     #[test]
     fn awkward_text_round_trips_through_csv() {
@@ -124,7 +164,7 @@ mod tests {
         let row = reader.records().next().unwrap().unwrap();
         assert_eq!(&row[0], "2025-11-26T05:00:00Z");
         assert_eq!(&row[2], "phone");
-        assert_eq!(&row[3], "+60 12-123 3112");
+        assert_eq!(&row[3], "'+60 12-123 3112", "a leading + is neutralised");
         assert_eq!(&row[4], "phone:+60121233112");
         assert_eq!(&row[6], "Billing, refunds");
         assert_eq!(&row[7], "He said \"thanks\"\nand left");

@@ -122,7 +122,8 @@ pub struct StatusBody {
 }
 
 impl StatusBody {
-    /// The vendor's rules: `status` open|close; `category` ≤ 128 and `summary` ≤ 512 characters.
+    /// The vendor's rules: `status` open|close; `category` ≤ 128 and `summary` ≤ 512 characters,
+    /// counted in UTF-16 units as a server written in JavaScript counts them.
     pub fn validate(body: &Value, require_category: bool) -> Option<Self> {
         let object = body.as_object()?;
         let status = match object.get("status")?.as_str()? {
@@ -133,7 +134,7 @@ impl StatusBody {
         let text = |name: &str, max: usize| -> Result<Option<String>, ()> {
             match object.get(name) {
                 None => Ok(None),
-                Some(Value::String(s)) if s.chars().count() <= max => Ok(Some(s.clone())),
+                Some(Value::String(s)) if s.encode_utf16().count() <= max => Ok(Some(s.clone())),
                 Some(_) => Err(()),
             }
         };
@@ -175,5 +176,19 @@ impl Contact {
             "tags": [],
             "created_at": 1_700_000_000 + self.id,
         })
+    }
+}
+
+#[cfg(test)]
+mod validation_tests {
+    use super::*;
+
+    /// Counted as a server written in JavaScript counts: UTF-16 units (an emoji is two).
+    #[test]
+    fn lengths_are_utf16_units() {
+        let body = |summary: &str| json!({"status": "close", "category": "A", "summary": summary});
+        assert!(StatusBody::validate(&body(&"😀".repeat(256)), false).is_some());
+        assert!(StatusBody::validate(&body(&"😀".repeat(257)), false).is_none());
+        assert!(StatusBody::validate(&body(&"ü".repeat(512)), false).is_some());
     }
 }

@@ -35,6 +35,8 @@ pub enum NoteError {
     SummaryWithoutCategory,
     #[error("A closing note only goes with Close. Remove the category and summary to reopen.")]
     NoteOnOpen,
+    #[error("The category has a line break, a tab or another invisible character in it. Write it on one line.")]
+    CategoryControlCharacters,
 }
 
 impl Coded for NoteError {
@@ -44,6 +46,7 @@ impl Coded for NoteError {
             Self::SummaryTooLong(_) => ErrorCode::SummaryTooLong,
             Self::SummaryWithoutCategory => ErrorCode::SummaryWithoutCategory,
             Self::NoteOnOpen => ErrorCode::NoteOnReopen,
+            Self::CategoryControlCharacters => ErrorCode::CategoryControlCharacters,
         }
     }
 
@@ -71,8 +74,9 @@ pub struct StatusChange {
 }
 
 impl StatusChange {
-    /// Trims both fields, treats empty as absent, counts characters (not bytes), and refuses a
-    /// note the API would drop silently.
+    /// Trims both fields, treats empty as absent, counts characters in UTF-16 units (not
+    /// bytes), refuses a category with control characters, and refuses a note the API would
+    /// drop silently.
     pub fn new(
         status: Action,
         category: Option<&str>,
@@ -81,13 +85,16 @@ impl StatusChange {
         let category = non_empty(category);
         let summary = non_empty(summary);
         if let Some(category) = &category {
-            let len = category.chars().count();
+            let len = length(category);
             if len > CATEGORY_MAX_CHARS {
                 return Err(NoteError::CategoryTooLong(len));
             }
+            if category.chars().any(char::is_control) {
+                return Err(NoteError::CategoryControlCharacters);
+            }
         }
         if let Some(summary) = &summary {
-            let len = summary.chars().count();
+            let len = length(summary);
             if len > SUMMARY_MAX_CHARS {
                 return Err(NoteError::SummaryTooLong(len));
             }
@@ -114,6 +121,13 @@ impl StatusChange {
     }
 }
 
+/// A length as the API counts "characters": in UTF-16 code units, as a server written in
+/// JavaScript does (and as the window's `maxlength` and counter do). It is never less than
+/// the count of Unicode scalar values, so it is safe with either kind of server.
+pub fn length(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
 fn non_empty(value: Option<&str>) -> Option<String> {
     value
         .map(str::trim)
@@ -125,6 +139,44 @@ fn non_empty(value: Option<&str>) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn lengths_are_counted_in_utf16_units_as_a_javascript_server_counts_them() {
+        // 300 emoji are 300 characters but 600 UTF-16 units: over the limit for a server
+        // written in JavaScript, so refused here too, with the count the agent's counter shows.
+        let emoji = "😀".repeat(300);
+        assert_eq!(
+            StatusChange::new(Action::Close, Some("Resolved"), Some(&emoji)),
+            Err(NoteError::SummaryTooLong(600))
+        );
+        let fits = "😀".repeat(256);
+        assert!(StatusChange::new(Action::Close, Some("Resolved"), Some(&fits)).is_ok());
+        assert_eq!(
+            StatusChange::new(Action::Close, Some(&"é".repeat(129)), None),
+            Err(NoteError::CategoryTooLong(129))
+        );
+        assert_eq!(
+            StatusChange::new(Action::Close, Some(&"🎉".repeat(65)), None),
+            Err(NoteError::CategoryTooLong(130))
+        );
+    }
+
+    #[test]
+    fn a_category_with_control_characters_is_refused_a_summary_may_have_line_breaks() {
+        for bad in ["Billing\nRefunds", "Tab\there", "Bell\u{7}", "Nul\0"] {
+            assert_eq!(
+                StatusChange::new(Action::Close, Some(bad), None),
+                Err(NoteError::CategoryControlCharacters),
+                "{bad:?}"
+            );
+        }
+        assert!(StatusChange::new(
+            Action::Close,
+            Some("Resolved"),
+            Some("First line.\r\nSecond line.")
+        )
+        .is_ok());
+    }
 
     fn body(change: &StatusChange) -> serde_json::Value {
         serde_json::to_value(change).unwrap()
@@ -158,7 +210,8 @@ mod tests {
             StatusChange::new(Action::Close, Some(&too_long), None),
             Err(NoteError::CategoryTooLong(129))
         );
-        let summary = "😀".repeat(SUMMARY_MAX_CHARS);
+        // Two bytes each, one UTF-16 unit each (emoji, two units each, are counted below).
+        let summary = "ü".repeat(SUMMARY_MAX_CHARS);
         assert!(StatusChange::new(Action::Close, Some("A"), Some(&summary)).is_ok());
         let summary = format!("{summary}x");
         assert_eq!(

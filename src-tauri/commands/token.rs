@@ -32,9 +32,11 @@ pub async fn token_status(state: State<'_, AppState>) -> Result<TokenStatus, App
     })
 }
 
-/// Saves the token in the OS keychain. It is never sent back to the window.
+/// Saves the token in the OS keychain. It is never sent back to the window, and this copy of
+/// it is wiped from memory once it is stored (or refused).
 #[tauri::command]
 pub async fn save_token(state: State<'_, AppState>, token: String) -> Result<(), AppError> {
+    let token = zeroize::Zeroizing::new(token);
     let keychain = state.keychain.clone();
     blocking(move || Ok(keychain.save(&token)?)).await?;
     state.outbox.token_changed();

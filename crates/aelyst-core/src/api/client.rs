@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, ACCEPT, RETRY_AFTER};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -248,10 +248,7 @@ impl Client {
         let tries = tries.into();
         let attempt = tries.attempt;
         let sent = self
-            .http
-            .post(self.status_url(identifier))
-            .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
-            .header(ACCEPT, "application/json")
+            .authorized(self.http.post(self.status_url(identifier)), token)
             .json(change)
             .send()
             .await;
@@ -380,14 +377,26 @@ impl Client {
         }
     }
 
+    /// The token and what we accept, on any request to the API. The header is built by
+    /// reqwest's bearer helper, which marks it sensitive: it is left out of `Debug` output and
+    /// HTTP/2 never puts it in its header-compression table.
+    fn authorized(
+        &self,
+        request: reqwest::RequestBuilder,
+        token: &ApiToken,
+    ) -> reqwest::RequestBuilder {
+        request
+            .bearer_auth(token.expose())
+            .header(ACCEPT, "application/json")
+    }
+
     async fn read(
         &self,
         token: &ApiToken,
         request: reqwest::RequestBuilder,
     ) -> Result<ReadAnswer, ReadError> {
-        let response = request
-            .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
-            .header(ACCEPT, "application/json")
+        let response = self
+            .authorized(request, token)
             .send()
             .await
             .map_err(|err| {
@@ -455,6 +464,21 @@ fn rate_limit(headers: &HeaderMap) -> RateLimit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_header_is_marked_sensitive() {
+        use reqwest::header::AUTHORIZATION;
+        let client = Client::new(ClientConfig::new("http://127.0.0.1:9/v1").unwrap()).unwrap();
+        let token = ApiToken::new("tok-sensitive-1").unwrap();
+        let identifier = Identifier::parse("id:1").unwrap();
+        let request = client
+            .authorized(client.http.post(client.status_url(&identifier)), &token)
+            .build()
+            .unwrap();
+        let header = &request.headers()[AUTHORIZATION];
+        assert!(header.is_sensitive());
+        assert!(!format!("{request:?}").contains("tok-sensitive-1"));
+    }
 
     #[test]
     fn base_url_must_be_https_unless_loopback() {

@@ -100,7 +100,10 @@ function stateWords(entry) {
 
 function reasonText(entry) {
   if (entry.state === "pending" && entry.lastError && entry.nextAttemptAt) {
-    return `${entry.lastError} Next try at ${TIME_WITH_SECONDS.format(new Date(entry.nextAttemptAt))}.`;
+    const at = entry.nextAttemptAt;
+    // Not today (a clock set back or forward): the date too, so the time is not misread.
+    const when = isToday(at) ? TIME_WITH_SECONDS.format(at) : `${DATE.format(at)} ${TIME_WITH_SECONDS.format(at)}`;
+    return `${entry.lastError} Next try at ${when}.`;
   }
   return entry.lastError ?? "";
 }

@@ -4,9 +4,12 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
-/// Milliseconds since the Unix epoch.
+/// The wall clock (milliseconds since the Unix epoch: saved and shown, but it can be set back
+/// or forward) and a monotonic one (milliseconds since some start: only ever moves forward,
+/// for waits that live in memory).
 pub trait Clock: Send + Sync + 'static {
     fn now_ms(&self) -> u64;
+    fn monotonic_ms(&self) -> u64;
 }
 
 /// The computer's clock.
@@ -16,6 +19,12 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now_ms(&self) -> u64 {
         now_ms()
+    }
+
+    fn monotonic_ms(&self) -> u64 {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        let start = START.get_or_init(std::time::Instant::now);
+        u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 }
 
@@ -27,26 +36,38 @@ pub fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
-/// A clock that only moves when told to: for tests.
+/// A clock that only moves when told to: for tests. `advance` moves both clocks; `set` sets
+/// the wall clock alone, as a person changing the computer's time does.
 #[derive(Debug, Default)]
-pub struct ManualClock(AtomicU64);
+pub struct ManualClock {
+    wall: AtomicU64,
+    mono: AtomicU64,
+}
 
 impl ManualClock {
     pub fn at(ms: u64) -> Self {
-        Self(AtomicU64::new(ms))
+        Self {
+            wall: AtomicU64::new(ms),
+            mono: AtomicU64::new(0),
+        }
     }
 
     pub fn advance(&self, ms: u64) {
-        self.0.fetch_add(ms, Ordering::SeqCst);
+        self.wall.fetch_add(ms, Ordering::SeqCst);
+        self.mono.fetch_add(ms, Ordering::SeqCst);
     }
 
     pub fn set(&self, ms: u64) {
-        self.0.store(ms, Ordering::SeqCst);
+        self.wall.store(ms, Ordering::SeqCst);
     }
 }
 
 impl Clock for ManualClock {
     fn now_ms(&self) -> u64 {
-        self.0.load(Ordering::SeqCst)
+        self.wall.load(Ordering::SeqCst)
+    }
+
+    fn monotonic_ms(&self) -> u64 {
+        self.mono.load(Ordering::SeqCst)
     }
 }

@@ -500,13 +500,14 @@ impl State {
     /// What can be sent now (nothing while sending is paused).
     fn take_due(
         &mut self,
-        now: u64,
+        clocks: scheduler::Clocks,
         max_in_flight: usize,
+        longest_wait: std::time::Duration,
     ) -> (Vec<Entry>, Option<std::time::Duration>) {
         if self.pause.is_some() {
             return (Vec::new(), None);
         }
-        self.schedule.take_due(now, max_in_flight)
+        self.schedule.take_due(clocks, max_in_flight, longest_wait)
     }
 
     /// Keeps the newest `history_limit` entries; older finished ones go.

@@ -1,6 +1,8 @@
 //! What is sent when: the live entries by submission order, which of them are in flight, and
 //! the pacer. Pure: every call is handed the time, so the rules are unit-tested on a made-up
-//! clock.
+//! clock. Next-try times are on the wall clock (they are saved and shown), but none waits
+//! longer than the policy's longest wait, so a clock set back cannot hold an action for
+//! hours; the pacer's holds are on the monotonic clock.
 //!
 //! The rules: only the oldest pending action of a contact may go (no overtaking), only when it
 //! is due, at most `max_in_flight` at once, and no more than the pacer allows.
@@ -10,6 +12,14 @@ use std::time::Duration;
 
 use super::entry::{Entry, EntryState};
 use super::pacer::Pacer;
+
+/// The two times the scheduler reads: the wall clock (entries' next-try times, which are
+/// saved and shown) and a monotonic one (the pacer's holds, which only live in memory).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Clocks {
+    pub wall: u64,
+    pub mono: u64,
+}
 
 #[derive(Default)]
 pub struct Schedule {
@@ -41,8 +51,15 @@ impl Schedule {
 
     /// Picks what can be sent now and marks it in flight. Returns it and how long until the
     /// next one is due (a retry time or the pacer's hold).
-    pub fn take_due(&mut self, now: u64, max_in_flight: usize) -> (Vec<Entry>, Option<Duration>) {
-        let (budget, pace_wait) = self.pacer.budget(now);
+    pub fn take_due(
+        &mut self,
+        clocks: Clocks,
+        max_in_flight: usize,
+        longest_wait: Duration,
+    ) -> (Vec<Entry>, Option<Duration>) {
+        let now = clocks.wall;
+        let longest = u64::try_from(longest_wait.as_millis()).unwrap_or(u64::MAX);
+        let (budget, pace_wait) = self.pacer.budget(clocks.mono);
         let max_in_flight = max_in_flight.min(self.in_flight.len().saturating_add(budget));
         let mut blocked: HashSet<String> = self
             .in_flight
@@ -59,7 +76,11 @@ impl Schedule {
             if !blocked.insert(entry.contact_key()) {
                 continue;
             }
-            if entry.is_due(now) {
+            // A next try further away than any wait the policy makes: the clock was set back.
+            let jumped = entry
+                .next_attempt_at
+                .is_some_and(|at| at > now.saturating_add(longest));
+            if entry.is_due(now) || jumped {
                 if self.in_flight.len() + due.len() < max_in_flight {
                     due.push(entry.clone());
                 }
@@ -70,7 +91,7 @@ impl Schedule {
         }
         for entry in &due {
             self.in_flight.insert(entry.seq);
-            self.pacer.sent(now);
+            self.pacer.sent(clocks.mono);
         }
         if let Some(pace_wait) = pace_wait {
             next_wait = Some(next_wait.map_or(pace_wait, |w| w.min(pace_wait)));
@@ -161,23 +182,36 @@ mod tests {
     #[test]
     fn one_contact_at_a_time_in_submission_order() {
         let mut s = schedule(&["id:1", "id:2", "id:1", "id:3"]);
-        let (due, _) = s.take_due(0, 4);
+        let (due, _) = s.take_due(Clocks { wall: 0, mono: 0 }, 4, LONGEST);
         assert_eq!(
             seqs(&due),
             [1, 2, 4],
             "the second action for id:1 waits for the first"
         );
-        assert_eq!(s.take_due(0, 4).0.len(), 0, "nothing twice while in flight");
+        assert_eq!(
+            s.take_due(Clocks { wall: 0, mono: 0 }, 4, LONGEST).0.len(),
+            0,
+            "nothing twice while in flight"
+        );
         done(&mut s, 1, 10);
-        assert_eq!(seqs(&s.take_due(10, 4).0), [3]);
+        assert_eq!(
+            seqs(&s.take_due(Clocks { wall: 10, mono: 10 }, 4, LONGEST).0),
+            [3]
+        );
     }
 
     #[test]
     fn at_most_max_in_flight() {
         let mut s = schedule(&["id:1", "id:2", "id:3", "id:4", "id:5", "id:6"]);
-        assert_eq!(seqs(&s.take_due(0, 4).0), [1, 2, 3, 4]);
+        assert_eq!(
+            seqs(&s.take_due(Clocks { wall: 0, mono: 0 }, 4, LONGEST).0),
+            [1, 2, 3, 4]
+        );
         done(&mut s, 2, 1);
-        assert_eq!(seqs(&s.take_due(1, 4).0), [5]);
+        assert_eq!(
+            seqs(&s.take_due(Clocks { wall: 1, mono: 1 }, 4, LONGEST).0),
+            [5]
+        );
     }
 
     #[test]
@@ -194,11 +228,42 @@ mod tests {
             1_000,
         );
         s.entries.insert(1, waiting);
-        let (due, wait) = s.take_due(1_000, 4);
+        let (due, wait) = s.take_due(
+            Clocks {
+                wall: 1_000,
+                mono: 1_000,
+            },
+            4,
+            LONGEST,
+        );
         assert_eq!(seqs(&due), [2]);
         assert_eq!(wait, Some(Duration::from_millis(30_000)));
-        assert_eq!(s.take_due(30_999, 4).1, Some(Duration::from_millis(1)));
-        assert_eq!(seqs(&s.take_due(31_000, 4).0), [1]);
+        assert_eq!(
+            s.take_due(
+                Clocks {
+                    wall: 30_999,
+                    mono: 30_999
+                },
+                4,
+                LONGEST
+            )
+            .1,
+            Some(Duration::from_millis(1))
+        );
+        assert_eq!(
+            seqs(
+                &s.take_due(
+                    Clocks {
+                        wall: 31_000,
+                        mono: 31_000
+                    },
+                    4,
+                    LONGEST
+                )
+                .0
+            ),
+            [1]
+        );
     }
 
     #[test]
@@ -218,14 +283,119 @@ mod tests {
                 http_status: Some(429),
             },
         );
-        let (due, wait) = s.take_due(100, 4);
+        let (due, wait) = s.take_due(
+            Clocks {
+                wall: 100,
+                mono: 100,
+            },
+            4,
+            LONGEST,
+        );
         assert!(due.is_empty(), "a 429 holds every send");
         assert_eq!(wait, Some(Duration::from_millis(400)));
-        assert_eq!(seqs(&s.take_due(500, 4).0), [1, 2], "then two per window");
+        assert_eq!(
+            seqs(
+                &s.take_due(
+                    Clocks {
+                        wall: 500,
+                        mono: 500
+                    },
+                    4,
+                    LONGEST
+                )
+                .0
+            ),
+            [1, 2],
+            "then two per window"
+        );
         done(&mut s, 1, 550);
         done(&mut s, 2, 550);
-        assert!(s.take_due(600, 4).0.is_empty());
-        assert_eq!(seqs(&s.take_due(1_550, 4).0), [3, 4]);
+        assert!(s
+            .take_due(
+                Clocks {
+                    wall: 600,
+                    mono: 600
+                },
+                4,
+                LONGEST
+            )
+            .0
+            .is_empty());
+        assert_eq!(
+            seqs(
+                &s.take_due(
+                    Clocks {
+                        wall: 1_550,
+                        mono: 1_550
+                    },
+                    4,
+                    LONGEST
+                )
+                .0
+            ),
+            [3, 4]
+        );
+    }
+
+    /// The longest the policy ever waits (fifteen minutes by default).
+    const LONGEST: Duration = Duration::from_secs(15 * 60);
+
+    #[test]
+    fn a_clock_set_back_does_not_delay_a_waiting_action_past_the_longest_wait() {
+        let mut s = schedule(&["id:1"]);
+        let hour = 3_600_000;
+        // Told at 10:00 to try again at 10:01; the clock is then set back to 05:00.
+        let waiting = s.entries[&1].transition(
+            Transition::Answered {
+                attempt: 1,
+                outcome: &Outcome::RetryLater {
+                    after: Duration::from_secs(60),
+                    reason: RetryReason::Queued,
+                },
+            },
+            10 * hour,
+        );
+        s.entries.insert(1, waiting);
+        let five = 5 * hour;
+        let (due, _) = s.take_due(
+            Clocks {
+                wall: five,
+                mono: 0,
+            },
+            4,
+            LONGEST,
+        );
+        assert_eq!(
+            seqs(&due),
+            [1],
+            "a wait longer than any the policy makes is a clock jump"
+        );
+    }
+
+    #[test]
+    fn a_pacer_hold_runs_on_the_monotonic_clock() {
+        let mut s = schedule(&["id:1"]);
+        s.pacer.heard(
+            1_000,
+            &StatusReply {
+                outcome: Outcome::RetryLater {
+                    after: Duration::from_secs(1),
+                    reason: RetryReason::RateLimited,
+                },
+                rate_limit: RateLimit::default(),
+                http_status: Some(429),
+            },
+        );
+        // The wall clock jumps an hour back; a second passes on the monotonic one.
+        let (due, _) = s.take_due(
+            Clocks {
+                wall: 0,
+                mono: 2_000,
+            },
+            4,
+            LONGEST,
+        );
+        assert_eq!(seqs(&due), [1]);
     }
 
     #[test]

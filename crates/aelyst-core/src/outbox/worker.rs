@@ -13,8 +13,14 @@ const MAX_IDLE: Duration = Duration::from_secs(30);
 
 pub(super) async fn run(shared: Arc<Shared>) {
     loop {
-        let now = shared.clock.now_ms();
-        let (due, next_wait) = shared.lock().take_due(now, shared.max_in_flight);
+        let clocks = super::scheduler::Clocks {
+            wall: shared.clock.now_ms(),
+            mono: shared.clock.monotonic_ms(),
+        };
+        let longest = shared.client().config().policy.longest_wait();
+        let (due, next_wait) = shared
+            .lock()
+            .take_due(clocks, shared.max_in_flight, longest);
         for entry in due {
             tokio::spawn(send(shared.clone(), entry));
         }
@@ -68,7 +74,10 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
             },
             now,
         );
-        state.schedule.pacer.heard(now, &reply);
+        state
+            .schedule
+            .pacer
+            .heard(shared.clock.monotonic_ms(), &reply);
         if let Err(err) = state.journal.put(&[&updated]) {
             // The previous record stays on disk; the action is retried from it, which is
             // safe because setting a status is idempotent.

@@ -427,9 +427,12 @@ export function showPause(pause) {
     line.hidden = true;
     return;
   }
-  line.textContent = pause.kind === "keychain"
+  const keychain = pause.kind === "keychain";
+  document.getElementById("history-paused-text").textContent = keychain
     ? `Sending is on hold: ${pause.message}`
     : "Sending is on hold until a working API token is saved. Nothing is lost: waiting actions go out then.";
+  // The keychain is asked again by itself every half minute; this asks now.
+  document.getElementById("history-paused-retry").hidden = !keychain;
   line.hidden = false;
 }
 
@@ -437,6 +440,13 @@ export async function setUpHistory({ onPause }) {
   const status = document.getElementById("export-status");
   document.getElementById("history-filter").addEventListener("input", applyFilter);
   historyList().addEventListener("click", onListClick);
+  document.getElementById("history-paused-retry").addEventListener("click", async () => {
+    try {
+      await call("retry_sending");
+    } catch (problem) {
+      announce(problem.message);
+    }
+  });
   const more = document.getElementById("history-more");
   more.addEventListener("click", showMore);
   // Scrolling down to the button shows the next page by itself.

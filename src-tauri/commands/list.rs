@@ -14,6 +14,7 @@ app_commands! {
     token::token_status,
     token::save_token,
     token::forget_token,
+    token::retry_sending,
     settings::get_settings,
     settings::save_settings,
     diagnostics::diagnostics,

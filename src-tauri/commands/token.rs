@@ -50,3 +50,11 @@ pub async fn forget_token(state: State<'_, AppState>) -> Result<(), AppError> {
     state.outbox.token_changed();
     Ok(())
 }
+
+/// Sending is on hold because the keychain could not be read: ask it again now (the outbox
+/// also asks by itself every half minute).
+#[tauri::command]
+pub async fn retry_sending(state: State<'_, AppState>) -> Result<(), AppError> {
+    state.outbox.token_changed();
+    Ok(())
+}

@@ -296,3 +296,60 @@ async fn only_server_errors_in_a_row_fail_an_action() {
         "the first done after 9 requests; the second failed after exactly 3",
     );
 }
+
+/// A keychain that is locked for the first `locked` reads, then answers.
+struct LockedKeychain(std::sync::atomic::AtomicU32);
+
+impl aelyst_core::outbox::TokenSource for LockedKeychain {
+    fn current(&self) -> Result<Option<aelyst_core::api::ApiToken>, String> {
+        let left = self.0.load(std::sync::atomic::Ordering::SeqCst);
+        if left > 0 {
+            self.0.store(left - 1, std::sync::atomic::Ordering::SeqCst);
+            return Err("The keychain is locked.".into());
+        }
+        Ok(aelyst_core::api::ApiToken::new(DEFAULT_TOKEN).ok())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_keychain_pause_lifts_by_itself_once_the_keychain_answers() {
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let (outbox, _) = aelyst_core::outbox::Outbox::open(
+        &journal(&dir),
+        OutboxOptions {
+            keychain_recheck: std::time::Duration::from_millis(200),
+            ..OutboxOptions::default()
+        },
+        support::quick_client(&sandbox.base_url()),
+        std::sync::Arc::new(LockedKeychain(2.into())),
+        Box::new(move |event| sink.lock().unwrap().push(event)),
+    )
+    .unwrap();
+    outbox.start();
+    let (identifier, change) = close("id:1");
+    outbox.submit(identifier, change).unwrap();
+    let entries = settle(&outbox, "sent once the keychain answers", all_finished).await;
+    assert_eq!(entries[0].state, EntryState::Done);
+    let pauses: Vec<bool> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            aelyst_core::outbox::HistoryEvent::Paused { pause } => Some(pause.is_some()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        pauses,
+        [true, false],
+        "paused, then lifted without a new token"
+    );
+    fault_row(
+        "keychain locked, then unlocked",
+        "the token source refuses the first two reads",
+        "paused, lifted by the worker's own re-check, delivered (1 request); lost: 0",
+    );
+}

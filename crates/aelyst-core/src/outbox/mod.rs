@@ -138,6 +138,8 @@ pub struct OutboxOptions {
     pub history_limit: usize,
     pub max_in_flight: usize,
     pub clock: Arc<dyn Clock>,
+    /// While the keychain cannot be read, how often the worker asks it again by itself.
+    pub keychain_recheck: std::time::Duration,
 }
 
 impl Default for OutboxOptions {
@@ -146,6 +148,7 @@ impl Default for OutboxOptions {
             history_limit: DEFAULT_HISTORY_LIMIT,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             clock: Arc::new(SystemClock),
+            keychain_recheck: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -179,6 +182,7 @@ struct Shared {
     listener: Listener,
     max_in_flight: usize,
     clock: Arc<dyn Clock>,
+    keychain_recheck: std::time::Duration,
 }
 
 struct State {
@@ -221,6 +225,7 @@ impl Outbox {
                 listener,
                 max_in_flight: options.max_in_flight.max(1),
                 clock: options.clock,
+                keychain_recheck: options.keychain_recheck,
             }),
         };
         Ok((
@@ -376,18 +381,11 @@ impl Outbox {
         Ok(count)
     }
 
-    /// A new token was saved (or the old one forgotten): drop the cached one, lift a pause,
-    /// and send what was waiting.
+    /// A new token was saved (or the old one forgotten), or the agent asked to try again:
+    /// drop the cached token, lift a pause, and send what was waiting (a pause that still
+    /// holds comes straight back).
     pub fn token_changed(&self) {
-        let lifted = {
-            let mut state = self.shared.lock();
-            state.token = None;
-            state.pause.take().is_some()
-        };
-        if lifted {
-            (self.shared.listener)(HistoryEvent::Paused { pause: None });
-        }
-        self.shared.wake.notify_one();
+        self.shared.lift_pause();
     }
 
     /// The client sending uses (a cheap clone sharing its connections).
@@ -462,6 +460,31 @@ impl Shared {
         }
     }
 
+    fn lift_pause(&self) {
+        let lifted = {
+            let mut state = self.lock();
+            state.token = None;
+            state.pause.take().is_some()
+        };
+        if lifted {
+            (self.listener)(HistoryEvent::Paused { pause: None });
+        }
+        self.wake.notify_one();
+    }
+
+    /// While the keychain could not be read, asks it again; lifts the pause when it answers.
+    /// Returns how long until the next time it should.
+    async fn recheck_keychain(self: &Arc<Self>) -> Option<std::time::Duration> {
+        if !matches!(self.lock().pause, Some(Pause::Keychain { .. })) {
+            return None;
+        }
+        if self.token().await.is_ok() {
+            self.lift_pause();
+            return None;
+        }
+        Some(self.keychain_recheck)
+    }
+
     fn set_pause(&self, pause: Pause) {
         let changed = {
             let mut state = self.lock();
@@ -473,6 +496,8 @@ impl Shared {
         if changed {
             (self.listener)(HistoryEvent::Paused { pause: Some(pause) });
         }
+        // The worker plans its keychain re-check from here.
+        self.wake.notify_one();
     }
 
     /// The token to send with: cached, else read from the source on a blocking thread.

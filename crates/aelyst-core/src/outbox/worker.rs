@@ -12,7 +12,15 @@ use crate::api::Outcome;
 const MAX_IDLE: Duration = Duration::from_secs(30);
 
 pub(super) async fn run(shared: Arc<Shared>) {
+    let mut next_recheck: Option<tokio::time::Instant> = None;
     loop {
+        // A pause for a keychain that could not be read lifts by itself once it answers.
+        if next_recheck.is_none_or(|at| tokio::time::Instant::now() >= at) {
+            next_recheck = shared
+                .recheck_keychain()
+                .await
+                .map(|every| tokio::time::Instant::now() + every);
+        }
         let clocks = super::scheduler::Clocks {
             wall: shared.clock.now_ms(),
             mono: shared.clock.monotonic_ms(),
@@ -24,7 +32,13 @@ pub(super) async fn run(shared: Arc<Shared>) {
         for entry in due {
             tokio::spawn(send(shared.clone(), entry));
         }
-        let idle = next_wait.map_or(MAX_IDLE, |wait| wait.min(MAX_IDLE));
+        let recheck_wait =
+            next_recheck.map(|at| at.saturating_duration_since(tokio::time::Instant::now()));
+        let idle = [next_wait, recheck_wait, Some(MAX_IDLE)]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(MAX_IDLE);
         tokio::select! {
             () = shared.wake.notified() => {}
             () = tokio::time::sleep(idle) => {}

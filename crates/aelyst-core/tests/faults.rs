@@ -140,6 +140,99 @@ async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else(
     );
 }
 
+const ANSWER_CHILD: &str = "AELYST_ANSWER_NOT_SAVED_CHILD";
+
+/// Run twice: the parent runs the sandbox; the child fills its journal under a file-size limit
+/// until an action is refused, then starts sending: the answers cannot be recorded.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
+    if let Ok(spec) = std::env::var(ANSWER_CHILD) {
+        let (path, base_url) = spec.split_once('|').unwrap();
+        let (outbox, _) = aelyst_core::outbox::Outbox::open(
+            std::path::Path::new(path),
+            OutboxOptions::default(),
+            support::quick_client(base_url),
+            Tokens::new(Some(DEFAULT_TOKEN)),
+            Box::new(|_| {}),
+        )
+        .unwrap();
+        let mut n = 0;
+        loop {
+            // Contact 13 is blocked in the sandbox: every action here can end done.
+            n += if n == 12 { 2 } else { 1 };
+            let (identifier, change) = close(&format!("id:{n}"));
+            if outbox.submit(identifier, change).is_err() {
+                break;
+            }
+        }
+        outbox.start();
+        // Every saved action is answered; none of those answers can be written down.
+        let entries = settle(&outbox, "every answer heard", |e| {
+            e.iter()
+                .all(|e| e.state != EntryState::Pending || e.last_error.is_some())
+        })
+        .await;
+        for entry in entries {
+            println!("STATE {} {:?}", entry.identifier.api_form(), entry.state);
+        }
+        return;
+    }
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(&dir);
+    let out = Command::new("bash")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 8; exec \"$0\" --exact \"$1\" --nocapture --test-threads 1",
+        ])
+        .arg(std::env::current_exe().unwrap())
+        .arg("an_answer_that_cannot_be_recorded_is_not_shown_as_done")
+        .env(
+            ANSWER_CHILD,
+            format!("{}|{}", path.display(), sandbox.base_url()),
+        )
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "child: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let states: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split_once("STATE ").map(|(_, s)| s))
+        .collect();
+    assert!(!states.is_empty(), "{stdout}");
+    assert!(
+        states.iter().all(|s| s.ends_with("Pending")),
+        "an answer not on disk was shown as done: {states:?}"
+    );
+    let sent_before = sandbox.requests().len();
+    assert!(sent_before >= states.len(), "the child did send");
+
+    // Space is back: every action goes out again (setting a status is idempotent) and is done.
+    let h = open(
+        &path,
+        &sandbox.base_url(),
+        Tokens::new(Some(DEFAULT_TOKEN)),
+        OutboxOptions::default(),
+    );
+    let entries = settle(&h.outbox, "all done after the restart", |e| {
+        e.len() == states.len() && all_finished(e)
+    })
+    .await;
+    assert!(entries.iter().all(|e| e.state == EntryState::Done));
+    fault_row(
+        "disk full when an answer comes back",
+        "a child process under `ulimit -f 8` fills its journal, then sends",
+        &format!(
+            "{} answers not recorded, none shown as done; sent again after the restart and done; lost: 0",
+            states.len()
+        ),
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_outbox_on_the_same_journal_is_refused_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();

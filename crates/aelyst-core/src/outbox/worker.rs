@@ -10,6 +10,19 @@ use crate::api::Outcome;
 
 /// Wakes at least this often, so a laptop that slept past a retry time notices.
 const MAX_IDLE: Duration = Duration::from_secs(30);
+/// How long an action whose answer could not be written down waits before it goes again.
+const NOT_RECORDED_RETRY_MS: u64 = 30_000;
+
+/// The entry as the journal still has it, waiting to be sent again, with why (in memory only).
+fn not_recorded(current: &Entry, now: u64) -> Entry {
+    let mut held = current.clone();
+    held.revision += 1;
+    held.last_error = Some(
+        "Aelyst answered, but the answer could not be saved on this computer (is the disk full?). It will be sent again.".into(),
+    );
+    held.next_attempt_at = Some(now.saturating_add(NOT_RECORDED_RETRY_MS));
+    held
+}
 
 pub(super) async fn run(shared: Arc<Shared>) {
     let mut next_recheck: Option<tokio::time::Instant> = None;
@@ -77,7 +90,7 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
     let (updated, removed) = {
         let mut state = shared.lock();
         state.schedule.in_flight.remove(&seq);
-        let Some(current) = state.schedule.entries.get(&seq) else {
+        let Some(current) = state.schedule.entries.get(&seq).cloned() else {
             return;
         };
         let now = shared.clock.now_ms();
@@ -92,11 +105,16 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
             .schedule
             .pacer
             .heard(shared.clock.monotonic_ms(), &reply);
-        if let Err(err) = state.journal.put(&[&updated]) {
-            // The previous record stays on disk; the action is retried from it, which is
-            // safe because setting a status is idempotent.
-            tracing::error!("outbox could not record an outcome: {}", err.kind());
-        }
+        let updated = match state.journal.put(&[&updated]) {
+            Ok(()) => updated,
+            Err(err) => {
+                // Nothing is shown that is not on disk: the entry stays as the journal has it
+                // (pending) and goes out again a little later, which is safe because setting
+                // a status is idempotent.
+                tracing::error!("outbox could not record an answer: {}", err.kind());
+                not_recorded(&current, now)
+            }
+        };
         state.schedule.entries.insert(seq, updated.clone());
         let removed = state.evict().unwrap_or_default();
         (updated, removed)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# cargo deny check (advisories, licences, bans, sources) without the network: the RustSec
+# advisory database comes from ../shared/rustsec-advisory-db.bundle (a git bundle), cloned
+# where cargo-deny looks for it, and is never fetched. Installs cargo-deny when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+if ! command -v cargo-deny >/dev/null; then
+  echo "Installing cargo-deny"
+  cargo install cargo-deny --version '^0.20' --locked --quiet
+fi
+
+bundle=../shared/rustsec-advisory-db.bundle
+export AELYST_ADVISORY_DBS="${AELYST_ADVISORY_DBS:-${TMPDIR:-/tmp}/aelyst-advisory-dbs}"
+# cargo-deny keeps each database in a folder named after its URL's hash.
+db="$AELYST_ADVISORY_DBS/advisory-db-3157b0e258782691"
+if [ ! -d "$db/.git" ]; then
+  mkdir -p "$AELYST_ADVISORY_DBS"
+  git -c init.defaultBranch=main clone --quiet "$bundle" "$db"
+fi
+cargo deny --offline --workspace check

@@ -388,3 +388,34 @@ async fn a_server_that_is_down_is_a_network_retry_until_it_is_back() {
     assert_eq!(answered, [200, 200], "nothing was answered while down");
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let sandbox = sandbox().await;
+    // Somewhere the sandbox would answer (and log) if the client went there.
+    let elsewhere = format!("{}/contact/id:2/conversation/status", sandbox.base_url());
+    sandbox.script(
+        &status_path("id:1"),
+        [Fault::Redirect {
+            location: elsewhere,
+        }],
+    );
+    let reply = client_for(&sandbox)
+        .set_status(&token(), &id("id:1"), &close_with_note(), 1)
+        .await;
+    assert!(
+        matches!(reply.outcome, Outcome::Rejected { .. }),
+        "{:?}",
+        reply.outcome
+    );
+    let paths: Vec<String> = sandbox
+        .requests()
+        .iter()
+        .map(|r| r.raw_path.clone())
+        .collect();
+    assert_eq!(
+        paths,
+        [status_path("id:1")],
+        "only the one request, nothing followed"
+    );
+}

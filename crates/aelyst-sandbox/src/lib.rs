@@ -79,6 +79,9 @@ pub enum Fault {
     Drop,
     /// Wait, then answer normally.
     Delay { millis: u64 },
+    /// Answer `307 Temporary Redirect` to `location` (a client must not follow it: it would
+    /// carry the token and the body somewhere else).
+    Redirect { location: String },
 }
 
 impl Fault {
@@ -407,6 +410,13 @@ impl Shared {
                 tokio::time::sleep(Duration::from_millis(millis)).await
             }
             Some(Fault::Drop) => return Gate::Drop,
+            Some(Fault::Redirect { location }) => {
+                let mut answer = StatusCode::TEMPORARY_REDIRECT.into_response();
+                if let Ok(value) = HeaderValue::from_str(&location) {
+                    answer.headers_mut().insert("location", value);
+                }
+                return Gate::Answer(answer, 307);
+            }
             Some(Fault::Status { code, retry_after }) => {
                 let mut answer = error_answer(code, vendor_message(code));
                 if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {

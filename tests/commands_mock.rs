@@ -12,11 +12,16 @@ use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow};
 
+/// Every command this test called through IPC, to check at the end that none was left out.
+static CALLED: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
 fn invoke(
     window: &WebviewWindow<tauri::test::MockRuntime>,
     cmd: &str,
     args: Value,
 ) -> Result<Value, Value> {
+    CALLED.lock().unwrap().insert(cmd.to_owned());
     get_ipc_response(
         window,
         InvokeRequest {
@@ -150,6 +155,63 @@ fn commands_through_the_mock_runtime() {
     assert_eq!(
         invoke(&window, "get_settings", json!({})).unwrap()["historyLimit"],
         50
+    );
+
+    // The rest of the commands, each through IPC and its permission.
+    assert!(invoke(&window, "refresh_closing_categories", json!({})).is_ok());
+    assert_eq!(
+        invoke(
+            &window,
+            "contact_preview",
+            json!({"kind": "id", "value": "5"})
+        )
+        .unwrap(),
+        Value::Null,
+        "no token: no preview, and no error"
+    );
+    let diagnostics = invoke(&window, "diagnostics", json!({})).unwrap();
+    assert!(diagnostics.as_str().unwrap().contains("History: 1 waiting"));
+    let refused = invoke(&window, "retry_action", json!({"id": entry["id"]})).unwrap_err();
+    assert_eq!(refused["code"], "entry_not_retryable", "a pending action");
+    assert_eq!(invoke(&window, "clear_finished", json!({})).unwrap(), 0);
+    invoke(&window, "retry_sending", json!({})).unwrap();
+    match invoke(&window, "open_log_folder", json!({})) {
+        // No file manager on a test machine; the folder exists either way.
+        Ok(_) => {}
+        Err(err) => assert_eq!(err["code"], "log_folder_unavailable"),
+    }
+    let list = home.path().join("list.csv");
+    std::fs::write(&list, "identifier,category\nid:7,Resolved\nid:8,\n").unwrap();
+    std::env::set_var("AELYST_DIALOG_PATH", &list);
+    let text = invoke(&window, "bulk_open_csv", json!({})).unwrap();
+    let input = json!({"input": {"source": "csv", "text": text, "action": "close"}});
+    let rows = invoke(&window, "bulk_preview", input.clone()).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    let started = invoke(&window, "bulk_submit", input).unwrap();
+    assert_eq!(started["count"], 2);
+    let cancelled = invoke(&window, "bulk_cancel", json!({"batch": started["batch"]})).unwrap();
+    assert_eq!(
+        cancelled, 2,
+        "nothing could be sent (no token): both cancelled"
+    );
+    let export = home.path().join("export.csv");
+    std::env::set_var("AELYST_DIALOG_PATH", &export);
+    let written = invoke(&window, "export_history", json!({"ids": []})).unwrap();
+    assert_eq!(written, json!(export.display().to_string()));
+    assert_eq!(
+        csv::Reader::from_path(&export).unwrap().records().count(),
+        3
+    );
+
+    let called: Vec<String> = CALLED.lock().unwrap().iter().cloned().collect();
+    let mut every: Vec<String> = aelyst_desk::COMMANDS
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    every.sort();
+    assert_eq!(
+        called, every,
+        "every command the window may call was called through IPC"
     );
 
     // What was written to disk holds no token.

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod dialogs;
 pub mod history_feed;
 pub mod state;
+mod window_state;
 
 use std::sync::Arc;
 
@@ -91,7 +92,15 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
-        .plugin(tauri_plugin_window_state::Builder::default().build());
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .on_window_event(|window, event| {
+            if matches!(
+                event,
+                tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)
+            ) {
+                window_state::save_soon(window.app_handle());
+            }
+        });
     let builder = app_builder(desktop, Keychain::platform(keychain::DEFAULT_ACCOUNT));
     if let Err(err) = builder.run(tauri::generate_context!()) {
         eprintln!("Aelyst Desk could not start: {err}");

@@ -37,24 +37,6 @@ async fn signed_in(sandbox: &Sandbox) -> (Desktop, App) {
     (desktop, app)
 }
 
-async fn submit(app: &App, kind: &str, value: &str, close: bool, category: &str, summary: &str) {
-    app.choose("#identifier-type", kind).await;
-    app.fill("#identifier-value", value).await;
-    app.click(if close {
-        "#status-close"
-    } else {
-        "#status-open"
-    })
-    .await;
-    if close {
-        app.fill("#category", category).await;
-        if !summary.is_empty() {
-            app.fill("#summary", summary).await;
-        }
-    }
-    app.click("#submit").await;
-}
-
 async fn assert_accessible(app: &App, state: &str) {
     let violations = app.accessibility_violations().await;
     assert!(
@@ -224,7 +206,7 @@ async fn bad_input_is_refused_in_plain_words_and_failures_and_retries_show() {
         ("email", "abdc@", "not a valid email address"),
         ("id", "12a", "digits only"),
     ] {
-        submit(&app, kind, value, true, "", "").await;
+        app.submit_action(kind, value, true, "", "").await;
         let text = app.wait_text("#form-error", says).await;
         assert!(!text.is_empty());
         app.fill("#identifier-value", "").await;
@@ -240,7 +222,7 @@ async fn bad_input_is_refused_in_plain_words_and_failures_and_retries_show() {
     );
 
     // 404: failed, with the reason, after one request.
-    submit(&app, "id", "999", true, "Spam", "").await;
+    app.submit_action("id", "999", true, "Spam", "").await;
     let rows = app
         .wait_history("404 failed", DELIVERY, |rows| {
             rows.first().is_some_and(|r| r.status == "failed")
@@ -258,7 +240,7 @@ async fn bad_input_is_refused_in_plain_words_and_failures_and_retries_show() {
     app.screenshot_at("04-failed-with-reason", "#history").await;
 
     // 429 with Retry-After: waits, then goes through.
-    submit(&app, "id", "3", true, "Resolved", "").await;
+    app.submit_action("id", "3", true, "Resolved", "").await;
     app.wait_history("429 then done", DELIVERY, |rows| {
         rows.len() == 2 && rows[0].status == "done"
     })
@@ -286,15 +268,8 @@ async fn offline_then_delivered() {
     // port, so nothing else can take the address before it is back online.
     sandbox.set_down(true);
     let (_desktop, app) = signed_in(&sandbox).await;
-    submit(
-        &app,
-        "id",
-        "4",
-        true,
-        "No response",
-        "Tried twice, no answer.",
-    )
-    .await;
+    app.submit_action("id", "4", true, "No response", "Tried twice, no answer.")
+        .await;
     let rows = app
         .wait_history("waiting while offline", DELIVERY, |rows| {
             rows.first()
@@ -326,7 +301,8 @@ async fn a_rejected_token_brings_the_token_step_back_and_nothing_is_lost() {
     let (_desktop, app) = signed_in(&sandbox).await;
 
     sandbox.set_token("rotated-token-2");
-    submit(&app, "id", "5", true, "Billing", "Invoice resent.").await;
+    app.submit_action("id", "5", true, "Billing", "Invoice resent.")
+        .await;
     app.wait_visible("#token-step", true).await;
     app.wait_text("#token-reason", "did not accept the API token")
         .await;

@@ -544,6 +544,47 @@ pub struct App {
 }
 
 impl App {
+    /// Puts `text` in a field at once, as a paste does (line breaks and all), and tells the
+    /// page it changed.
+    pub async fn paste(&self, css: &str, text: &str) {
+        self.wait_for(css).await;
+        self.client
+            .execute(
+                "const field = document.querySelector(arguments[0]);\
+                 field.value = arguments[1];\
+                 field.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![serde_json::json!(css), serde_json::json!(text)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("paste into {css}: {e}"));
+    }
+
+    /// Fills the form and presses Close (with the note) or Reopen.
+    pub async fn submit_action(
+        &self,
+        kind: &str,
+        value: &str,
+        close: bool,
+        category: &str,
+        summary: &str,
+    ) {
+        self.choose("#identifier-type", kind).await;
+        self.fill("#identifier-value", value).await;
+        self.click(if close {
+            "#status-close"
+        } else {
+            "#status-open"
+        })
+        .await;
+        if close {
+            self.fill("#category", category).await;
+            if !summary.is_empty() {
+                self.fill("#summary", summary).await;
+            }
+        }
+        self.click("#submit").await;
+    }
+
     /// Pastes `token` in the token step and saves it; returns once the form is back.
     pub async fn save_token(&self, token: &str) {
         self.wait_visible("#token-input", true).await;

@@ -1,0 +1,379 @@
+//! Promises of the README that only the real window can prove: an API address saved in
+//! Settings (no environment variable) is used and kept across a restart; forgetting and
+//! replacing the token; the token nowhere in the page or the app's files; no contact or
+//! summary in the log or the diagnostics; Try again, Close again, the filter and a filtered
+//! export, Clear finished, a pasted bulk reopen, retrying a cancelled action; the start-up
+//! notices; a second launch handing over; the window's size coming back.
+
+mod support;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use aelyst_sandbox::{status_path, Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use support::desktop::{one_at_a_time, App, Desktop};
+use support::files::walk;
+
+const DELIVERY: Duration = Duration::from_secs(30);
+const DATA: &str = "data/ai.aelyst.desk";
+
+fn posts_to(sandbox: &Sandbox, api_form: &str) -> usize {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.raw_path == status_path(api_form))
+        .count()
+}
+
+/// Waits until `sandbox` has answered `count` POSTs for `api_form`.
+async fn delivered(sandbox: &Sandbox, api_form: &str, count: usize) {
+    let deadline = Instant::now() + DELIVERY;
+    while posts_to(sandbox, api_form) < count {
+        assert!(
+            Instant::now() < deadline,
+            "{api_form} was not sent {count} time(s)"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn notices(app: &App) -> Vec<String> {
+    app.js("return [...document.querySelectorAll('#notices .notice')].map(p => p.textContent);")
+        .await
+}
+
+async fn open_settings(app: &App) {
+    if !app.is_visible("#settings").await {
+        app.click("#settings-toggle").await;
+    }
+    app.wait_visible("#settings", true).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_address_saved_in_settings_is_used_and_kept_and_the_token_stays_out_of_sight() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    // No AELYST_API_BASE_URL: the address comes from Settings only. Nothing is sent before
+    // it is saved (no token yet, nothing queued).
+    let desktop = Desktop::builder().start();
+    let app = desktop.launch().await;
+    assert!(
+        notices(&app).await.is_empty(),
+        "a clean start has no notice"
+    );
+    app.wait_visible("#token-step", true).await;
+
+    open_settings(&app).await;
+    app.fill("#api-address", &sandbox.base_url()).await;
+    app.click("#settings-save").await;
+    app.wait_text("#app-version", &sandbox.base_url()).await;
+    app.save_token(DEFAULT_TOKEN).await;
+
+    // A contact in its several forms, and a summary, that must never reach the log.
+    app.submit_action(
+        "phone",
+        "+60 12-123 3112",
+        true,
+        "Resolved",
+        "Secret summary words",
+    )
+    .await;
+    delivered(&sandbox, "phone:+60121233112", 1).await;
+    app.submit_action("email", "Abdc@Gmail.com", false, "", "")
+        .await;
+    delivered(&sandbox, "email:abdc@gmail.com", 1).await;
+    app.wait_history("both done", DELIVERY, |rows| {
+        rows.len() == 2 && rows.iter().all(|r| r.status == "done")
+    })
+    .await;
+
+    // The diagnostics, with a history: facts only.
+    open_settings(&app).await;
+    app.click("#copy-diagnostics").await;
+    app.wait_visible("#diagnostics", true).await;
+    let diagnostics: String = app
+        .js("return document.getElementById('diagnostics').value;")
+        .await;
+    assert!(diagnostics.contains("2 done"), "{diagnostics}");
+
+    // The token is in no input, no text of the page.
+    let page: String = app
+        .js("return [...document.querySelectorAll('input, textarea')].map(e => e.value).join('\\n')\
+             + document.documentElement.outerHTML + document.body.innerText;")
+        .await;
+    assert!(!page.contains(DEFAULT_TOKEN), "the token reached the page");
+
+    // Forget the token: asked first, then gone from the keychain; a new one sends again.
+    app.click("#token-forget").await;
+    app.wait_visible("#confirm-dialog", true).await;
+    app.click("#confirm-yes").await;
+    app.wait_visible("#token-step", true).await;
+    let listed = Command::new("secret-tool")
+        .args(["search", "--all", "service", "ai.aelyst.desk"])
+        .envs(desktop.env().iter().cloned())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains(DEFAULT_TOKEN));
+    sandbox.set_token("replaced-token-2");
+    app.save_token("replaced-token-2").await;
+    app.submit_action("id", "5", true, "Resolved", "").await;
+    delivered(&sandbox, "id:5", 1).await;
+    app.close().await;
+
+    // A restart keeps the address (still no environment variable).
+    let home = desktop.stop_keep_home();
+    let desktop = Desktop::builder().home(home).start();
+    let app = desktop.launch().await;
+    open_settings(&app).await;
+    app.wait_text("#app-version", &sandbox.base_url()).await;
+    let address: String = app
+        .js("return document.getElementById('api-address').value;")
+        .await;
+    assert_eq!(address, sandbox.base_url());
+    app.submit_action("id", "6", true, "Resolved", "").await;
+    delivered(&sandbox, "id:6", 1).await;
+    app.close().await;
+
+    // Nothing the app wrote holds a token: settings, journal, log, WebKit's storage.
+    let files = walk(desktop.home());
+    assert!(files.len() > 3, "the app wrote its files: {files:?}");
+    for token in [DEFAULT_TOKEN, "replaced-token-2"] {
+        support::files::assert_in_no_file(desktop.home(), token);
+    }
+    // The log: never a summary or a contact, in any form it was typed or sent.
+    let logs = desktop.home().join(DATA).join("logs");
+    let log: String = walk(&logs)
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+        .collect();
+    assert!(log.contains("status call answered"), "the log is written");
+    for secret in [
+        "Secret summary words",
+        "+60 12-123 3112",
+        "+60121233112",
+        "60121233112",
+        "Abdc@Gmail.com",
+        "abdc@gmail.com",
+        "ABDC@GMAIL.COM",
+    ] {
+        assert!(!log.contains(secret), "{secret:?} is in the log");
+        assert!(
+            !diagnostics.contains(secret),
+            "{secret:?} is in the diagnostics"
+        );
+    }
+    sandbox.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn try_again_close_again_filter_export_clear_bulk_reopen_and_a_cancelled_retry() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let export = tempfile::NamedTempFile::new().unwrap();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .env("AELYST_DIALOG_PATH", &export.path().display().to_string())
+        .start();
+    let app = desktop.launch().await;
+    app.save_token(DEFAULT_TOKEN).await;
+
+    // Try again on a failure sends it again.
+    app.submit_action("id", "999", true, "Spam", "").await;
+    let rows = app
+        .wait_history("404", DELIVERY, |r| {
+            r.first().is_some_and(|r| r.status == "failed")
+        })
+        .await;
+    app.click(&format!("[data-entry='{}'] button.retry", rows[0].entry))
+        .await;
+    delivered(&sandbox, "id:999", 2).await;
+
+    // Close again on a done reopen: confirmed, then a new close goes out.
+    app.submit_action("id", "8", false, "", "").await;
+    let rows = app
+        .wait_history("reopened", DELIVERY, |r| {
+            r.iter().any(|r| r.action == "open" && r.status == "done")
+        })
+        .await;
+    let reopen = rows.iter().find(|r| r.action == "open").unwrap();
+    app.click(&format!("[data-entry='{}'] button.undo", reopen.entry))
+        .await;
+    app.wait_text("#confirm-title", "Close this conversation again?")
+        .await;
+    app.click("#confirm-yes").await;
+    delivered(&sandbox, "id:8", 2).await;
+
+    // The filter, and an export of what it shows.
+    app.fill("#history-filter", "999").await;
+    let shown = app.history().await;
+    assert!(
+        !shown.is_empty() && shown.iter().all(|r| r.text.contains("999")),
+        "{shown:#?}"
+    );
+    app.click("#export-history").await;
+    app.wait_text("#export-status", "Saved to").await;
+    let exported = csv::Reader::from_path(export.path())
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect::<Vec<_>>();
+    assert_eq!(
+        exported.len(),
+        shown.len(),
+        "the export holds what the filter shows"
+    );
+    assert!(exported.iter().all(|r| &r[4] == "id:999"));
+    let _: serde_json::Value = app
+        .js(
+            "const f = document.getElementById('history-filter'); f.value = '';\
+             f.dispatchEvent(new Event('input', { bubbles: true })); return null;",
+        )
+        .await;
+
+    // A pasted bulk reopen.
+    app.click("#view-bulk").await;
+    app.click("#bulk-open").await;
+    app.paste("#bulk-input", "id:20\nid:21").await;
+    app.click("#bulk-check").await;
+    app.wait_text("#bulk-review-summary", "2 of 2 rows are ready")
+        .await;
+    app.click("#bulk-confirm").await;
+    delivered(&sandbox, "id:20", 1).await;
+    delivered(&sandbox, "id:21", 1).await;
+    let bodies: Vec<String> = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.raw_path == status_path("id:20"))
+        .map(|r| {
+            r.body.as_ref().unwrap()["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(bodies, ["open"]);
+
+    // A cancelled action tried again: the sandbox is down while the run waits.
+    sandbox.set_down(true);
+    app.click("#bulk-close").await;
+    app.paste("#bulk-input", "id:30\nid:31\nid:32").await;
+    app.click("#bulk-check").await;
+    app.wait_text("#bulk-review-summary", "3 of 3 rows are ready")
+        .await;
+    app.click("#bulk-confirm").await;
+    app.wait_visible("#bulk-cancel", true).await;
+    app.click("#bulk-cancel").await;
+    let rows = app
+        .wait_history("cancelled", DELIVERY, |r| {
+            r.iter().filter(|r| r.status == "cancelled").count() >= 1
+                && r.iter().all(|r| r.status != "pending")
+        })
+        .await;
+    let cancelled = rows
+        .iter()
+        .find(|r| r.status == "cancelled")
+        .unwrap()
+        .clone();
+    sandbox.set_down(false);
+    app.click(&format!("[data-entry='{}'] button.retry", cancelled.entry))
+        .await;
+    app.wait_history("the retried one is done", DELIVERY, |r| {
+        r.iter()
+            .any(|r| r.entry == cancelled.entry && r.status == "done")
+    })
+    .await;
+
+    // Clear finished: only waiting actions would stay; here, none.
+    app.click("#clear-finished").await;
+    app.wait_visible("#history-empty", true).await;
+    assert!(app.history().await.is_empty());
+    app.close().await;
+    sandbox.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreadable_files_are_named_at_start_then_the_app_starts_clean() {
+    let _turn = one_at_a_time().await;
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1")
+        .start();
+    let data = desktop.home().join(DATA);
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("settings.json"),
+        b"{\"settings\": {\"historyLimit\": 2",
+    )
+    .unwrap();
+    std::fs::write(data.join("outbox.jsonl"), b"not a record\n").unwrap();
+    let app = desktop.launch().await;
+    let said = notices(&app).await;
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(
+        said[0].contains("settings file could not be read"),
+        "{said:?}"
+    );
+    assert!(
+        said[1].contains("Part of the history could not be read"),
+        "{said:?}"
+    );
+    app.screenshot("14-start-up-notices").await;
+    app.close().await;
+    let home = desktop.stop_keep_home();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1")
+        .home(home)
+        .start();
+    let app = desktop.launch().await;
+    assert!(
+        notices(&app).await.is_empty(),
+        "the files were set aside once"
+    );
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_launch_hands_over_and_the_window_size_comes_back() {
+    let _turn = one_at_a_time().await;
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1")
+        .start();
+    let app = desktop.launch().await;
+    app.client.set_window_size(610, 640).await.unwrap();
+    // Saved shortly after the last change, whatever ends the app later.
+    let saved = desktop
+        .home()
+        .join("config/ai.aelyst.desk/.window-state.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !saved.exists() {
+        assert!(Instant::now() < deadline, "the window state was not saved");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let second = Command::new(support::desktop::app_binary())
+        .envs(desktop.env().iter().cloned())
+        .output()
+        .unwrap();
+    assert!(
+        second.status.success(),
+        "the second launch handed over and exited"
+    );
+    assert_eq!(
+        app.client.windows().await.unwrap().len(),
+        1,
+        "still one window"
+    );
+    let ready: bool = app
+        .js("return document.body.dataset.ready === 'true';")
+        .await;
+    assert!(ready, "the first window is still there and working");
+    app.close().await;
+
+    let home = desktop.stop_keep_home();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1")
+        .home(home)
+        .start();
+    let app = desktop.launch().await;
+    let (width, height) = app.client.get_window_size().await.unwrap();
+    assert_eq!((width, height), (610, 640), "the size came back");
+    app.close().await;
+}

@@ -15,13 +15,31 @@ use serde::{Deserialize, Serialize};
 
 use super::entry::Entry;
 
-// One record lives only while a line is written or read, so its size does not matter.
-#[allow(clippy::large_enum_variant)]
-#[derive(Serialize, Deserialize)]
+/// One line as written: `{"op":"put","entry":{…}}` or `{"op":"remove","ids":[…]}`.
+#[derive(Serialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 enum Record<'a> {
-    Put { entry: std::borrow::Cow<'a, Entry> },
+    Put { entry: &'a Entry },
     Remove { ids: Vec<String> },
+}
+
+/// The same line as read. A plain struct, not the tagged enum: serde reads an internally
+/// tagged enum by first copying the whole record into an intermediate tree, which was 70% of
+/// loading a 10,000-entry history (measured with callgrind).
+#[derive(Deserialize)]
+struct RecordIn {
+    op: Op,
+    #[serde(default)]
+    entry: Option<Entry>,
+    #[serde(default)]
+    ids: Vec<String>,
+}
+
+#[derive(Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Op {
+    Put,
+    Remove,
 }
 
 pub struct Journal {
@@ -108,12 +126,7 @@ impl Journal {
     pub fn put(&mut self, entries: &[&Entry]) -> io::Result<()> {
         let mut buffer = Vec::with_capacity(512 * entries.len());
         for entry in entries {
-            write_record(
-                &mut buffer,
-                &Record::Put {
-                    entry: std::borrow::Cow::Borrowed(entry),
-                },
-            )?;
+            write_record(&mut buffer, &Record::Put { entry })?;
         }
         self.append(&buffer, entries.len())
     }
@@ -182,12 +195,7 @@ fn encode<'a>(live: impl Iterator<Item = &'a Entry>) -> io::Result<(Vec<u8>, usi
     let mut buffer = Vec::new();
     let mut lines = 0;
     for entry in live {
-        write_record(
-            &mut buffer,
-            &Record::Put {
-                entry: std::borrow::Cow::Borrowed(entry),
-            },
-        )?;
+        write_record(&mut buffer, &Record::Put { entry })?;
         lines += 1;
     }
     Ok((buffer, lines))
@@ -221,15 +229,22 @@ fn replay(file: File) -> io::Result<(BTreeMap<u64, Entry>, usize, u64, bool)> {
         }
         good_len += line.len() as u64;
         count += 1;
-        match serde_json::from_slice::<Record<'static>>(&line) {
-            Ok(Record::Put { entry }) => {
-                let entry = entry.into_owned();
+        match serde_json::from_slice::<RecordIn>(&line) {
+            Ok(RecordIn {
+                op: Op::Put,
+                entry: Some(entry),
+                ..
+            }) => {
                 if let Some(old_seq) = ids.insert(entry.id.clone(), entry.seq) {
                     entries.remove(&old_seq);
                 }
                 entries.insert(entry.seq, entry);
             }
-            Ok(Record::Remove { ids: removed }) => {
+            Ok(RecordIn {
+                op: Op::Remove,
+                ids: removed,
+                ..
+            }) => {
                 for id in removed {
                     if let Some(seq) = ids.remove(&id) {
                         entries.remove(&seq);
@@ -237,7 +252,8 @@ fn replay(file: File) -> io::Result<(BTreeMap<u64, Entry>, usize, u64, bool)> {
                 }
             }
             Err(_) if line.iter().all(u8::is_ascii_whitespace) => {}
-            Err(_) => damaged = true,
+            // Unreadable, or a put without its entry.
+            Ok(_) | Err(_) => damaged = true,
         }
     }
     Ok((entries, count, good_len, damaged))

@@ -34,8 +34,6 @@ impl AppState {
         keychain: Arc<Keychain>,
     ) -> Result<Self, Box<dyn std::error::Error>> {
         std::fs::create_dir_all(data_dir)?;
-        let log_guard = aelyst_core::logging::init(&log_dir);
-        tracing::info!(version = aelyst_core::VERSION, "Aelyst Desk starting");
         let mut notices = Vec::new();
         let (settings, aside) = SettingsStore::open(&data_dir.join(SETTINGS_FILE))?;
         if let Some(aside) = aside {
@@ -51,6 +49,8 @@ impl AppState {
         let client = Client::new(config)?;
         let history_feed = Arc::new(HistoryFeed::default());
         let feed = history_feed.clone();
+        // The journal takes the one-process lock: a second Aelyst Desk (when the
+        // single-instance hand-over is not possible) stops here, before writing any log.
         let (outbox, report) = Outbox::open(
             &data_dir.join(OUTBOX_FILE),
             OutboxOptions {
@@ -61,6 +61,8 @@ impl AppState {
             keychain.clone(),
             Box::new(move |event| feed.send(event)),
         )?;
+        let log_guard = aelyst_core::logging::init(&log_dir);
+        tracing::info!(version = aelyst_core::VERSION, "Aelyst Desk starting");
         tracing::info!(resumed = report.resumed, "outbox opened");
         if let Some(aside) = report.moved_aside {
             notices.push(format!(

@@ -42,6 +42,17 @@ async fn notices(app: &App) -> Vec<String> {
         .await
 }
 
+/// A desktop whose app points at an address where nothing listens (nothing leaves the
+/// machine), on `home` when given (a restart).
+fn offline_desktop(home: Option<tempfile::TempDir>) -> Desktop {
+    let builder = Desktop::builder().env("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1");
+    match home {
+        Some(home) => builder.home(home),
+        None => builder,
+    }
+    .start()
+}
+
 async fn open_settings(app: &App) {
     if !app.is_visible("#settings").await {
         app.click("#settings-toggle").await;
@@ -240,18 +251,7 @@ async fn try_again_close_again_filter_export_clear_bulk_reopen_and_a_cancelled_r
     app.click("#bulk-confirm").await;
     delivered(&sandbox, "id:20", 1).await;
     delivered(&sandbox, "id:21", 1).await;
-    let bodies: Vec<String> = sandbox
-        .requests()
-        .iter()
-        .filter(|r| r.raw_path == status_path("id:20"))
-        .map(|r| {
-            r.body.as_ref().unwrap()["status"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    assert_eq!(bodies, ["open"]);
+    assert_eq!(sandbox.statuses_sent("id:20"), ["open"]);
 
     // A cancelled action tried again: the sandbox is down while the run waits.
     sandbox.set_down(true);
@@ -294,9 +294,7 @@ async fn try_again_close_again_filter_export_clear_bulk_reopen_and_a_cancelled_r
 #[tokio::test(flavor = "multi_thread")]
 async fn unreadable_files_are_named_at_start_then_the_app_starts_clean() {
     let _turn = one_at_a_time().await;
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1")
-        .start();
+    let desktop = offline_desktop(None);
     let data = desktop.home().join(DATA);
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(
@@ -319,10 +317,7 @@ async fn unreadable_files_are_named_at_start_then_the_app_starts_clean() {
     app.screenshot("14-start-up-notices").await;
     app.close().await;
     let home = desktop.stop_keep_home();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1")
-        .home(home)
-        .start();
+    let desktop = offline_desktop(Some(home));
     let app = desktop.launch().await;
     assert!(
         notices(&app).await.is_empty(),
@@ -334,9 +329,7 @@ async fn unreadable_files_are_named_at_start_then_the_app_starts_clean() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_launch_hands_over_and_the_window_size_comes_back() {
     let _turn = one_at_a_time().await;
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1")
-        .start();
+    let desktop = offline_desktop(None);
     let app = desktop.launch().await;
     app.client.set_window_size(610, 640).await.unwrap();
     // Saved shortly after the last change, whatever ends the app later.
@@ -368,10 +361,7 @@ async fn a_second_launch_hands_over_and_the_window_size_comes_back() {
     app.close().await;
 
     let home = desktop.stop_keep_home();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1")
-        .home(home)
-        .start();
+    let desktop = offline_desktop(Some(home));
     let app = desktop.launch().await;
     let (width, height) = app.client.get_window_size().await.unwrap();
     assert_eq!((width, height), (610, 640), "the size came back");

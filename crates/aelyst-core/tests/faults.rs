@@ -10,7 +10,9 @@ use std::process::Command;
 
 use aelyst_core::outbox::{EntryState, OutboxError, OutboxOptions};
 use aelyst_sandbox::{status_path, Fault, Sandbox, DEFAULT_TOKEN};
-use support::outbox::{all_finished, journal, journal_of, open, reload, settle, Tokens};
+use support::outbox::{
+    all_finished, journal, journal_of, open, reload, sending_with, settle, Tokens,
+};
 use support::{close, sandbox};
 
 fn posts_to(sandbox: &Sandbox, id: &str) -> usize {
@@ -295,12 +297,9 @@ async fn a_crash_while_recovering_a_damaged_journal_keeps_the_original() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_history_limit_never_drops_a_failure() {
-    let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(
-        &journal(&dir),
-        &sandbox.base_url(),
-        Tokens::new(Some(DEFAULT_TOKEN)),
+    let (_sandbox, _dir, h) = sending_with(
+        sandbox().await,
+        Some(DEFAULT_TOKEN),
         OutboxOptions {
             history_limit: 5,
             ..OutboxOptions::default()
@@ -334,12 +333,9 @@ async fn the_history_limit_never_drops_a_failure() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn only_server_errors_in_a_row_fail_an_action() {
-    let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(
-        &journal(&dir),
-        &sandbox.base_url(),
-        Tokens::new(Some(DEFAULT_TOKEN)),
+    let (sandbox, _dir, h) = sending_with(
+        sandbox().await,
+        Some(DEFAULT_TOKEN),
         OutboxOptions::default(),
     );
     // Fail after 3 server errors in a row.

@@ -176,18 +176,7 @@ async fn one_contact_s_actions_arrive_in_submission_order() {
         h.outbox.submit(identifier, change).unwrap();
     }
     settle(&h.outbox, "ordered", all_finished).await;
-    let bodies: Vec<String> = sandbox
-        .requests()
-        .iter()
-        .filter(|r| r.raw_path == status_path("id:11") && r.status == 200)
-        .map(|r| {
-            r.body.as_ref().unwrap()["status"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    assert_eq!(bodies, ["close", "open", "close"]);
+    assert_eq!(sandbox.statuses_sent("id:11"), ["close", "open", "close"]);
     assert_eq!(sandbox.contact(11).unwrap().status, ContactStatus::Close);
     sandbox.stop().await;
 }

@@ -6,7 +6,7 @@ mod support;
 
 use aelyst_core::outbox::{EntryState, OutboxOptions};
 use aelyst_sandbox::{status_path, Fault, LoggedRequest, SandboxOptions, DEFAULT_TOKEN};
-use support::outbox::{all_finished, journal, open, settle, Tokens};
+use support::outbox::{all_finished, sending_with, settle};
 use support::{close, reopen, sandbox_with};
 
 fn status_calls(requests: &[LoggedRequest]) -> Vec<&LoggedRequest> {
@@ -30,16 +30,13 @@ fn most_within(requests: &[&LoggedRequest], window_ms: u64) -> usize {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_workspace_limit_costs_one_burst_of_429s_then_none() {
     let limit = 5;
-    let sandbox = sandbox_with(SandboxOptions {
-        workspace_limit: Some(limit),
-        ..SandboxOptions::default()
-    })
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(
-        &journal(&dir),
-        &sandbox.base_url(),
-        Tokens::new(Some(DEFAULT_TOKEN)),
+    let (sandbox, _dir, h) = sending_with(
+        sandbox_with(SandboxOptions {
+            workspace_limit: Some(limit),
+            ..SandboxOptions::default()
+        })
+        .await,
+        Some(DEFAULT_TOKEN),
         OutboxOptions::default(),
     );
     let run: Vec<_> = (20..50).map(|n| close(&format!("id:{n}"))).collect();
@@ -65,16 +62,13 @@ async fn a_workspace_limit_costs_one_burst_of_429s_then_none() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn remaining_zero_holds_the_window_so_no_429_comes() {
-    let sandbox = sandbox_with(SandboxOptions {
-        per_path_limit: Some(2),
-        ..SandboxOptions::default()
-    })
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(
-        &journal(&dir),
-        &sandbox.base_url(),
-        Tokens::new(Some(DEFAULT_TOKEN)),
+    let (sandbox, _dir, h) = sending_with(
+        sandbox_with(SandboxOptions {
+            per_path_limit: Some(2),
+            ..SandboxOptions::default()
+        })
+        .await,
+        Some(DEFAULT_TOKEN),
         OutboxOptions::default(),
     );
     // One contact: one path, sent in order, two per second allowed.
@@ -111,13 +105,7 @@ async fn at_most_four_requests_are_in_flight() {
             [Fault::Delay { millis: 400 }],
         );
     }
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(
-        &journal(&dir),
-        &sandbox.base_url(),
-        Tokens::new(Some(DEFAULT_TOKEN)),
-        OutboxOptions::default(),
-    );
+    let (sandbox, _dir, h) = sending_with(sandbox, Some(DEFAULT_TOKEN), OutboxOptions::default());
     let run: Vec<_> = (20..32).map(|n| close(&format!("id:{n}"))).collect();
     h.outbox.submit_many(run).unwrap();
     settle(&h.outbox, "the run", |e| e.len() == 12 && all_finished(e)).await;

@@ -250,6 +250,18 @@ impl Sandbox {
         self.shared.world().log.clone()
     }
 
+    /// The `status` of each status call answered 200 for an API-form identifier, in order.
+    pub fn statuses_sent(&self, api_form: &str) -> Vec<String> {
+        let path = status_path(api_form);
+        self.shared
+            .world()
+            .log
+            .iter()
+            .filter(|r| r.raw_path == path && r.status == 200)
+            .filter_map(|r| r.body.as_ref()?["status"].as_str().map(str::to_owned))
+            .collect()
+    }
+
     pub fn contact(&self, id: u64) -> Option<Contact> {
         self.shared
             .world()

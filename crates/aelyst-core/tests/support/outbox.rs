@@ -61,13 +61,21 @@ pub fn open(path: &Path, base_url: &str, tokens: Arc<Tokens>, options: OutboxOpt
 
 /// A sandbox, and an outbox in a fresh folder sending to it with `token`.
 pub async fn sending(token: Option<&str>) -> (Sandbox, tempfile::TempDir, Harness) {
-    let sandbox = sandbox().await;
+    sending_with(sandbox().await, token, OutboxOptions::default())
+}
+
+/// An outbox in a fresh folder sending to `sandbox` with `token`, opened with `options`.
+pub fn sending_with(
+    sandbox: Sandbox,
+    token: Option<&str>,
+    options: OutboxOptions,
+) -> (Sandbox, tempfile::TempDir, Harness) {
     let dir = tempfile::tempdir().unwrap();
     let h = open(
         &journal(&dir),
         &sandbox.base_url(),
         Tokens::new(token),
-        OutboxOptions::default(),
+        options,
     );
     (sandbox, dir, h)
 }

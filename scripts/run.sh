@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 if [ "${1:-}" = "--sandbox" ]; then
-  cargo build --bins
+  cargo build -p aelyst-desk -p aelyst-sandbox
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   target/debug/aelyst-sandbox --port "$port" &
   sandbox_pid=$!

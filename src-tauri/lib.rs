@@ -44,6 +44,12 @@ pub fn app_builder<R: Runtime>(
         // or file permissions.
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
+            // Another Aelyst Desk that could not be handed over to (no session bus for the
+            // single-instance plugin) has the journal: say so, and open and write nothing.
+            let data_dir = app.path().app_data_dir()?;
+            if aelyst_core::outbox::journal::open_elsewhere(&data_dir.join(OUTBOX_FILE)) {
+                return Err(aelyst_core::outbox::OutboxError::AlreadyRunning.into());
+            }
             // The window first, so WebKit starts its processes while the state below is opened.
             // Safe: the window's IPC is handled on this (main) thread, which is busy here until
             // the state is managed, so no command can run before it exists.

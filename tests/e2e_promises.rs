@@ -17,18 +17,10 @@ use support::files::walk;
 const DELIVERY: Duration = Duration::from_secs(30);
 const DATA: &str = "data/ai.aelyst.desk";
 
-fn posts_to(sandbox: &Sandbox, api_form: &str) -> usize {
-    sandbox
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST" && r.raw_path == status_path(api_form))
-        .count()
-}
-
 /// Waits until `sandbox` has answered `count` POSTs for `api_form`.
 async fn delivered(sandbox: &Sandbox, api_form: &str, count: usize) {
     let deadline = Instant::now() + DELIVERY;
-    while posts_to(sandbox, api_form) < count {
+    while sandbox.posts_to(api_form) < count {
         assert!(
             Instant::now() < deadline,
             "{api_form} was not sent {count} time(s)"

@@ -18,6 +18,8 @@ const rows = new Map();
  * by binary search. Oldest first because a new action is the newest: a push, not a shift.
  */
 let order = [];
+/** Ids Rust removed: entry ids are never reused, so a late change to one is stale. */
+const gone = new Set();
 /** batch id → how many of its entries are in each state, kept as entries change. */
 const batches = new Map();
 const listeners = [];
@@ -314,8 +316,9 @@ function replaceElement(row, element) {
 function upsert(entry) {
   let row = rows.get(entry.id);
   const before = row?.entry;
-  // The command's answer and the worker's events can arrive in either order.
-  if (before && before.revision > entry.revision) return;
+  // The command's answer and the worker's events can arrive in either order, and the same
+  // version twice; a removed entry's last change can arrive after its removal.
+  if ((before && before.revision >= entry.revision) || gone.has(entry.id)) return;
   let matched = false;
   if (row) {
     matched = matches(row);
@@ -352,26 +355,27 @@ function upsert(entry) {
 }
 
 function remove(ids) {
-  const gone = [];
+  const removed = [];
   for (const id of ids) {
+    gone.add(id);
     const row = rows.get(id);
     if (!row) continue;
     rows.delete(id);
     if (row.element) hideRow(row);
     matchCount -= Number(matches(row));
     tally(row.entry, -1);
-    gone.push(row);
+    removed.push(row);
     if (ids.length <= ONE_BY_ONE) {
       const at = position(row.entry.seq);
       const index = order[at] === row ? at : order.indexOf(row);
       if (index >= 0) order.splice(index, 1);
     }
   }
-  if (gone.length === 0) return;
+  if (removed.length === 0) return;
   if (ids.length > ONE_BY_ONE) order = order.filter((row) => rows.get(row.entry.id) === row);
   fillBottom();
   showEmpty();
-  notify(gone.map((row) => row.entry));
+  notify(removed.map((row) => row.entry));
 }
 
 /** Shows the history as Rust answered it (newest first): the newest page built aside, put in at once. */
@@ -386,7 +390,8 @@ function showSnapshot(snapshot) {
       order.push(row);
       tally(entry, 1);
     }
-    matchCount = rows.size;
+    // A filter typed before the history arrived already applies.
+    matchCount = filter ? order.reduce((count, row) => count + Number(matches(row)), 0) : rows.size;
     fillBottom();
     showEmpty();
     notify(snapshot);

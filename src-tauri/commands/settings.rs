@@ -30,17 +30,15 @@ pub async fn save_settings(
     settings: SettingsView,
 ) -> Result<(), AppError> {
     let store = state.settings.clone();
-    let client = blocking(move || {
+    let (client, limit) = blocking(move || {
         Ok(store.update(|s| {
             s.set_api_base_url(&settings.api_base_url)?;
             s.set_history_limit(settings.history_limit)?;
-            Ok(Client::new(ClientConfig::resolve(
-                s.api_base_url.as_deref(),
-            )?)?)
+            let client = Client::new(ClientConfig::resolve(s.api_base_url.as_deref())?)?;
+            Ok((client, s.history_limit))
         })?)
     })
     .await?;
     state.outbox.set_client(client);
-    let limit = state.settings.read(|s| s.history_limit);
     Ok(state.outbox.set_history_limit(limit)?)
 }

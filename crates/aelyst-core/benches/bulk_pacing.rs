@@ -3,7 +3,7 @@
 //! goal is ≤ 1.1× that (11 s) with no more 429 answers than the first burst (at most one per
 //! send in flight). Prints the time, the ratio and the 429 count.
 //!
-//! `cargo bench --bench bulk_pacing` runs the full 200; under `cargo test` it runs a quick 40
+//! `cargo bench -p aelyst-core --bench bulk_pacing` runs the full 200; under `cargo test` it runs a quick 40
 //! so the code path stays exercised.
 
 use std::sync::Arc;

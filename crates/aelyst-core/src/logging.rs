@@ -4,19 +4,19 @@
 use std::path::Path;
 
 use tracing_appender::non_blocking::WorkerGuard;
-
-/// Keep it alive for as long as the app runs: it flushes the last lines when dropped.
-pub type Guard = WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::prelude::*;
+
+/// Keep it alive for as long as the app runs: it flushes the last lines when dropped.
+pub type Guard = WorkerGuard;
 
 pub const LOG_PREFIX: &str = "aelyst-desk";
 const DAYS_KEPT: usize = 7;
 
 /// Starts writing the log under `dir`. Keep the guard alive for as long as the app runs: it
 /// flushes the last lines when dropped. Fails quietly (no log) rather than stop the app.
-pub fn init(dir: &Path) -> Option<WorkerGuard> {
+pub fn init(dir: &Path) -> Option<Guard> {
     std::fs::create_dir_all(dir).ok()?;
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)

@@ -15,14 +15,6 @@ use support::outbox::{
 };
 use support::{close, sandbox};
 
-fn posts_to(sandbox: &Sandbox, id: &str) -> usize {
-    sandbox
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST" && r.raw_path == status_path(id))
-        .count()
-}
-
 fn fault_row(fault: &str, injected: &str, outcome: &str) {
     println!("FAULT | {fault} | {injected} | {outcome} |");
 }
@@ -52,10 +44,7 @@ async fn a_torn_tail_then_a_new_action_then_a_restart_loses_nothing() {
     })
     .await;
     assert!(entries.iter().all(|e| e.state == EntryState::Done));
-    assert_eq!(
-        (posts_to(&sandbox, "id:1"), posts_to(&sandbox, "id:2")),
-        (1, 1)
-    );
+    assert_eq!((sandbox.posts_to("id:1"), sandbox.posts_to("id:2")), (1, 1));
     fault_row(
         "torn last line of the journal",
         "a half-written record appended to the file, then a new action and a restart",
@@ -250,10 +239,16 @@ async fn a_second_outbox_on_the_same_journal_is_refused_and_writes_nothing() {
     );
     let err = second.err().expect("the second one is refused");
     assert_eq!(err, OutboxError::AlreadyRunning);
+    assert!(aelyst_core::outbox::journal::open_elsewhere(&path));
     assert!(err.to_string().contains("already running"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), before, "nothing written");
     let (identifier, change) = close("id:2");
     first.submit(identifier, change).unwrap();
+    drop(first);
+    assert!(
+        !aelyst_core::outbox::journal::open_elsewhere(&path),
+        "the lock goes with the outbox"
+    );
     fault_row(
         "two processes, one journal",
         "a second outbox opened on the journal while the first holds it",
@@ -305,29 +300,37 @@ async fn the_history_limit_never_drops_a_failure() {
             ..OutboxOptions::default()
         },
     );
-    // 20 closes: ids 41–50 exist, 91–100 do not (404, failed for good).
-    let run: Vec<_> = (41..=50)
-        .chain(91..=100)
-        .map(|n| close(&format!("id:{n}")))
-        .collect();
-    h.outbox.submit_many(run).unwrap();
-    let entries = settle(&h.outbox, "every failure kept", |e| {
-        all_finished(e) && e.iter().filter(|x| x.state == EntryState::Failed).count() == 10
+    // 20 closes one by one: ids 41–50 exist, 91–100 do not (404, failed for good).
+    let closes = || (41..=50).chain(91..=100).map(|n| close(&format!("id:{n}")));
+    for (identifier, change) in closes() {
+        h.outbox.submit(identifier, change).unwrap();
+    }
+    let count = |entries: &[aelyst_core::outbox::Entry], state| {
+        entries.iter().filter(|e| e.state == state).count()
+    };
+    settle(&h.outbox, "failures kept, done ones gone", |e| {
+        count(e, EntryState::Failed) == 10 && count(e, EntryState::Done) == 0
     })
     .await;
-    assert!(
-        entries
-            .iter()
-            .filter(|e| e.state == EntryState::Done)
-            .count()
-            < 10,
-        "done ones make room: {}",
-        entries.len()
+    h.outbox.clear_finished().unwrap();
+
+    // The same as one bulk run: all of it stays once finished, for its counts and export.
+    h.outbox.submit_many(closes().collect()).unwrap();
+    let run = settle(&h.outbox, "the run, whole", |e| {
+        e.len() == 20 && all_finished(e)
+    })
+    .await;
+    assert_eq!(
+        (
+            count(&run, EntryState::Done),
+            count(&run, EntryState::Failed)
+        ),
+        (10, 10)
     );
     fault_row(
         "history limit over a run with failures",
-        "history kept at 5, a 20-row run with 10 404s",
-        "all 10 failures stay until cleared; done ones make room; lost: 0",
+        "history kept at 5; 20 closes with 10 404s, one by one, then as one bulk run",
+        "one by one: the 10 failures stay, the done ones make room; as a run: all 20 stay once finished; lost: 0",
     );
 }
 
@@ -375,10 +378,7 @@ async fn only_server_errors_in_a_row_fail_an_action() {
     };
     assert_eq!(state("id:1"), EntryState::Done, "never 3 in a row");
     assert_eq!(state("id:2"), EntryState::Failed, "3 in a row");
-    assert_eq!(
-        (posts_to(&sandbox, "id:1"), posts_to(&sandbox, "id:2")),
-        (9, 3)
-    );
+    assert_eq!((sandbox.posts_to("id:1"), sandbox.posts_to("id:2")), (9, 3));
     fault_row(
         "5xx between other answers",
         "449 ×3, 503 ×2, 449, 503 ×2, then 200; and 503 ×3 (limit: 3 in a row)",

@@ -250,6 +250,17 @@ impl Sandbox {
         self.shared.world().log.clone()
     }
 
+    /// How many status calls arrived for an API-form identifier, whatever the answer.
+    pub fn posts_to(&self, api_form: &str) -> usize {
+        let path = status_path(api_form);
+        self.shared
+            .world()
+            .log
+            .iter()
+            .filter(|r| r.method == "POST" && r.raw_path == path)
+            .count()
+    }
+
     /// The `status` of each status call answered 200 for an API-form identifier, in order.
     pub fn statuses_sent(&self, api_form: &str) -> Vec<String> {
         let path = status_path(api_form);

@@ -34,8 +34,6 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// Exponential backoff with full jitter: uniform in `[0, min(cap, base · 2^(attempt-1))]`,
-    /// so many clients that failed together do not retry together.
     /// The longest wait this policy ever asks for: a next-try time further away than this
     /// means the clock was set back.
     pub fn longest_wait(&self) -> Duration {
@@ -43,6 +41,9 @@ impl RetryPolicy {
             .max(self.queued_cap)
             .max(self.retry_after_cap)
     }
+
+    /// Exponential backoff with full jitter: uniform in `[0, min(cap, base · 2^(attempt-1))]`,
+    /// so many clients that failed together do not retry together.
 
     pub fn backoff(&self, attempt: u32) -> Duration {
         let ceiling = exponential(self.backoff_base, self.backoff_cap, attempt);

@@ -91,8 +91,6 @@ impl Entry {
         self.state == EntryState::Pending && self.next_attempt_at.is_none_or(|at| at <= now)
     }
 
-    /// The next version of this entry after `change` at `now`: the one place an entry's state
-    /// moves, so every path (send, retry, cancel) records the same fields.
     /// The tries so far and the one about to be made.
     pub fn next_tries(&self) -> crate::api::Tries {
         crate::api::Tries {
@@ -101,6 +99,8 @@ impl Entry {
         }
     }
 
+    /// The next version of this entry after `change` at `now`: the one place an entry's state
+    /// moves, so every path (send, retry, cancel) records the same fields.
     pub fn transition(&self, change: Transition<'_>, now: u64) -> Self {
         let mut next = self.clone();
         next.revision += 1;

@@ -173,16 +173,29 @@ impl Journal {
     }
 }
 
+/// Whether another process has the journal at `path` open, found without creating or writing
+/// anything (a second app checks this before it does anything else).
+pub fn open_elsewhere(path: &Path) -> bool {
+    let Ok(file) = OpenOptions::new().write(true).open(lock_path(path)) else {
+        return false;
+    };
+    matches!(file.try_lock(), Err(fs::TryLockError::WouldBlock))
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    path.with_file_name(name)
+}
+
 /// The exclusive lock beside the journal (a file of its own: compaction replaces the journal
 /// file, and a lock on it would go with the old one).
 fn lock(path: &Path) -> Result<File, OpenError> {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".lock");
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(path.with_file_name(name))?;
+        .open(lock_path(path))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(fs::TryLockError::WouldBlock) => Err(OpenError::Locked),

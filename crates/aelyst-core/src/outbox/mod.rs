@@ -28,7 +28,6 @@ use tokio::sync::Notify;
 pub use clock::{now_ms, Clock, ManualClock, SystemClock};
 pub use entry::{Entry, EntryState, Transition};
 use journal::Journal;
-pub use pacer::PACE_WINDOW_MS;
 use scheduler::Schedule;
 
 use crate::api::{ApiToken, Client, Identifier, StatusChange};
@@ -472,17 +471,22 @@ impl Shared {
         self.wake.notify_one();
     }
 
-    /// While the keychain could not be read, asks it again; lifts the pause when it answers.
-    /// Returns how long until the next time it should.
-    async fn recheck_keychain(self: &Arc<Self>) -> Option<std::time::Duration> {
-        if !matches!(self.lock().pause, Some(Pause::Keychain { .. })) {
-            return None;
+    fn paused_by_keychain(&self) -> bool {
+        matches!(self.lock().pause, Some(Pause::Keychain { .. }))
+    }
+
+    /// Asks the keychain again; when it answers, lifts the pause and keeps the token it read
+    /// (no second read for the sends that follow). True while it still cannot be read.
+    async fn recheck_keychain(self: &Arc<Self>) -> bool {
+        if self.token().await.is_err() {
+            return true;
         }
-        if self.token().await.is_ok() {
-            self.lift_pause();
-            return None;
+        let lifted = self.lock().pause.take().is_some();
+        if lifted {
+            (self.listener)(HistoryEvent::Paused { pause: None });
         }
-        Some(self.keychain_recheck)
+        self.wake.notify_one();
+        false
     }
 
     fn set_pause(&self, pause: Pause) {

@@ -102,25 +102,29 @@ impl Schedule {
     /// The history keeps the newest `limit` entries: of the older ones, the done ones go.
     /// Only done ones make room: a pending action is still to be sent, a failed or cancelled
     /// one is still to be dealt with (it stays until the agent clears it), and a bulk run
-    /// keeps every row until the whole run has finished, so its counts and its export stay
-    /// whole. The history can run over the limit while such entries are there.
+    /// keeps every row while it runs and, once finished, until the next run starts (or the
+    /// agent clears it), so the agent sees its counts and can export it whole. The history
+    /// can run over the limit while such entries are there.
     pub fn over_limit(&self, limit: usize) -> Vec<u64> {
         let over = self.entries.len().saturating_sub(limit);
         if over == 0 {
             return Vec::new();
         }
-        let running: HashSet<&str> = self
+        let mut kept: HashSet<&str> = self
             .entries
             .values()
             .filter(|e| e.state == EntryState::Pending)
             .filter_map(|e| e.batch.as_deref())
             .collect();
+        // The latest run, finished or not.
+        if let Some(latest) = self.entries.values().rev().find_map(|e| e.batch.as_deref()) {
+            kept.insert(latest);
+        }
         self.entries
             .iter()
             .take(over)
             .filter(|(_, e)| {
-                e.state == EntryState::Done
-                    && !e.batch.as_deref().is_some_and(|b| running.contains(b))
+                e.state == EntryState::Done && !e.batch.as_deref().is_some_and(|b| kept.contains(b))
             })
             .map(|(seq, _)| *seq)
             .collect()
@@ -436,6 +440,8 @@ mod tests {
             "the failure and the running batch stay"
         );
         s.entries.remove(&5);
-        assert_eq!(s.over_limit(1), [2, 3], "a finished batch makes room");
+        assert_eq!(s.over_limit(1), [3], "the latest run stays once finished");
+        s.entries.get_mut(&4).unwrap().batch = Some("next run".into());
+        assert_eq!(s.over_limit(1), [2, 3], "until a newer run starts");
     }
 }

@@ -27,13 +27,18 @@ fn not_recorded(current: &Entry, now: u64) -> Entry {
 pub(super) async fn run(shared: Arc<Shared>) {
     let mut next_recheck: Option<tokio::time::Instant> = None;
     loop {
-        // A pause for a keychain that could not be read lifts by itself once it answers.
-        if next_recheck.is_none_or(|at| tokio::time::Instant::now() >= at) {
-            next_recheck = shared
+        // A pause for a keychain that could not be read lifts by itself once it answers: it
+        // is asked again one interval after the pause began, then every interval.
+        let now = tokio::time::Instant::now();
+        next_recheck = match next_recheck {
+            _ if !shared.paused_by_keychain() => None,
+            None => Some(now + shared.keychain_recheck),
+            Some(at) if now >= at => shared
                 .recheck_keychain()
                 .await
-                .map(|every| tokio::time::Instant::now() + every);
-        }
+                .then_some(now + shared.keychain_recheck),
+            planned => planned,
+        };
         let clocks = super::scheduler::Clocks {
             wall: shared.clock.now_ms(),
             mono: shared.clock.monotonic_ms(),

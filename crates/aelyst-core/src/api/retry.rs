@@ -44,7 +44,6 @@ impl RetryPolicy {
 
     /// Exponential backoff with full jitter: uniform in `[0, min(cap, base · 2^(attempt-1))]`,
     /// so many clients that failed together do not retry together.
-
     pub fn backoff(&self, attempt: u32) -> Duration {
         let ceiling = exponential(self.backoff_base, self.backoff_cap, attempt);
         jitter(ceiling)

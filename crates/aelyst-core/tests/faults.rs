@@ -9,7 +9,7 @@ mod support;
 use std::process::Command;
 
 use aelyst_core::outbox::{EntryState, OutboxError, OutboxOptions};
-use aelyst_sandbox::{status_path, Fault, Sandbox, DEFAULT_TOKEN};
+use aelyst_sandbox::{status_path, Fault, DEFAULT_TOKEN};
 use support::outbox::{
     all_finished, journal, journal_of, open, reload, sending_with, settle, Tokens,
 };

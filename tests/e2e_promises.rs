@@ -10,7 +10,7 @@ mod support;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use aelyst_sandbox::{status_path, Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use aelyst_sandbox::{Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use support::desktop::{one_at_a_time, App, Desktop};
 use support::files::walk;
 

@@ -324,13 +324,24 @@ async fn a_second_launch_hands_over_and_the_window_size_comes_back() {
     let desktop = offline_desktop(None);
     let app = desktop.launch().await;
     app.client.set_window_size(610, 640).await.unwrap();
-    // Saved shortly after the last change, whatever ends the app later.
+    // Saved shortly after the last change, whatever ends the app later. (The file may already
+    // hold the first position, saved when the window was placed: wait for the new size.)
     let saved = desktop
         .home()
         .join("config/ai.aelyst.desk/.window-state.json");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !saved.exists() {
-        assert!(Instant::now() < deadline, "the window state was not saved");
+    loop {
+        let state: serde_json::Value = std::fs::read(&saved)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        if state["main"]["width"] == 610 && state["main"]["height"] == 640 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the window size was not saved: {state}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let second = Command::new(support::desktop::app_binary())

@@ -333,6 +333,20 @@ async fn sigkill_with_the_server_down_loses_nothing() {
     let status = child.wait().unwrap();
     assert!(!status.success(), "the child was killed");
 
+    // What the journal recorded before the kill: tries made, and when the next is due.
+    let recorded: std::collections::BTreeMap<String, (u32, Option<u64>)> = reload(&path)
+        .0
+        .list()
+        .into_iter()
+        .map(|e| (e.id.clone(), (e.attempts, e.next_attempt_at)))
+        .collect();
+    assert!(
+        recorded
+            .values()
+            .any(|&(attempts, next)| attempts > 0 && next.is_some()),
+        "the child recorded failed tries and their next times: {recorded:?}"
+    );
+
     sandbox.set_down(false);
     let h = open(
         &path,
@@ -345,6 +359,20 @@ async fn sigkill_with_the_server_down_loses_nothing() {
     })
     .await;
     assert!(entries.iter().all(|e| e.state == EntryState::Done));
+    // The schedule went on from the journal: one more try each, counted after the ones made
+    // before the kill, and none before its recorded next-try time.
+    for entry in &entries {
+        let (attempts, next) = recorded[&entry.id];
+        assert_eq!(entry.attempts, attempts + 1, "{}: tries resumed", entry.id);
+        if let Some(next) = next {
+            let done_at = entry.finished_at.unwrap();
+            assert!(
+                done_at >= next,
+                "{}: sent before its next-try time",
+                entry.id
+            );
+        }
+    }
     let delivered: std::collections::BTreeSet<String> = sandbox
         .requests()
         .iter()

@@ -319,11 +319,11 @@ async fn unreadable_files_are_named_at_start_then_the_app_starts_clean() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_second_launch_hands_over_and_the_window_size_comes_back() {
+async fn a_second_launch_hands_over_and_the_window_size_and_position_come_back() {
     let _turn = one_at_a_time().await;
     let desktop = offline_desktop(None);
     let app = desktop.launch().await;
-    app.client.set_window_size(610, 640).await.unwrap();
+    app.client.set_window_rect(70, 50, 610, 640).await.unwrap();
     // Saved shortly after the last change, whatever ends the app later. (The file may already
     // hold the first position, saved when the window was placed: wait for the new size.)
     let saved = desktop
@@ -335,12 +335,13 @@ async fn a_second_launch_hands_over_and_the_window_size_comes_back() {
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
-        if state["main"]["width"] == 610 && state["main"]["height"] == 640 {
+        let main = &state["main"];
+        if (main["width"] == 610 && main["height"] == 640) && (main["x"] == 70 && main["y"] == 50) {
             break;
         }
         assert!(
             Instant::now() < deadline,
-            "the window size was not saved: {state}"
+            "the window size and position were not saved: {state}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -366,7 +367,7 @@ async fn a_second_launch_hands_over_and_the_window_size_comes_back() {
     let home = desktop.stop_keep_home();
     let desktop = offline_desktop(Some(home));
     let app = desktop.launch().await;
-    let (width, height) = app.client.get_window_size().await.unwrap();
-    assert_eq!((width, height), (610, 640), "the size came back");
+    let rect = app.client.get_window_rect().await.unwrap();
+    assert_eq!(rect, (70, 50, 610, 640), "the position and size came back");
     app.close().await;
 }

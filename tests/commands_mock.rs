@@ -187,6 +187,13 @@ fn commands_through_the_mock_runtime() {
     let input = json!({"input": {"source": "csv", "text": text, "action": "close"}});
     let rows = invoke(&window, "bulk_preview", input.clone()).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 2);
+    // Sending is on hold (no token) once the worker has looked again after retry_sending:
+    // then nothing of the run can be in flight when it is cancelled.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while invoke(&window, "token_status", json!({})).unwrap()["pause"].is_null() {
+        assert!(std::time::Instant::now() < deadline, "sending never paused");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let started = invoke(&window, "bulk_submit", input).unwrap();
     assert_eq!(started["count"], 2);
     let cancelled = invoke(&window, "bulk_cancel", json!({"batch": started["batch"]})).unwrap();

@@ -15,6 +15,38 @@ use support::outbox::{
 };
 use support::{close, sandbox};
 
+/// Runs the test `name` of this binary again, as a child process limited to files of `kib`
+/// KiB (SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing it),
+/// with `env` set; returns what it printed, once it has succeeded.
+fn run_under_file_limit(name: &str, kib: u32, env: (&str, String)) -> String {
+    let out = Command::new("bash")
+        .args([
+            "-c",
+            &format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" --exact \"$1\" --nocapture --test-threads 1"),
+        ])
+        .arg(std::env::current_exe().unwrap())
+        .arg(name)
+        .env(env.0, env.1)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "child: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// What the child printed after `tag ` on each line (the test harness may print its own words
+/// at the start of a line).
+fn printed<'a>(stdout: &'a str, tag: &str) -> Vec<&'a str> {
+    stdout
+        .lines()
+        .filter_map(|l| l.split_once(tag).map(|(_, rest)| rest))
+        .collect()
+}
+
 fn fault_row(fault: &str, injected: &str, outcome: &str) {
     println!("FAULT | {fault} | {injected} | {outcome} |");
 }
@@ -71,28 +103,13 @@ async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else(
     }
     let dir = tempfile::tempdir().unwrap();
     let path = journal(&dir);
-    let test = std::env::current_exe().unwrap();
-    let out = Command::new("bash")
-        .args([
-            "-c",
-            "trap '' XFSZ; ulimit -f 16; exec \"$0\" --exact \"$1\" --nocapture --test-threads 1",
-        ])
-        .arg(&test)
-        .arg("a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else")
-        .env(DISK_CHILD, &path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "child: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = run_under_file_limit(
+        "a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else",
+        16,
+        (DISK_CHILD, path.display().to_string()),
     );
-    let saved: Vec<&str> = stdout
-        .lines()
-        .filter_map(|l| l.split_once("SAVED ").map(|(_, id)| id))
-        .collect();
-    let refused: Vec<&str> = stdout.lines().filter(|l| l.contains("REFUSED ")).collect();
+    let saved = printed(&stdout, "SAVED ");
+    let refused = printed(&stdout, "REFUSED ");
     assert!(
         !saved.is_empty() && !refused.is_empty(),
         "the limit was hit: {stdout}"
@@ -171,29 +188,15 @@ async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
     let sandbox = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let path = journal(&dir);
-    let out = Command::new("bash")
-        .args([
-            "-c",
-            "trap '' XFSZ; ulimit -f 8; exec \"$0\" --exact \"$1\" --nocapture --test-threads 1",
-        ])
-        .arg(std::env::current_exe().unwrap())
-        .arg("an_answer_that_cannot_be_recorded_is_not_shown_as_done")
-        .env(
+    let stdout = run_under_file_limit(
+        "an_answer_that_cannot_be_recorded_is_not_shown_as_done",
+        8,
+        (
             ANSWER_CHILD,
             format!("{}|{}", path.display(), sandbox.base_url()),
-        )
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "child: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        ),
     );
-    let states: Vec<&str> = stdout
-        .lines()
-        .filter_map(|l| l.split_once("STATE ").map(|(_, s)| s))
-        .collect();
+    let states = printed(&stdout, "STATE ");
     assert!(!states.is_empty(), "{stdout}");
     assert!(
         states.iter().all(|s| s.ends_with("Pending")),

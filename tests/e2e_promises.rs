@@ -257,9 +257,15 @@ async fn try_again_close_again_filter_export_clear_bulk_reopen_and_a_cancelled_r
     // An action on its way when Cancel is pressed goes on (it waits to be sent again while
     // the server is down), and the button stays for it: press until nothing waits.
     let deadline = Instant::now() + DELIVERY;
+    let in_run = |r: &support::desktop::HistoryRow| {
+        ["30", "31", "32"]
+            .iter()
+            .any(|n| r.text.contains(&format!("contact ID {n}")))
+    };
     let rows = loop {
-        let rows = app.history().await;
-        if rows.iter().all(|r| r.status != "pending") {
+        // The run's rows, once all three are on screen and none of them waits.
+        let rows: Vec<_> = app.history().await.into_iter().filter(in_run).collect();
+        if rows.len() == 3 && rows.iter().all(|r| r.status != "pending") {
             break rows;
         }
         assert!(Instant::now() < deadline, "still waiting: {rows:#?}");

@@ -30,7 +30,7 @@ def wait_until(desktop, session, what, script, timeout=15.0):
 def main():
     desktop = bench.Desktop()
     try:
-        session, seconds, _ = desktop.launch(APP)
+        session, seconds, _ = desktop.launch_steady(APP)
         print(f"installed app ready in {seconds * 1000:.0f} ms")
         notices = desktop.run(session, "return document.getElementById('notices').innerText;")
         if notices.strip():
@@ -50,7 +50,7 @@ def main():
                    "return document.querySelectorAll('#history > *').length === 1;")
         desktop.quit(session, APP)
 
-        session, _, _ = desktop.launch(APP)
+        session, _, _ = desktop.launch_steady(APP)
         wait_until(desktop, session, "the history coming back after a restart",
                    "return document.querySelectorAll('#history > *').length === 1"
                    " && document.getElementById('token-step').hidden;")

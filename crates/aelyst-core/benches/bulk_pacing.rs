@@ -18,7 +18,7 @@ const LIMIT_PER_SECOND: u32 = 20;
 struct Token;
 
 impl TokenSource for Token {
-    fn current(&self) -> Result<Option<ApiToken>, String> {
+    fn current(&self, _address: &url::Url) -> Result<Option<ApiToken>, String> {
         Ok(ApiToken::new(DEFAULT_TOKEN).ok())
     }
 }

@@ -15,7 +15,7 @@ const HISTORY: u64 = 10_000;
 struct NoToken;
 
 impl TokenSource for NoToken {
-    fn current(&self) -> Result<Option<ApiToken>, String> {
+    fn current(&self, _address: &url::Url) -> Result<Option<ApiToken>, String> {
         Ok(None)
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{Action, Identifier, IdentifierError, IdentifierKind, StatusChange};
 use crate::error::{Coded, ErrorCode, Fields};
+use crate::workspace::ClosingRule;
 
 pub const MAX_ROWS: usize = 2_000;
 pub const MAX_CSV_BYTES: u64 = 2 * 1024 * 1024;
@@ -109,6 +110,8 @@ pub struct Defaults<'a> {
     pub action: Action,
     pub category: Option<&'a str>,
     pub summary: Option<&'a str>,
+    /// The workspace's closing rule: a row that breaks it is not sent.
+    pub rule: ClosingRule,
 }
 
 /// Picks the kind from the value itself: `kind:` prefix, else `@` → email, `+` or a leading
@@ -159,7 +162,7 @@ pub fn rows(source: Source, text: &str, defaults: &Defaults<'_>) -> Result<Vec<R
         .map(|(line, input, category, summary)| {
             let category = category.or_else(|| defaults.category.map(str::to_owned));
             let summary = summary.or_else(|| defaults.summary.map(str::to_owned));
-            check(line, input, category, summary, defaults.action, &mut seen)
+            check(line, input, category, summary, defaults, &mut seen)
         })
         .collect())
 }
@@ -169,7 +172,7 @@ fn check(
     input: String,
     category: Option<String>,
     summary: Option<String>,
-    action: Action,
+    defaults: &Defaults<'_>,
     seen: &mut HashMap<String, usize>,
 ) -> Row {
     let mut row = Row {
@@ -194,13 +197,17 @@ fn check(
         }
     };
     row.contact = Some(identifier.describe());
-    let change = match StatusChange::new(action, category.as_deref(), summary.as_deref()) {
+    let change = match StatusChange::new(defaults.action, category.as_deref(), summary.as_deref()) {
         Ok(change) => change,
         Err(err) => {
             row.problem = Some(err.to_string());
             return row;
         }
     };
+    if let Err(err) = defaults.rule.check(&change) {
+        row.problem = Some(err.to_string());
+        return row;
+    }
     row.category = change.category.clone();
     row.summary = change.summary.clone();
     if let Some(&first) = seen.get(&identifier.api_form()) {
@@ -293,6 +300,7 @@ mod tests {
         action: Action::Close,
         category: Some("Resolved"),
         summary: None,
+        rule: ClosingRule::Optional,
     };
 
     #[test]
@@ -357,6 +365,7 @@ mod tests {
                 action: Action::Close,
                 category: None,
                 summary: None,
+                rule: ClosingRule::Optional,
             },
         )
         .unwrap()
@@ -372,5 +381,36 @@ mod tests {
         );
         let bad = rows(Source::Lines, "nobody\n", &CLOSE).unwrap();
         assert_eq!(ready(bad), Err(BulkError::NothingReady));
+    }
+
+    #[test]
+    fn rows_that_break_the_workspaces_closing_rule_are_not_sent() {
+        let needs_summary = Defaults {
+            rule: ClosingRule::CategorySummary,
+            ..CLOSE
+        };
+        let checked = rows(
+            Source::Csv,
+            "id:1,Resolved,Refund sent\nid:2,Resolved\nid:3",
+            &needs_summary,
+        )
+        .unwrap();
+        assert!(checked[0].is_ready());
+        assert_eq!(
+            checked[1].problem.as_deref(),
+            Some("This workspace needs a closing category and a summary. Write a summary before closing.")
+        );
+        assert!(!checked[2].is_ready(), "the run's category but no summary");
+        let reopen = Defaults {
+            action: Action::Open,
+            category: None,
+            rule: ClosingRule::CategorySummary,
+            ..CLOSE
+        };
+        assert!(rows_ready(&rows(Source::Lines, "id:4", &reopen).unwrap()));
+    }
+
+    fn rows_ready(rows: &[Row]) -> bool {
+        rows.iter().all(Row::is_ready)
     }
 }

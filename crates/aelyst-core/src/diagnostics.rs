@@ -13,6 +13,8 @@ pub struct Facts<'a> {
     pub history: Counts,
     pub pause: Option<&'a Pause>,
     pub log_dir: &'a Path,
+    /// How many workspaces the app has (the facts above are the shown one's).
+    pub workspaces: usize,
 }
 
 pub fn text(facts: &Facts<'_>) -> String {
@@ -23,12 +25,14 @@ pub fn text(facts: &Facts<'_>) -> String {
     };
     let h = facts.history;
     format!(
-        "Aelyst Desk {version}\nSystem: {os} {arch}\nAPI address: {api}\nToken: {token}\n\
+        "Aelyst Desk {version}\nSystem: {os} {arch}\nWorkspaces: {workspaces}\n\
+         API address: {api}\nToken: {token}\n\
          History: {pending} waiting, {done} done, {failed} failed, {cancelled} cancelled\n\
          Sending paused: {pause}\nLog folder: {logs}\n",
         version = crate::VERSION,
         os = std::env::consts::OS,
         arch = std::env::consts::ARCH,
+        workspaces = facts.workspaces,
         api = facts.api_base_url,
         pending = h.pending,
         done = h.done,
@@ -56,7 +60,9 @@ mod tests {
             },
             pause: Some(&Pause::NoToken),
             log_dir: Path::new("/logs"),
+            workspaces: 2,
         });
+        assert!(text.contains("Workspaces: 2\nAPI address: https://api.aelyst.ai/v1"));
         assert!(text.contains("Token: unavailable (keychain_locked)"));
         assert!(text.contains("History: 1 waiting, 2 done, 3 failed, 4 cancelled"));
         assert!(text.contains("Sending paused: no token"));

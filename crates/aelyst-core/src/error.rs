@@ -53,6 +53,13 @@ pub enum ErrorCode {
     // Settings.
     HistoryLimitOutOfRange,
     SettingsNotSaved,
+    // Workspaces and their closing rule.
+    WorkspaceNotFound,
+    WorkspaceNameInvalid,
+    ClosingCategoryRequired,
+    ClosingSummaryRequired,
+    ActionsStillWaiting,
+    LastWorkspace,
     // Bulk runs.
     BulkEmpty,
     BulkTooManyRows,
@@ -138,6 +145,8 @@ impl std::fmt::Display for AppError {
         f.write_str(&self.message)
     }
 }
+
+impl std::error::Error for AppError {}
 
 /// Builds [`Fields`] from `name => value` pairs.
 #[macro_export]

@@ -1,5 +1,6 @@
 //! Writing a whole file so that a crash leaves either the old contents or the new, never a
-//! mix: temp file beside it, fsync, rename over, fsync the folder.
+//! mix: temp file beside it, fsync, rename over, fsync the folder. And the exclusive lock file
+//! that keeps a second process out.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -43,6 +44,22 @@ pub fn aside_path(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     path.with_file_name(format!("{name}.corrupt-{}", crate::outbox::now_ms()))
+}
+
+/// Takes an exclusive lock on the file at `path` (created when missing), held until the
+/// returned file is dropped (or the process ends, however it ends). `Ok(None)` when another
+/// process holds it.
+pub fn lock_exclusive(path: &Path) -> io::Result<Option<std::fs::File>> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(err)) => Err(err),
+    }
 }
 
 #[cfg(test)]

@@ -56,36 +56,63 @@ fn plain(err: StoreError) -> KeychainError {
 
 type StoreFactory = Box<dyn Fn() -> Result<Arc<CredentialStore>, StoreError> + Send + Sync>;
 
-/// One profile's token. The platform store is opened on first use, not at start-up.
+/// The keychain every workspace's token lives in, one entry (account) each. The platform store
+/// is opened once, on first use, not at start-up, and shared by every account.
+#[derive(Clone)]
+pub struct Keychains {
+    factory: Arc<StoreFactory>,
+    store: Arc<OnceLock<Result<Arc<CredentialStore>, KeychainError>>>,
+}
+
+impl Keychains {
+    /// The OS keychain for this platform.
+    pub fn platform() -> Self {
+        Self::with_factory(Box::new(platform_store))
+    }
+
+    /// A given store (keyring-core's mock in unit tests).
+    pub fn with_store(store: Arc<CredentialStore>) -> Self {
+        Self::with_factory(Box::new(move || Ok(store.clone())))
+    }
+
+    fn with_factory(factory: StoreFactory) -> Self {
+        Self {
+            factory: Arc::new(factory),
+            store: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// The entry named `account` (a workspace's id).
+    pub fn account(&self, account: &str) -> Keychain {
+        Keychain {
+            account: account.to_owned(),
+            stores: self.clone(),
+        }
+    }
+}
+
+/// One account's token.
 pub struct Keychain {
     account: String,
-    factory: StoreFactory,
-    store: OnceLock<Result<Arc<CredentialStore>, KeychainError>>,
+    stores: Keychains,
 }
 
 impl Keychain {
     /// The OS keychain for this platform.
     pub fn platform(account: &str) -> Self {
-        Self::with_factory(account, Box::new(platform_store))
+        Keychains::platform().account(account)
     }
 
     /// A given store (keyring-core's mock in unit tests).
     pub fn with_store(account: &str, store: Arc<CredentialStore>) -> Self {
-        Self::with_factory(account, Box::new(move || Ok(store.clone())))
-    }
-
-    fn with_factory(account: &str, factory: StoreFactory) -> Self {
-        Self {
-            account: account.to_owned(),
-            factory,
-            store: OnceLock::new(),
-        }
+        Keychains::with_store(store).account(account)
     }
 
     fn entry(&self) -> Result<Entry, KeychainError> {
-        let store = self
+        let stores = &self.stores;
+        let store = stores
             .store
-            .get_or_init(|| (self.factory)().map_err(plain))
+            .get_or_init(|| (stores.factory)().map_err(plain))
             .clone()?;
         Entry::new_in_store(&store, SERVICE, &self.account).map_err(plain)
     }
@@ -163,6 +190,18 @@ mod tests {
     }
 
     #[test]
+    fn each_account_is_its_own_entry_in_one_store() {
+        let store: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+        let keychains = Keychains::with_store(store);
+        let (a, b) = (keychains.account("w-a"), keychains.account("w-b"));
+        a.save("token-a").unwrap();
+        assert!(!b.has_token().unwrap());
+        b.save("token-b").unwrap();
+        a.forget().unwrap();
+        assert_eq!(b.load().unwrap().unwrap().expose(), "token-b");
+    }
+
+    #[test]
     fn bad_tokens_are_refused_and_nothing_is_stored() {
         let keychain = mock();
         assert_eq!(
@@ -178,10 +217,8 @@ mod tests {
 
     #[test]
     fn a_missing_keychain_is_plain_words_and_never_a_fallback() {
-        let keychain = Keychain::with_factory(
-            DEFAULT_ACCOUNT,
-            Box::new(|| Err(StoreError::NoDefaultStore)),
-        );
+        let keychain = Keychains::with_factory(Box::new(|| Err(StoreError::NoDefaultStore)))
+            .account(DEFAULT_ACCOUNT);
         let err = keychain.save("tok-123").unwrap_err();
         assert_eq!(err, KeychainError::Unavailable);
         assert!(err.to_string().starts_with("No keychain is available"));

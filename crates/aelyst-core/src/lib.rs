@@ -16,6 +16,7 @@ pub mod keychain;
 pub mod logging;
 pub mod outbox;
 pub mod settings;
+pub mod workspace;
 
 pub use error::{AppError, Coded, ErrorCode};
 

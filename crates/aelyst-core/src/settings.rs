@@ -1,5 +1,6 @@
-//! What an agent can change, and the cached closing-note categories: the model, its
-//! validation, and [`SettingsStore`], the one owner of the settings file.
+//! What an agent can change: the workspaces (see [`crate::workspace`]) and how much history
+//! is kept; the model, its validation, and [`SettingsStore`], the one owner of the settings
+//! file.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -9,10 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::api::{validate_base_url, ClientError, ClosingNote};
 use crate::error::{Coded, ErrorCode, Fields};
 use crate::outbox::DEFAULT_HISTORY_LIMIT;
+use crate::workspace::{name_for, ClosingRule, Workspace, WorkspaceError, LEGACY_ID};
 
 pub const HISTORY_LIMIT_RANGE: std::ops::RangeInclusive<usize> = 10..=100_000;
-/// Categories the agent used lately, offered first.
-const RECENT_CATEGORIES: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
@@ -20,6 +20,8 @@ pub enum SettingsError {
     ApiAddress(#[from] ClientError),
     #[error("The history can keep between 10 and 100000 actions.")]
     HistoryLimit,
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
     #[error("The settings could not be saved: {0}")]
     Save(String),
 }
@@ -29,6 +31,7 @@ impl Coded for SettingsError {
         match self {
             Self::ApiAddress(err) => err.code(),
             Self::HistoryLimit => ErrorCode::HistoryLimitOutOfRange,
+            Self::Workspace(err) => err.code(),
             Self::Save(_) => ErrorCode::SettingsNotSaved,
         }
     }
@@ -40,6 +43,7 @@ impl Coded for SettingsError {
                 "min" => HISTORY_LIMIT_RANGE.start(),
                 "max" => HISTORY_LIMIT_RANGE.end(),
             },
+            Self::Workspace(err) => err.fields(),
             Self::Save(_) => Fields::new(),
         }
     }
@@ -48,36 +52,52 @@ impl Coded for SettingsError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
-    /// `None`: the real Aelyst API.
-    pub api_base_url: Option<String>,
     pub history_limit: usize,
-    pub closing_notes: Vec<ClosingNote>,
-    pub recent_categories: Vec<String>,
+    pub workspaces: Vec<Workspace>,
+    /// The workspace the window shows.
+    pub shown: Option<String>,
+    /// What versions before workspaces kept at the top level: read once, to make the first
+    /// workspace, then no longer written.
+    #[serde(rename = "apiBaseUrl", skip_serializing)]
+    pub legacy_api_base_url: Option<String>,
+    #[serde(rename = "closingNotes", skip_serializing)]
+    pub legacy_closing_notes: Vec<ClosingNote>,
+    #[serde(rename = "recentCategories", skip_serializing)]
+    pub legacy_recent_categories: Vec<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            api_base_url: None,
             history_limit: DEFAULT_HISTORY_LIMIT,
-            closing_notes: Vec::new(),
-            recent_categories: Vec::new(),
+            workspaces: Vec::new(),
+            shown: None,
+            legacy_api_base_url: None,
+            legacy_closing_notes: Vec::new(),
+            legacy_recent_categories: Vec::new(),
         }
     }
 }
 
-impl Settings {
-    /// Empty means "the real Aelyst API".
-    pub fn set_api_base_url(&mut self, input: &str) -> Result<(), SettingsError> {
-        let trimmed = input.trim();
-        self.api_base_url = if trimmed.is_empty() {
-            None
-        } else {
-            Some(validate_base_url(trimmed)?.to_string())
-        };
-        Ok(())
-    }
+/// Checks an API address as typed in Settings: empty means "the real Aelyst API".
+pub fn checked_address(input: &str) -> Result<Option<String>, SettingsError> {
+    let trimmed = input.trim();
+    Ok(if trimmed.is_empty() {
+        None
+    } else {
+        Some(validate_base_url(trimmed)?.to_string())
+    })
+}
 
+/// Where the window starts: what [`Settings::settle`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    pub shown: String,
+    /// The environment named an address no workspace had: this one was made for it.
+    pub created: Option<String>,
+}
+
+impl Settings {
     pub fn set_history_limit(&mut self, limit: usize) -> Result<(), SettingsError> {
         if !HISTORY_LIMIT_RANGE.contains(&limit) {
             return Err(SettingsError::HistoryLimit);
@@ -86,21 +106,76 @@ impl Settings {
         Ok(())
     }
 
-    pub fn remember_category(&mut self, category: &str) {
-        self.recent_categories.retain(|c| c != category);
-        self.recent_categories.insert(0, category.to_owned());
-        self.recent_categories.truncate(RECENT_CATEGORIES);
+    pub fn workspace(&self, id: &str) -> Option<&Workspace> {
+        self.workspaces.iter().find(|w| w.id == id)
     }
 
-    /// Recently used first, then the workspace's closing notes, without repeats.
-    pub fn category_choices(&self) -> Vec<String> {
-        let mut choices: Vec<String> = self.recent_categories.clone();
-        for note in &self.closing_notes {
-            if !choices.contains(&note.category) {
-                choices.push(note.category.clone());
+    pub fn workspace_mut(&mut self, id: &str) -> Option<&mut Workspace> {
+        self.workspaces.iter_mut().find(|w| w.id == id)
+    }
+
+    /// The workspace with this id, or the plain "no longer in the list".
+    pub fn existing(&mut self, id: &str) -> Result<&mut Workspace, SettingsError> {
+        Ok(self.workspace_mut(id).ok_or(WorkspaceError::NotFound)?)
+    }
+
+    /// Makes the settings ready to start on, and says which workspace to show:
+    /// - no workspace yet: an install of an earlier version (`legacy_data`: its journal is
+    ///   there, or its settings named an address) becomes the [`LEGACY_ID`] workspace, its token
+    ///   bound to the address it was used with; a new install gets one workspace for
+    ///   `env_address` or the real API;
+    /// - `env_address` (`AELYST_API_BASE_URL`) shows the first workspace for that address,
+    ///   made when there is none: never another address's token.
+    pub fn settle(
+        &mut self,
+        legacy_data: bool,
+        env_address: Option<&str>,
+    ) -> Result<Settled, SettingsError> {
+        let env_address = env_address.map(checked_address).transpose()?.flatten();
+        let mut created = None;
+        if self.workspaces.is_empty() {
+            let legacy = legacy_data
+                || self.legacy_api_base_url.is_some()
+                || !self.legacy_recent_categories.is_empty();
+            if legacy {
+                let address = self.legacy_api_base_url.take();
+                self.workspaces.push(Workspace {
+                    id: LEGACY_ID.into(),
+                    name: name_for(address.as_deref()),
+                    token_address: Some(crate::workspace::normalised(address.as_deref())),
+                    api_base_url: address,
+                    closing_rule: ClosingRule::default(),
+                    closing_notes: std::mem::take(&mut self.legacy_closing_notes),
+                    recent_categories: std::mem::take(&mut self.legacy_recent_categories),
+                });
+            } else {
+                let address = env_address.as_deref();
+                let first = Workspace::new(&name_for(address), address)?;
+                created = Some(first.id.clone());
+                self.workspaces.push(first);
             }
         }
-        choices
+        if let Some(address) = env_address {
+            let wanted = crate::workspace::normalised(Some(&address));
+            let found = self.workspaces.iter().find(|w| w.address() == wanted);
+            let id = match found {
+                Some(workspace) => workspace.id.clone(),
+                None => {
+                    let made = Workspace::new(&name_for(Some(&address)), Some(&address))?;
+                    let id = made.id.clone();
+                    self.workspaces.push(made);
+                    created = Some(id.clone());
+                    id
+                }
+            };
+            self.shown = Some(id);
+        }
+        let shown = match &self.shown {
+            Some(id) if self.workspace(id).is_some() => id.clone(),
+            _ => self.workspaces[0].id.clone(),
+        };
+        self.shown = Some(shown.clone());
+        Ok(Settled { shown, created })
     }
 }
 
@@ -204,23 +279,17 @@ mod tests {
 
     #[test]
     fn api_address_is_validated_and_empty_means_default() {
-        let mut settings = Settings::default();
-        settings.set_api_base_url("http://127.0.0.1:9/v1/").unwrap();
         assert_eq!(
-            settings.api_base_url.as_deref(),
+            checked_address("http://127.0.0.1:9/v1/")
+                .unwrap()
+                .as_deref(),
             Some("http://127.0.0.1:9/v1")
         );
         assert_eq!(
-            settings.set_api_base_url("http://example.com/v1"),
+            checked_address("http://example.com/v1"),
             Err(SettingsError::ApiAddress(ClientError::InsecureBaseUrl))
         );
-        assert_eq!(
-            settings.api_base_url.as_deref(),
-            Some("http://127.0.0.1:9/v1"),
-            "a refused value changes nothing"
-        );
-        settings.set_api_base_url("  ").unwrap();
-        assert_eq!(settings.api_base_url, None);
+        assert_eq!(checked_address("  ").unwrap(), None);
     }
 
     #[test]
@@ -233,22 +302,6 @@ mod tests {
         );
         settings.set_history_limit(50).unwrap();
         assert_eq!(settings.history_limit, 50);
-    }
-
-    #[test]
-    fn categories_put_recent_first_without_repeats() {
-        let mut settings = Settings {
-            closing_notes: ["Resolved", "Spam"]
-                .map(|c| ClosingNote {
-                    category: c.into(),
-                    description: None,
-                })
-                .to_vec(),
-            ..Settings::default()
-        };
-        settings.remember_category("Spam");
-        settings.remember_category("Custom");
-        assert_eq!(settings.category_choices(), ["Custom", "Spam", "Resolved"]);
     }
 
     #[test]
@@ -278,6 +331,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.json");
         let (store, _) = SettingsStore::open(&path).unwrap();
+        store.update(|s| s.settle(false, None).map(drop)).unwrap();
         let store = std::sync::Arc::new(store);
         let threads: Vec<_> = (0..8)
             .map(|i| {
@@ -288,7 +342,7 @@ mod tests {
                     } else {
                         store
                             .update(|s| {
-                                s.remember_category(&format!("c{i}"));
+                                s.workspaces[0].remember_category(&format!("c{i}"));
                                 Ok(())
                             })
                             .unwrap();
@@ -300,7 +354,11 @@ mod tests {
         let (reopened, _) = SettingsStore::open(&path).unwrap();
         let settings = reopened.get();
         assert_eq!(settings.history_limit, 50);
-        assert_eq!(settings.recent_categories.len(), 7, "no change was lost");
+        assert_eq!(
+            settings.workspaces[0].recent_categories.len(),
+            7,
+            "no change was lost"
+        );
         assert_eq!(settings, store.get());
     }
 
@@ -321,19 +379,101 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_file_earlier_versions_wrote() {
+    fn the_file_earlier_versions_wrote_becomes_the_first_workspace() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.json");
         std::fs::write(
             &path,
-            br#"{"settings":{"apiBaseUrl":"http://127.0.0.1:9/v1","historyLimit":30,"closingNotes":[],"recentCategories":["Spam"]}}"#,
+            br#"{"settings":{"apiBaseUrl":"http://127.0.0.1:9/v1","historyLimit":30,"closingNotes":[{"category":"Resolved"}],"recentCategories":["Spam"]}}"#,
         )
         .unwrap();
-        let settings = SettingsStore::open(&path).unwrap().0.get();
+        let (store, _) = SettingsStore::open(&path).unwrap();
+        let settled = store.update(|s| s.settle(false, None)).unwrap();
         assert_eq!(
-            settings.api_base_url.as_deref(),
+            settled,
+            Settled {
+                shown: LEGACY_ID.into(),
+                created: None
+            }
+        );
+        let settings = store.get();
+        assert_eq!(settings.history_limit, 30);
+        let [workspace] = settings.workspaces.as_slice() else {
+            panic!("one workspace: {:?}", settings.workspaces)
+        };
+        assert_eq!(
+            workspace.id, LEGACY_ID,
+            "its token stays under account `default`"
+        );
+        assert_eq!(workspace.name, "Sandbox");
+        assert_eq!(
+            workspace.api_base_url.as_deref(),
             Some("http://127.0.0.1:9/v1")
         );
-        assert_eq!(settings.recent_categories, ["Spam"]);
+        assert_eq!(
+            workspace.token_address.as_deref(),
+            Some("http://127.0.0.1:9/v1"),
+            "the token it had stays bound to the address it was used with"
+        );
+        assert_eq!(workspace.category_choices(), ["Spam", "Resolved"]);
+        let reopened = SettingsStore::open(&path).unwrap().0.get();
+        assert_eq!(reopened.workspaces, settings.workspaces);
+        assert_eq!(
+            reopened.legacy_api_base_url, None,
+            "the old keys are not written again"
+        );
+    }
+
+    #[test]
+    fn an_earlier_install_with_only_a_journal_is_the_legacy_workspace_on_the_real_api() {
+        let mut settings = Settings::default();
+        let settled = settings.settle(true, None).unwrap();
+        assert_eq!(settled.shown, LEGACY_ID);
+        assert_eq!(settings.workspaces[0].name, "Aelyst");
+        assert_eq!(
+            settings.workspaces[0].token_address.as_deref(),
+            Some(crate::api::DEFAULT_BASE_URL)
+        );
+    }
+
+    #[test]
+    fn a_new_install_gets_one_workspace_with_a_fresh_account_and_no_token() {
+        let mut settings = Settings::default();
+        let settled = settings
+            .settle(false, Some("http://127.0.0.1:4010/v1"))
+            .unwrap();
+        let [workspace] = settings.workspaces.as_slice() else {
+            panic!("one workspace")
+        };
+        assert_ne!(
+            workspace.id, LEGACY_ID,
+            "never the account an earlier install used"
+        );
+        assert_eq!(settled.shown, workspace.id);
+        assert_eq!(workspace.token_address, None);
+        assert_eq!(workspace.name, "Sandbox");
+    }
+
+    #[test]
+    fn the_environment_opens_the_workspace_for_its_address_never_another() {
+        let mut settings = Settings::default();
+        settings.settle(true, None).unwrap();
+        settings.workspaces[0].token_address = Some(crate::api::DEFAULT_BASE_URL.into());
+        let sandbox = settings
+            .settle(false, Some("http://127.0.0.1:4010/v1/"))
+            .unwrap();
+        assert_ne!(sandbox.shown, LEGACY_ID);
+        assert_eq!(sandbox.created.as_deref(), Some(sandbox.shown.as_str()));
+        assert_eq!(settings.workspaces.len(), 2);
+        let made = settings.workspace(&sandbox.shown).unwrap();
+        assert_eq!(made.token_address, None, "no token carried over");
+        // Again, spelled another way: the same workspace, nothing new.
+        let again = settings
+            .settle(false, Some("http://127.0.0.1:4010/v1"))
+            .unwrap();
+        assert_eq!((again.shown, again.created), (sandbox.shown.clone(), None));
+        // Without it, the workspace shown last.
+        assert_eq!(settings.settle(false, None).unwrap().shown, sandbox.shown);
+        assert!(settings.settle(false, Some("http://example.com")).is_err());
     }
 }

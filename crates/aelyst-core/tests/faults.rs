@@ -348,7 +348,11 @@ async fn only_server_errors_in_a_row_fail_an_action() {
     let mut config = support::quick_config(&sandbox.base_url());
     config.policy.max_server_error_attempts = 3;
     h.outbox
-        .set_client(aelyst_core::api::Client::new(config).unwrap());
+        .change_address(aelyst_core::api::Client::new(config).unwrap(), || {
+            Ok::<(), ()>(())
+        })
+        .expect("nothing waits yet")
+        .unwrap();
     let queued = || Fault::status_retry_after(449, "0");
     sandbox.script(
         &status_path("id:1"),
@@ -393,7 +397,7 @@ async fn only_server_errors_in_a_row_fail_an_action() {
 struct LockedKeychain(std::sync::atomic::AtomicU32);
 
 impl aelyst_core::outbox::TokenSource for LockedKeychain {
-    fn current(&self) -> Result<Option<aelyst_core::api::ApiToken>, String> {
+    fn current(&self, _address: &url::Url) -> Result<Option<aelyst_core::api::ApiToken>, String> {
         let left = self.0.load(std::sync::atomic::Ordering::SeqCst);
         if left > 0 {
             self.0.store(left - 1, std::sync::atomic::Ordering::SeqCst);

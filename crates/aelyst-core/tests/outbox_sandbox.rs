@@ -9,9 +9,9 @@ use std::time::Duration;
 use aelyst_core::outbox::{EntryState, HistoryEvent, OutboxOptions, Pause};
 use aelyst_sandbox::{status_path, ContactStatus, Fault, DEFAULT_TOKEN};
 use support::outbox::{
-    all_finished, journal, journal_of, open, poll, reload, sending, settle, Tokens, NOBODY,
+    all_finished, journal, journal_of, open, poll, reload, sending, sending_with, settle, Tokens,
 };
-use support::{close, files, quick_client, reopen, sandbox, slower_than_the_timeout};
+use support::{close, files, reopen, sandbox, slower_than_the_timeout};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_retryable_sequence_ends_done() {
@@ -183,12 +183,12 @@ async fn one_contact_s_actions_arrive_in_submission_order() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn history_is_bounded_but_pending_actions_are_never_evicted() {
-    let dir = tempfile::tempdir().unwrap();
-    // Nothing listens here: everything stays pending.
-    let h = open(
-        &journal(&dir),
-        NOBODY,
-        Tokens::new(Some(DEFAULT_TOKEN)),
+    // The server is down: everything stays pending.
+    let down = sandbox().await;
+    down.set_down(true);
+    let (sandbox, _dir, h) = sending_with(
+        down,
+        Some(DEFAULT_TOKEN),
         OutboxOptions {
             history_limit: 3,
             ..OutboxOptions::default()
@@ -207,8 +207,7 @@ async fn history_is_bounded_but_pending_actions_are_never_evicted() {
     assert!(entries.iter().all(|e| e.state == EntryState::Pending));
     assert_eq!(h.outbox.clear_finished().unwrap(), 0);
 
-    let sandbox = sandbox().await;
-    h.outbox.set_client(quick_client(&sandbox.base_url()));
+    sandbox.set_down(false);
     let entries = settle(&h.outbox, "bounded", |e| e.len() == 3 && all_finished(e)).await;
     let newest: Vec<String> = entries.iter().map(|e| e.identifier.api_form()).collect();
     assert_eq!(

@@ -110,6 +110,9 @@ pub struct LoggedRequest {
     /// The identifier after decoding, for contact paths.
     pub identifier: Option<String>,
     pub authorized: bool,
+    /// The bearer token presented, as sent. The sandbox's tokens are made up: tests read this
+    /// to prove whose token reached which server.
+    pub bearer: Option<String>,
     pub body: Option<Value>,
     /// The code answered; 0 when the connection was dropped on purpose.
     pub status: u16,
@@ -251,6 +254,14 @@ impl Sandbox {
     }
 
     /// How many status calls arrived for an API-form identifier, whatever the answer.
+    /// Every bearer token any request presented.
+    pub fn tokens_seen(&self) -> std::collections::BTreeSet<String> {
+        self.requests()
+            .into_iter()
+            .filter_map(|r| r.bearer)
+            .collect()
+    }
+
     pub fn posts_to(&self, api_form: &str) -> usize {
         let path = status_path(api_form);
         self.shared
@@ -390,6 +401,7 @@ struct Incoming<'a> {
     raw_path: String,
     identifier: Option<String>,
     authorized: bool,
+    bearer: Option<String>,
     body: Option<Value>,
 }
 
@@ -410,6 +422,7 @@ impl Shared {
             raw_path: incoming.raw_path.clone(),
             identifier: incoming.identifier.clone(),
             authorized: incoming.authorized,
+            bearer: incoming.bearer.clone(),
             body: incoming.body.clone(),
             status,
             at_ms: self.millis(),
@@ -513,12 +526,12 @@ fn dropped() -> Response {
     Response::new(Body::from_stream(broken))
 }
 
-fn is_authorized(headers: &HeaderMap, token: &str) -> bool {
+fn bearer(headers: &HeaderMap) -> Option<String> {
     headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| given == token)
+        .map(str::to_owned)
 }
 
 /// Runs the shared checks, then `answer`, and logs what was answered.
@@ -528,7 +541,8 @@ async fn handle(
     headers: &HeaderMap,
     answer: impl FnOnce(&mut World) -> Response,
 ) -> Response {
-    incoming.authorized = is_authorized(headers, &shared.world().token);
+    incoming.bearer = bearer(headers);
+    incoming.authorized = incoming.bearer.as_deref() == Some(shared.world().token.as_str());
     match shared.gate(&incoming).await {
         Gate::Drop => {
             let mut world = shared.world();
@@ -564,6 +578,7 @@ async fn set_status(
         raw_path: uri.path().to_owned(),
         identifier: Some(identifier.clone()),
         authorized: false,
+        bearer: None,
         body: parsed.clone(),
     };
     let require_category = shared.options.require_category;
@@ -598,6 +613,7 @@ async fn get_contact(
         raw_path: uri.path().to_owned(),
         identifier: Some(identifier.clone()),
         authorized: false,
+        bearer: None,
         body: None,
     };
     let enabled = shared.options.contact_lookup_enabled;
@@ -632,6 +648,7 @@ async fn list_closing_notes(
         raw_path: uri.path().to_owned(),
         identifier: None,
         authorized: false,
+        bearer: None,
         body: None,
     };
     let enabled = shared.options.closing_notes_enabled;

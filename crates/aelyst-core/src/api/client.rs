@@ -15,6 +15,7 @@ use super::token::ApiToken;
 use crate::error::{Coded, ErrorCode, Fields};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.aelyst.ai/v1";
+/// Opens the workspace for this address (see `Settings::settle`): tests, the sandbox mode.
 pub const BASE_URL_ENV: &str = "AELYST_API_BASE_URL";
 const USER_AGENT: &str = concat!("AelystDesk/", env!("CARGO_PKG_VERSION"));
 /// Guards the closing-notes walk against a server whose `next` never ends.
@@ -147,15 +148,6 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             policy: RetryPolicy::default(),
         })
-    }
-
-    /// `AELYST_API_BASE_URL` when set (tests, the sandbox mode), else the given settings value,
-    /// else the real API.
-    pub fn resolve(setting: Option<&str>) -> Result<Self, ClientError> {
-        match std::env::var(BASE_URL_ENV) {
-            Ok(from_env) if !from_env.trim().is_empty() => Self::new(&from_env),
-            _ => Self::new(setting.unwrap_or(DEFAULT_BASE_URL)),
-        }
     }
 
     pub fn base_url(&self) -> &Url {

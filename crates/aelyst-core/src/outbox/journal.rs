@@ -191,16 +191,7 @@ fn lock_path(path: &Path) -> PathBuf {
 /// The exclusive lock beside the journal (a file of its own: compaction replaces the journal
 /// file, and a lock on it would go with the old one).
 fn lock(path: &Path) -> Result<File, OpenError> {
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock_path(path))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(fs::TryLockError::WouldBlock) => Err(OpenError::Locked),
-        Err(fs::TryLockError::Error(err)) => Err(err.into()),
-    }
+    crate::fsutil::lock_exclusive(&lock_path(path))?.ok_or(OpenError::Locked)
 }
 
 /// One `put` per entry, and how many lines that is.

@@ -47,6 +47,10 @@ pub enum OutboxError {
     NotFailed,
     #[error("Aelyst Desk is already running on this computer. Use the window that is open (look for it in the taskbar).")]
     AlreadyRunning,
+    #[error(
+        "That workspace was removed, so nothing more can be saved in it. Choose another workspace."
+    )]
+    Closed,
 }
 
 impl Coded for OutboxError {
@@ -56,6 +60,7 @@ impl Coded for OutboxError {
             Self::NotFound => ErrorCode::EntryNotFound,
             Self::NotFailed => ErrorCode::EntryNotRetryable,
             Self::AlreadyRunning => ErrorCode::AlreadyRunning,
+            Self::Closed => ErrorCode::WorkspaceNotFound,
         }
     }
 
@@ -82,14 +87,9 @@ impl From<journal::OpenError> for OutboxError {
 
 /// Where the token comes from. Called from a blocking thread (a keychain can prompt).
 pub trait TokenSource: Send + Sync + 'static {
-    /// `Ok(None)` when no token is saved; `Err` with plain words when the store can't be read.
-    fn current(&self) -> Result<Option<ApiToken>, String>;
-}
-
-impl TokenSource for crate::keychain::Keychain {
-    fn current(&self) -> Result<Option<ApiToken>, String> {
-        self.load().map_err(|err| err.to_string())
-    }
+    /// The token to send to `address`: `Ok(None)` when none is saved for that address; `Err`
+    /// with plain words when the store can't be read.
+    fn current(&self, address: &url::Url) -> Result<Option<ApiToken>, String>;
 }
 
 /// Why sending is on hold for every action.
@@ -182,14 +182,19 @@ struct Shared {
     max_in_flight: usize,
     clock: Arc<dyn Clock>,
     keychain_recheck: std::time::Duration,
+    /// Set by [`Outbox::stop`]: the worker ends at its next turn.
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 struct State {
     journal: Journal,
     schedule: Schedule,
     pause: Option<Pause>,
-    token: Option<Arc<ApiToken>>,
+    /// The token read last, with the address it was read for.
+    token: Option<(String, Arc<ApiToken>)>,
     history_limit: usize,
+    /// See [`Outbox::close`].
+    closed: bool,
 }
 
 impl Outbox {
@@ -214,6 +219,7 @@ impl Outbox {
             pause: None,
             token: None,
             history_limit: options.history_limit.max(1),
+            closed: false,
         };
         let outbox = Self {
             shared: Arc::new(Shared {
@@ -225,6 +231,7 @@ impl Outbox {
                 max_in_flight: options.max_in_flight.max(1),
                 clock: options.clock,
                 keychain_recheck: options.keychain_recheck,
+                stopped: std::sync::atomic::AtomicBool::new(false),
             }),
         };
         Ok((
@@ -297,20 +304,33 @@ impl Outbox {
     /// Stops a bulk run: every action of it not yet sent is recorded as cancelled (actions
     /// already on their way finish as usual). Returns how many were stopped.
     pub fn cancel_batch(&self, batch: &str) -> Result<usize, OutboxError> {
+        self.cancel_where(|e| e.batch.as_deref() == Some(batch))
+    }
+
+    /// Stops every action not yet sent (removing a workspace, or changing its address, with
+    /// actions still waiting); they are recorded as cancelled. Returns how many were stopped.
+    pub fn cancel_waiting(&self) -> Result<usize, OutboxError> {
+        self.cancel_where(|_| true)
+    }
+
+    fn cancel_where(&self, wanted: impl Fn(&Entry) -> bool) -> Result<usize, OutboxError> {
         let cancelled = self.commit(|state, now| {
             let schedule = &state.schedule;
             Ok(schedule
                 .entries
                 .iter()
                 .filter(|(seq, e)| {
-                    e.state == EntryState::Pending
-                        && e.batch.as_deref() == Some(batch)
-                        && !schedule.in_flight.contains(seq)
+                    e.state == EntryState::Pending && wanted(e) && !schedule.in_flight.contains(seq)
                 })
                 .map(|(_, e)| e.transition(Transition::Cancel, now))
                 .collect())
         })?;
         Ok(cancelled.len())
+    }
+
+    /// How many actions wait to be sent (on their way ones included).
+    pub fn waiting(&self) -> usize {
+        self.shared.lock().waiting()
     }
 
     /// Newest first.
@@ -392,14 +412,51 @@ impl Outbox {
         self.shared.client()
     }
 
-    /// Points sending at another API address (settings changed).
-    pub fn set_client(&self, client: Client) {
+    /// Points sending at another API address. Actions are sent to the address they were made
+    /// for, so this is refused while any wait (`Err(count)`); otherwise `before` runs (it
+    /// forgets the old address's token) and then the client changes, both under the lock that
+    /// saving an action takes, so no action can slip in between. A failing `before` changes
+    /// nothing.
+    pub fn change_address<E>(
+        &self,
+        client: Client,
+        before: impl FnOnce() -> Result<(), E>,
+    ) -> Result<Result<(), E>, usize> {
+        let mut state = self.shared.lock();
+        let waiting = state.waiting();
+        if waiting > 0 {
+            return Err(waiting);
+        }
+        if let Err(err) = before() {
+            return Ok(Err(err));
+        }
+        state.token = None;
         *self
             .shared
             .client
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = client;
+        drop(state);
         self.shared.wake.notify_one();
+        Ok(Ok(()))
+    }
+
+    /// Closes the outbox for good (its workspace is being removed): refused while any action
+    /// waits (`Err(count)`), checked under the lock that saving an action takes, so nothing
+    /// can be saved into a journal about to go. From then on nothing is saved or sent.
+    pub fn close(&self) -> Result<(), usize> {
+        let mut state = self.shared.lock();
+        let waiting = state.waiting();
+        if waiting > 0 {
+            return Err(waiting);
+        }
+        state.closed = true;
+        self.shared
+            .stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        drop(state);
+        self.shared.wake.notify_one();
+        Ok(())
     }
 
     pub fn set_history_limit(&self, limit: usize) -> Result<(), OutboxError> {
@@ -436,6 +493,9 @@ impl Shared {
     ) -> Result<Vec<Entry>, OutboxError> {
         let entries = {
             let mut state = self.lock();
+            if state.closed {
+                return Err(OutboxError::Closed);
+            }
             let entries = change(&mut state, self.clock.now_ms())?;
             let refs: Vec<&Entry> = entries.iter().collect();
             state.journal.put(&refs).map_err(disk)?;
@@ -478,7 +538,7 @@ impl Shared {
     /// Asks the keychain again; when it answers, lifts the pause and keeps the token it read
     /// (no second read for the sends that follow). True while it still cannot be read.
     async fn recheck_keychain(self: &Arc<Self>) -> bool {
-        if self.token().await.is_err() {
+        if self.credentials().await.is_err() {
             return true;
         }
         let lifted = self.lock().pause.take().is_some();
@@ -504,20 +564,27 @@ impl Shared {
         self.wake.notify_one();
     }
 
-    /// The token to send with: cached, else read from the source on a blocking thread.
-    async fn token(self: &Arc<Self>) -> Result<Arc<ApiToken>, Pause> {
-        if let Some(token) = self.lock().token.clone() {
-            return Ok(token);
+    /// The client to send with and the token for its address, as one pair, so a token is only
+    /// ever sent where it was asked for: cached, else read from the source on a blocking
+    /// thread.
+    async fn credentials(self: &Arc<Self>) -> Result<(Client, Arc<ApiToken>), Pause> {
+        let client = self.client();
+        let address = client.config().base_url().to_string();
+        if let Some((cached_for, token)) = self.lock().token.clone() {
+            if cached_for == address {
+                return Ok((client, token));
+            }
         }
         let source = self.tokens.clone();
-        let loaded = tokio::task::spawn_blocking(move || source.current())
+        let url = client.config().base_url().clone();
+        let loaded = tokio::task::spawn_blocking(move || source.current(&url))
             .await
             .unwrap_or_else(|_| Err("The keychain stopped answering.".into()));
         match loaded {
             Ok(Some(token)) => {
                 let token = Arc::new(token);
-                self.lock().token = Some(token.clone());
-                Ok(token)
+                self.lock().token = Some((address, token.clone()));
+                Ok((client, token))
             }
             Ok(None) => Err(Pause::NoToken),
             Err(message) => Err(Pause::Keychain { message }),
@@ -526,6 +593,14 @@ impl Shared {
 }
 
 impl State {
+    fn waiting(&self) -> usize {
+        self.schedule
+            .entries
+            .values()
+            .filter(|e| e.state == EntryState::Pending)
+            .count()
+    }
+
     /// What can be sent now (nothing while sending is paused).
     fn take_due(
         &mut self,

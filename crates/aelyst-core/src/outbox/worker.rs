@@ -26,7 +26,7 @@ fn not_recorded(current: &Entry, now: u64) -> Entry {
 
 pub(super) async fn run(shared: Arc<Shared>) {
     let mut next_recheck: Option<tokio::time::Instant> = None;
-    loop {
+    while !shared.stopped.load(std::sync::atomic::Ordering::SeqCst) {
         // A pause for a keychain that could not be read lifts by itself once it answers: it
         // is asked again one interval after the pause began, then every interval.
         let now = tokio::time::Instant::now();
@@ -66,8 +66,8 @@ pub(super) async fn run(shared: Arc<Shared>) {
 
 async fn send(shared: Arc<Shared>, entry: Entry) {
     let seq = entry.seq;
-    let token = match shared.token().await {
-        Ok(token) => token,
+    let (client, token) = match shared.credentials().await {
+        Ok(pair) => pair,
         Err(pause) => {
             shared.lock().schedule.in_flight.remove(&seq);
             shared.set_pause(pause);
@@ -76,8 +76,7 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
     };
     let tries = entry.next_tries();
     let attempt = tries.attempt;
-    let reply = shared
-        .client()
+    let reply = client
         .set_status(&token, &entry.identifier, &entry.change(), tries)
         .await;
     tracing::info!(

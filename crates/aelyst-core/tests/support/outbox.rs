@@ -24,7 +24,7 @@ impl Tokens {
 }
 
 impl TokenSource for Tokens {
-    fn current(&self) -> Result<Option<ApiToken>, String> {
+    fn current(&self, _address: &url::Url) -> Result<Option<ApiToken>, String> {
         Ok(self
             .0
             .lock()

@@ -1,0 +1,77 @@
+//! One workspace's token: in the keychain under the workspace's own account, and bound to the
+//! address it was saved for. Whoever asks for it says where it is going; for any other address
+//! there is no token, so nothing (a changed setting, a hand-edited file, an environment
+//! variable) can send it elsewhere.
+
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::api::ApiToken;
+use crate::keychain::{Keychain, KeychainError};
+use crate::outbox::TokenSource;
+use crate::settings::{SettingsError, SettingsStore};
+use crate::AppError;
+
+pub struct WorkspaceToken {
+    id: String,
+    keychain: Keychain,
+    settings: Arc<SettingsStore>,
+}
+
+impl WorkspaceToken {
+    pub fn new(id: &str, keychain: Keychain, settings: Arc<SettingsStore>) -> Self {
+        Self {
+            id: id.to_owned(),
+            keychain,
+            settings,
+        }
+    }
+
+    fn bound_to(&self, address: &Url) -> bool {
+        let bound = self
+            .settings
+            .read(|s| s.workspace(&self.id).and_then(|w| w.token_address.clone()));
+        bound.as_deref() == Some(address.as_str())
+    }
+
+    /// The token, when one is saved for `address`. Blocks (the keychain can prompt).
+    pub fn load_for(&self, address: &Url) -> Result<Option<ApiToken>, KeychainError> {
+        if !self.bound_to(address) {
+            return Ok(None);
+        }
+        self.keychain.load()
+    }
+
+    pub fn saved_for(&self, address: &Url) -> Result<bool, KeychainError> {
+        self.load_for(address).map(|token| token.is_some())
+    }
+
+    /// Saves the token in the keychain, then binds it to `address`. Blocks.
+    pub fn save_for(&self, raw: &str, address: &Url) -> Result<(), AppError> {
+        self.keychain.save(raw)?;
+        self.bind(Some(address.to_string()))?;
+        Ok(())
+    }
+
+    /// Unbinds it first (from then on it is never sent), then removes it from the keychain.
+    pub fn forget(&self) -> Result<(), AppError> {
+        self.bind(None)?;
+        Ok(self.keychain.forget()?)
+    }
+
+    fn bind(&self, address: Option<String>) -> Result<(), SettingsError> {
+        self.settings.update(|s| {
+            if let Some(workspace) = s.workspace_mut(&self.id) {
+                workspace.token_address = address;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl TokenSource for WorkspaceToken {
+    fn current(&self, address: &Url) -> Result<Option<ApiToken>, String> {
+        self.load_for(address).map_err(|err| err.to_string())
+    }
+}

@@ -1,0 +1,365 @@
+//! Workspaces side by side against two real sandboxes on loopback: each one's actions and
+//! token reach its own server only; an address change or a removal never moves or drops a
+//! waiting action; a token is never handed out for another address; an install of the
+//! version before workspaces becomes the first one untouched.
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use aelyst_core::api::{ApiToken, ClientConfig};
+use aelyst_core::keychain::{Keychains, DEFAULT_ACCOUNT};
+use aelyst_core::outbox::{EntryState, Outbox, OutboxOptions, TokenSource};
+use aelyst_core::settings::SettingsStore;
+use aelyst_core::workspace::{OpenWorkspace, Setup, Workspaces, LEGACY_ID};
+use aelyst_core::ErrorCode;
+use aelyst_sandbox::Sandbox;
+use keyring_core::CredentialStore;
+use support::outbox::{all_finished, poll, settle};
+use support::{close, quick_config, sandbox};
+
+const TOKEN_A: &str = "token-for-brand-a";
+const TOKEN_B: &str = "token-for-brand-b";
+
+struct Desk {
+    dir: tempfile::TempDir,
+    store: Arc<CredentialStore>,
+    settings: Arc<SettingsStore>,
+    workspaces: Workspaces,
+}
+
+/// The app's data folder `dir` opened as the app opens it, `env` standing for
+/// `AELYST_API_BASE_URL`. Returns the workspace shown.
+fn open_desk(
+    dir: tempfile::TempDir,
+    store: Arc<CredentialStore>,
+    env: Option<&str>,
+) -> (Desk, String) {
+    let (settings, _) = SettingsStore::open(&dir.path().join("settings.json")).unwrap();
+    let legacy = dir.path().join("outbox.jsonl").exists();
+    let settled = settings.update(|s| s.settle(legacy, env)).unwrap();
+    let settings = Arc::new(settings);
+    let (workspaces, _) = Workspaces::open(Setup {
+        data_dir: dir.path().to_owned(),
+        keychains: Keychains::with_store(store.clone()),
+        settings: settings.clone(),
+        listener: Arc::new(|_, _| {}),
+        spawn: Arc::new(|work| {
+            tokio::spawn(work);
+        }),
+        tune: quick,
+    })
+    .unwrap();
+    let desk = Desk {
+        dir,
+        store,
+        settings,
+        workspaces,
+    };
+    (desk, settled.shown)
+}
+
+fn quick(config: ClientConfig) -> ClientConfig {
+    quick_config(config.base_url().as_str())
+}
+
+fn mock_store() -> Arc<CredentialStore> {
+    keyring_core::mock::Store::new().unwrap()
+}
+
+impl Desk {
+    fn get(&self, id: &str) -> Arc<OpenWorkspace> {
+        self.workspaces.get(id).unwrap()
+    }
+
+    fn save_token(&self, id: &str, token: &str) {
+        let open = self.get(id);
+        let address = open.outbox.client().config().base_url().clone();
+        open.token.save_for(token, &address).unwrap();
+        open.outbox.token_changed();
+    }
+
+    fn close_in(&self, id: &str, contact: &str) {
+        let (identifier, change) = close(contact);
+        self.get(id).outbox.submit(identifier, change).unwrap();
+    }
+
+    fn keychain_has(&self, account: &str) -> bool {
+        Keychains::with_store(self.store.clone())
+            .account(account)
+            .has_token()
+            .unwrap()
+    }
+}
+
+async fn two_brands() -> (Sandbox, Sandbox, Desk, String, String) {
+    let (a, b) = (sandbox().await, sandbox().await);
+    a.set_token(TOKEN_A);
+    b.set_token(TOKEN_B);
+    let (desk, brand_a) = open_desk(
+        tempfile::tempdir().unwrap(),
+        mock_store(),
+        Some(&a.base_url()),
+    );
+    let brand_b = desk.workspaces.add("Brand B", &b.base_url()).unwrap();
+    desk.save_token(&brand_a, TOKEN_A);
+    desk.save_token(&brand_b, TOKEN_B);
+    (a, b, desk, brand_a, brand_b)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_workspace_sends_its_own_actions_with_its_own_token_to_its_own_server() {
+    let (a, b, desk, brand_a, brand_b) = two_brands().await;
+    a.set_down(true);
+    for contact in ["id:1", "id:2", "id:3"] {
+        desk.close_in(&brand_a, contact);
+    }
+    desk.close_in(&brand_b, "id:4");
+    settle(&desk.get(&brand_b).outbox, "B's action done", all_finished).await;
+    assert!(
+        desk.get(&brand_a)
+            .outbox
+            .list()
+            .iter()
+            .all(|e| e.state == EntryState::Pending),
+        "A's server is down: A's actions wait"
+    );
+    poll("A's outbox trying", || a.turned_away(), |n| *n > 0).await;
+    a.set_down(false);
+    let done = settle(&desk.get(&brand_a).outbox, "A's actions done", all_finished).await;
+    assert!(done.iter().all(|e| e.state == EntryState::Done));
+    for contact in ["id:1", "id:2", "id:3"] {
+        assert_eq!(a.statuses_sent(contact), ["close"], "{contact} once, to A");
+        assert_eq!(b.posts_to(contact), 0, "{contact} never to B");
+    }
+    assert_eq!(a.posts_to("id:4"), 0, "B's action never to A");
+    assert_eq!(
+        a.tokens_seen(),
+        [TOKEN_A.to_owned()].into(),
+        "A saw only A's token"
+    );
+    assert_eq!(
+        b.tokens_seen(),
+        [TOKEN_B.to_owned()].into(),
+        "B saw only B's token"
+    );
+    assert!(desk.keychain_has(&brand_a) && desk.keychain_has(&brand_b));
+    assert!(
+        !desk.keychain_has(DEFAULT_ACCOUNT),
+        "a new install never uses the old account"
+    );
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_address_waits_for_the_old_ones_actions_and_forgets_the_old_token() {
+    let (a, b, desk, brand_a, _) = two_brands().await;
+    a.set_down(true);
+    desk.close_in(&brand_a, "id:1");
+    let refused = desk
+        .workspaces
+        .change_address(&brand_a, &b.base_url())
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::ActionsStillWaiting);
+    assert_eq!(refused.fields["count"], 1);
+    assert!(refused.message.starts_with("1 action is still waiting"));
+    assert!(
+        desk.keychain_has(&brand_a),
+        "a refused change forgets nothing"
+    );
+    // The agent cancels it (it was never sent); then the address can change.
+    assert_eq!(desk.get(&brand_a).outbox.cancel_waiting().unwrap(), 1);
+    assert!(desk
+        .workspaces
+        .change_address(&brand_a, &format!("{}/", b.base_url()))
+        .unwrap());
+    assert!(
+        !desk.keychain_has(&brand_a),
+        "the old address's token is forgotten"
+    );
+    assert_eq!(
+        desk.settings
+            .read(|s| s.workspace(&brand_a).unwrap().token_address.clone()),
+        None
+    );
+    // Until a token is saved for the new address nothing goes there.
+    desk.close_in(&brand_a, "id:2");
+    poll(
+        "sending paused for want of a token",
+        || desk.get(&brand_a).outbox.pause(),
+        Option::is_some,
+    )
+    .await;
+    assert_eq!(b.posts_to("id:2"), 0);
+    assert!(!b.tokens_seen().contains(TOKEN_A));
+    a.set_down(false);
+    assert_eq!(a.posts_to("id:2"), 0, "nor to the old address");
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn removing_a_workspace_asks_about_waiting_actions_and_never_drops_one() {
+    let (a, b, desk, brand_a, brand_b) = two_brands().await;
+    b.set_down(true);
+    desk.close_in(&brand_b, "id:7");
+    let refused = desk.workspaces.remove(&brand_b).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::ActionsStillWaiting);
+    assert_eq!(desk.get(&brand_b).outbox.waiting(), 1, "still there");
+    // Wait for it: once sent, the workspace can go.
+    b.set_down(false);
+    settle(&desk.get(&brand_b).outbox, "B's action done", all_finished).await;
+    let outbox = desk.get(&brand_b).outbox.clone();
+    let folder = desk.dir.path().join("workspaces").join(&brand_b);
+    assert!(folder.exists());
+    desk.workspaces.remove(&brand_b).unwrap();
+    assert!(!folder.exists(), "its files are gone");
+    assert!(!desk.keychain_has(&brand_b), "its token is forgotten");
+    assert_eq!(
+        desk.workspaces.get(&brand_b).err().map(|e| e.to_string()),
+        Some("That workspace is no longer in the list. Choose another one.".into())
+    );
+    let (identifier, change) = close("id:8");
+    assert!(
+        outbox.submit(identifier, change).is_err(),
+        "nothing can be saved where nothing would send it"
+    );
+    assert_eq!(
+        desk.workspaces.remove(&brand_a).unwrap_err().code,
+        ErrorCode::LastWorkspace
+    );
+    assert!(desk.keychain_has(&brand_a));
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_is_never_handed_out_for_another_address() {
+    let (a, b, desk, brand_a, _) = two_brands().await;
+    let token = desk.get(&brand_a).token.clone();
+    let a_url = url::Url::parse(&a.base_url()).unwrap();
+    let b_url = url::Url::parse(&b.base_url()).unwrap();
+    assert!(token.current(&a_url).unwrap().is_some());
+    assert!(
+        token.current(&b_url).unwrap().is_none(),
+        "asked for another address, there is no token"
+    );
+    // The settings file edited by hand to point A elsewhere: its token stays put.
+    let Desk {
+        dir,
+        store,
+        settings,
+        workspaces,
+    } = desk;
+    settings
+        .update(|s| {
+            s.existing(&brand_a)?.api_base_url = Some(b.base_url());
+            Ok(())
+        })
+        .unwrap();
+    for open in workspaces.all() {
+        open.outbox.close().expect("nothing waits");
+    }
+    drop(workspaces);
+    drop(settings);
+    // The old outboxes' locks go with their workers; wait for the journal to be free.
+    let journal = dir
+        .path()
+        .join("workspaces")
+        .join(&brand_a)
+        .join("outbox.jsonl");
+    poll(
+        "the old outbox let go",
+        || aelyst_core::outbox::journal::open_elsewhere(&journal),
+        |held| !held,
+    )
+    .await;
+    let (desk, _) = open_desk(dir, store, None);
+    desk.close_in(&brand_a, "id:5");
+    poll(
+        "paused: no token for this address",
+        || desk.get(&brand_a).outbox.pause(),
+        Option::is_some,
+    )
+    .await;
+    assert!(
+        !b.tokens_seen().contains(TOKEN_A),
+        "A's token never went to B"
+    );
+    a.stop().await;
+    b.stop().await;
+}
+
+/// What the version before workspaces left: its token under account `default`, its
+/// `outbox.jsonl` in the data folder with a done action and a waiting one, its settings at
+/// the top level of the file.
+fn previous_version_install(dir: &Path, store: &Arc<CredentialStore>, address: &str) {
+    std::fs::write(
+        dir.join("settings.json"),
+        format!(
+            r#"{{"settings":{{"apiBaseUrl":"{address}","historyLimit":50,"closingNotes":[],"recentCategories":["Refund"]}}}}"#
+        ),
+    )
+    .unwrap();
+    Keychains::with_store(store.clone())
+        .account(DEFAULT_ACCOUNT)
+        .save(aelyst_sandbox::DEFAULT_TOKEN)
+        .unwrap();
+    struct Never;
+    impl TokenSource for Never {
+        fn current(&self, _: &url::Url) -> Result<Option<ApiToken>, String> {
+            Ok(None)
+        }
+    }
+    let (outbox, _) = Outbox::open(
+        &dir.join("outbox.jsonl"),
+        OutboxOptions::default(),
+        support::quick_client(address),
+        Arc::new(Never),
+        Box::new(|_| {}),
+    )
+    .unwrap();
+    for contact in ["id:1", "id:2"] {
+        let (identifier, change) = close(contact);
+        outbox.submit(identifier, change).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_install_of_the_previous_version_becomes_the_first_workspace_untouched() {
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = mock_store();
+    previous_version_install(dir.path(), &store, &sandbox.base_url());
+    let (desk, shown) = open_desk(dir, store, Some(&sandbox.base_url()));
+    assert_eq!(shown, LEGACY_ID);
+    let settings = desk.settings.get();
+    assert_eq!(
+        settings.workspaces.len(),
+        1,
+        "the same address: no second workspace"
+    );
+    assert_eq!(settings.history_limit, 50);
+    assert_eq!(settings.workspaces[0].recent_categories, ["Refund"]);
+    let done = settle(&desk.get(LEGACY_ID).outbox, "both sent", all_finished).await;
+    assert_eq!(done.len(), 2);
+    for contact in ["id:1", "id:2"] {
+        assert_eq!(
+            sandbox.statuses_sent(contact),
+            ["close"],
+            "{contact} sent once"
+        );
+    }
+    assert!(
+        desk.keychain_has(DEFAULT_ACCOUNT),
+        "the token stayed where it was"
+    );
+    assert!(desk.dir.path().join("outbox.jsonl").exists());
+    assert!(
+        !desk.dir.path().join("workspaces").exists(),
+        "nothing moved"
+    );
+    sandbox.stop().await;
+}

@@ -10,10 +10,10 @@ mod window_state;
 
 use std::sync::Arc;
 
-use aelyst_core::keychain::{self, Keychain};
+use aelyst_core::keychain::Keychains;
 use tauri::{Manager, Runtime};
 
-pub use state::{AppState, OUTBOX_FILE, SETTINGS_FILE};
+pub use state::{AppState, APP_LOCK_FILE, SETTINGS_FILE};
 
 pub const MAIN_WINDOW: &str = "main";
 
@@ -34,9 +34,8 @@ include!("commands/list.rs");
 /// hand it keyring-core's mock store.
 pub fn app_builder<R: Runtime>(
     builder: tauri::Builder<R>,
-    keychain: Keychain,
+    keychains: Keychains,
 ) -> tauri::Builder<R> {
-    let keychain = Arc::new(keychain);
     builder
         // Used from Rust only ("Open log folder"); the window is granted none of its commands.
         .plugin(tauri_plugin_opener::init())
@@ -45,11 +44,14 @@ pub fn app_builder<R: Runtime>(
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             // Another Aelyst Desk that could not be handed over to (no session bus for the
-            // single-instance plugin) has the journal: say so, and open and write nothing.
+            // single-instance plugin) holds the app's lock: say so, and open and write nothing.
             let data_dir = app.path().app_data_dir()?;
-            if aelyst_core::outbox::journal::open_elsewhere(&data_dir.join(OUTBOX_FILE)) {
+            std::fs::create_dir_all(&data_dir)?;
+            let Some(app_lock) =
+                aelyst_core::fsutil::lock_exclusive(&data_dir.join(APP_LOCK_FILE))?
+            else {
                 return Err(aelyst_core::outbox::OutboxError::AlreadyRunning.into());
-            }
+            };
             // The window first, so WebKit starts its processes while the state below is opened.
             // Safe: the window's IPC is handled on this (main) thread, which is busy here until
             // the state is managed, so no command can run before it exists.
@@ -64,24 +66,28 @@ pub fn app_builder<R: Runtime>(
                 tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
             }
             let state = AppState::open(
-                &app.path().app_data_dir()?,
+                &data_dir,
                 app.path().app_log_dir()?,
-                keychain.clone(),
+                keychains.clone(),
+                app_lock,
+                Arc::new(|worker| {
+                    tauri::async_runtime::spawn(worker);
+                }),
             )?;
-            let worker = state.outbox.worker();
-            app.manage(state);
-            tauri::async_runtime::spawn(worker);
             // Opens the keychain connection while the webview loads, so the window's first
             // "is a token saved?" does not wait for it.
-            let warm = keychain.clone();
-            tauri::async_runtime::spawn_blocking(move || {
-                if let Err(err) = warm.has_token() {
-                    tracing::warn!(
-                        "keychain not ready: {}",
-                        aelyst_core::AppError::from(err).code
-                    );
-                }
-            });
+            let shown = state.settings.read(|s| s.shown.clone()).unwrap_or_default();
+            if let Ok(warm) = state.workspace(&shown) {
+                tauri::async_runtime::spawn_blocking(move || {
+                    if let Err(err) = warm.credentials() {
+                        tracing::warn!(
+                            "keychain not ready: {}",
+                            aelyst_core::AppError::from(err).code
+                        );
+                    }
+                });
+            }
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(invoke_handler())
@@ -107,7 +113,7 @@ pub fn run() {
                 window_state::save_soon(window.app_handle());
             }
         });
-    let builder = app_builder(desktop, Keychain::platform(keychain::DEFAULT_ACCOUNT));
+    let builder = app_builder(desktop, Keychains::platform());
     if let Err(err) = builder.run(tauri::generate_context!()) {
         eprintln!("Aelyst Desk could not start: {err}");
         std::process::exit(1);

@@ -1,39 +1,46 @@
-//! What the commands share: the keychain, the outbox, the settings, and what start-up found.
+//! What the commands share: the open workspaces, the settings, the history feed, and what
+//! start-up found.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use aelyst_core::api::{self, Client, ClientConfig};
-use aelyst_core::keychain::Keychain;
-use aelyst_core::outbox::{Outbox, OutboxOptions};
+use aelyst_core::api::BASE_URL_ENV;
+use aelyst_core::keychain::Keychains;
 use aelyst_core::settings::SettingsStore;
+use aelyst_core::workspace::{
+    ClosingRule, OpenWorkspace, Setup, Workspace, WorkspaceError, Workspaces, JOURNAL_FILE,
+};
 use aelyst_core::AppError;
 
 use crate::history_feed::HistoryFeed;
 
-pub const OUTBOX_FILE: &str = "outbox.jsonl";
 pub const SETTINGS_FILE: &str = "settings.json";
+/// Held while the app runs: a second Aelyst Desk that could not be handed over to (no session
+/// bus for the single-instance plugin) finds it taken and stops before it writes anything.
+pub const APP_LOCK_FILE: &str = "aelyst-desk.lock";
 
 pub struct AppState {
-    pub keychain: Arc<Keychain>,
-    pub outbox: Outbox,
-    pub history_feed: Arc<HistoryFeed>,
+    pub workspaces: Arc<Workspaces>,
     pub settings: Arc<SettingsStore>,
+    pub history_feed: Arc<HistoryFeed>,
     /// Things the agent should hear about once, found while starting (a damaged file…).
     pub notices: Vec<String>,
     pub log_dir: PathBuf,
     /// Flushes the log when the app ends.
     pub _log_guard: Option<aelyst_core::logging::Guard>,
+    pub _app_lock: std::fs::File,
 }
 
 impl AppState {
-    /// Opens the settings, the log and the outbox under the app's folders.
+    /// Opens the settings, every workspace's outbox (each starts sending through `spawn`) and
+    /// the log, under the app's folders. `app_lock` is the held [`APP_LOCK_FILE`].
     pub fn open(
         data_dir: &Path,
         log_dir: PathBuf,
-        keychain: Arc<Keychain>,
+        keychains: Keychains,
+        app_lock: std::fs::File,
+        spawn: aelyst_core::workspace::Spawner,
     ) -> Result<Self, Box<dyn std::error::Error>> {
-        std::fs::create_dir_all(data_dir)?;
         let mut notices = Vec::new();
         let (settings, aside) = SettingsStore::open(&data_dir.join(SETTINGS_FILE))?;
         if let Some(aside) = aside {
@@ -42,48 +49,85 @@ impl AppState {
                 aside.display()
             ));
         }
-        let (api_base_url, history_limit) =
-            settings.read(|s| (s.api_base_url.clone(), s.history_limit));
-        let config = ClientConfig::resolve(api_base_url.as_deref())
-            .or_else(|_| ClientConfig::new(api::DEFAULT_BASE_URL))?;
-        let client = Client::new(config)?;
+        // An install of the version before workspaces left its journal here.
+        let legacy = data_dir.join(JOURNAL_FILE).exists();
+        let env = std::env::var(BASE_URL_ENV)
+            .ok()
+            .filter(|v| !v.trim().is_empty());
+        let settled = match settings.update(|s| s.settle(legacy, env.as_deref())) {
+            Ok(settled) => settled,
+            Err(err) => {
+                notices.push(format!(
+                    "{BASE_URL_ENV} is not an address the app can use ({err}), so it opened the workspace shown last."
+                ));
+                settings.update(|s| s.settle(legacy, None))?
+            }
+        };
+        let settings = Arc::new(settings);
         let history_feed = Arc::new(HistoryFeed::default());
         let feed = history_feed.clone();
-        // The journal takes the one-process lock: a second Aelyst Desk (when the
-        // single-instance hand-over is not possible) stops here, before writing any log.
-        let (outbox, report) = Outbox::open(
-            &data_dir.join(OUTBOX_FILE),
-            OutboxOptions {
-                history_limit,
-                ..OutboxOptions::default()
-            },
-            client,
-            keychain.clone(),
-            Box::new(move |event| feed.send(event)),
-        )?;
+        // Each journal takes its own lock too: an earlier version still running holds the
+        // one of the workspace it became, and this stops here.
+        let (workspaces, reports) = Workspaces::open(Setup {
+            data_dir: data_dir.to_owned(),
+            keychains,
+            settings: settings.clone(),
+            listener: Arc::new(move |id, event| feed.send(id, event)),
+            spawn,
+            tune: std::convert::identity,
+        })?;
+        for open in workspaces.all() {
+            history_feed.seed(&open.id, &open.outbox.list());
+        }
         let log_guard = aelyst_core::logging::init(&log_dir);
         tracing::info!(version = aelyst_core::VERSION, "Aelyst Desk starting");
-        tracing::info!(resumed = report.resumed, "outbox opened");
-        if let Some(aside) = report.moved_aside {
-            notices.push(format!(
-                "Part of the history could not be read. Everything readable was kept, and the damaged file was saved as {}.",
-                aside.display()
-            ));
+        tracing::info!(
+            workspaces = reports.len(),
+            created = settled.created.is_some(),
+            "workspaces opened"
+        );
+        for (name, report) in reports {
+            tracing::info!(resumed = report.resumed, "outbox opened");
+            if let Some(aside) = report.moved_aside {
+                notices.push(format!(
+                    "Part of the history could not be read (workspace {name}). Everything readable was kept, and the damaged file was saved as {}.",
+                    aside.display()
+                ));
+            }
         }
         Ok(Self {
-            keychain,
-            outbox,
+            workspaces: Arc::new(workspaces),
+            settings,
             history_feed,
-            settings: Arc::new(settings),
             notices,
             log_dir,
             _log_guard: log_guard,
+            _app_lock: app_lock,
         })
     }
 
-    /// The one shared client (cheap to clone); rebuilt only when the API address changes.
-    pub fn client(&self) -> Client {
-        self.outbox.client()
+    /// The open workspace with this id, or the plain "no longer in the list".
+    pub fn workspace(&self, id: &str) -> Result<Arc<OpenWorkspace>, AppError> {
+        Ok(self.workspaces.get(id)?)
+    }
+
+    /// Reads one workspace's part of the settings.
+    pub fn read_workspace<T>(
+        &self,
+        id: &str,
+        read: impl FnOnce(&Workspace) -> T,
+    ) -> Result<T, AppError> {
+        self.settings
+            .read(|s| s.workspace(id).map(read))
+            .ok_or_else(|| WorkspaceError::NotFound.into())
+    }
+
+    pub fn closing_rule(&self, id: &str) -> Result<ClosingRule, AppError> {
+        self.read_workspace(id, |w| w.closing_rule)
+    }
+
+    pub fn category_choices(&self, id: &str) -> Result<Vec<String>, AppError> {
+        self.read_workspace(id, Workspace::category_choices)
     }
 }
 

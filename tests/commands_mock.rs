@@ -5,7 +5,7 @@ mod support;
 
 use std::sync::Arc;
 
-use aelyst_core::keychain::{Keychain, DEFAULT_ACCOUNT};
+use aelyst_core::keychain::Keychains;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
@@ -37,6 +37,17 @@ fn invoke(
     .map(|body| body.deserialize::<Value>().unwrap())
 }
 
+/// `invoke` for a command about one workspace.
+fn invoke_in(
+    window: &WebviewWindow<tauri::test::MockRuntime>,
+    workspace: &str,
+    cmd: &str,
+    mut args: Value,
+) -> Result<Value, Value> {
+    args["workspace"] = json!(workspace);
+    invoke(window, cmd, args)
+}
+
 #[test]
 fn commands_through_the_mock_runtime() {
     // One test: the app data dir comes from HOME, which is process-wide.
@@ -48,10 +59,9 @@ fn commands_through_the_mock_runtime() {
     std::env::set_var("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1");
 
     let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
-    let mut app =
-        aelyst_desk::app_builder(mock_builder(), Keychain::with_store(DEFAULT_ACCOUNT, store))
-            .build(tauri::generate_context!())
-            .expect("app builds on the mock runtime");
+    let mut app = aelyst_desk::app_builder(mock_builder(), Keychains::with_store(store.clone()))
+        .build(tauri::generate_context!())
+        .expect("app builds on the mock runtime");
     // Runs the setup hook, which manages the state and makes the main window.
     #[allow(deprecated)]
     app.run_iteration(|_, _| {});
@@ -60,12 +70,24 @@ fn commands_through_the_mock_runtime() {
         .expect("setup made the main window");
 
     let info = invoke(&window, "app_info", json!({})).unwrap();
-    assert_eq!(info["apiBaseUrl"], "http://127.0.0.1:9/v1");
-    assert_eq!(info["sandbox"], true);
+    assert_eq!(info["notices"], json!([]));
+    let workspaces = invoke(
+        &window,
+        "watch_workspaces",
+        json!({"onEvent": "__CHANNEL__:5"}),
+    )
+    .unwrap();
+    let shown = workspaces["shown"].as_str().unwrap().to_owned();
+    let first = &workspaces["workspaces"][0];
+    assert_eq!(first["id"], json!(shown));
+    assert_eq!(first["name"], "Sandbox");
+    assert_eq!(first["apiBaseUrl"], "http://127.0.0.1:9/v1");
+    assert_eq!(first["sandbox"], true);
+    assert_eq!(first["closingRule"], "optional");
+    let call = |cmd: &str, args: Value| invoke_in(&window, &shown, cmd, args);
 
     // Validation happens before anything is saved, in plain words.
-    let refused = invoke(
-        &window,
+    let refused = call(
         "submit_action",
         json!({"input": {"identifierKind": "phone", "identifierValue": "012 123 3112", "action": "close"}}),
     )
@@ -75,25 +97,23 @@ fn commands_through_the_mock_runtime() {
         .as_str()
         .unwrap()
         .contains("country code"));
-    let refused = invoke(
-        &window,
+    let refused = call(
         "submit_action",
         json!({"input": {"identifierKind": "id", "identifierValue": "5", "action": "close", "summary": "lost"}}),
     )
     .unwrap_err();
     assert_eq!(refused["code"], "summary_without_category");
     assert_eq!(
-        invoke(
-            &window,
-            "watch_history",
-            json!({"onEvent": "__CHANNEL__:7"})
-        )
-        .unwrap(),
+        call("watch_history", json!({"onEvent": "__CHANNEL__:7"})).unwrap(),
         json!([])
     );
+    let refused = invoke_in(&window, "w-gone", "submit_action", json!({"input": {}}));
+    assert!(
+        refused.is_err(),
+        "a workspace that is not there takes nothing"
+    );
 
-    let entry = invoke(
-        &window,
+    let entry = call(
         "submit_action",
         json!({"input": {"identifierKind": "phone", "identifierValue": "+60 12-123 3112", "action": "close",
                          "category": "Resolved", "summary": "Done and dusted"}}),
@@ -102,79 +122,145 @@ fn commands_through_the_mock_runtime() {
     assert_eq!(entry["state"], "pending");
     assert_eq!(entry["identifier"]["canonical"], "+60121233112");
     assert_eq!(entry["identifier"]["display"], "+60 12-123 3112");
-    let history = invoke(
-        &window,
-        "watch_history",
-        json!({"onEvent": "__CHANNEL__:8"}),
-    )
-    .unwrap();
+    let history = call("watch_history", json!({"onEvent": "__CHANNEL__:8"})).unwrap();
     assert_eq!(history.as_array().unwrap().len(), 1);
     assert_eq!(
-        invoke(&window, "closing_categories", json!({})).unwrap(),
+        call("closing_categories", json!({})).unwrap(),
         json!(["Resolved"])
     );
 
-    // The token goes into the keychain and never comes back out.
-    let status = invoke(&window, "token_status", json!({})).unwrap();
+    // The token goes into the keychain, under the workspace's own account, and never comes
+    // back out.
+    let status = call("token_status", json!({})).unwrap();
     assert_eq!(status["saved"], false);
-    let refused = invoke(&window, "save_token", json!({"token": "has space"})).unwrap_err();
+    let refused = call("save_token", json!({"token": "has space"})).unwrap_err();
     assert_eq!(refused["code"], "token_has_spaces");
-    invoke(&window, "save_token", json!({"token": " tok-mock-123 "})).unwrap();
-    let status = invoke(&window, "token_status", json!({})).unwrap();
+    call("save_token", json!({"token": " tok-mock-123 "})).unwrap();
+    let status = call("token_status", json!({})).unwrap();
     assert_eq!(status["saved"], true);
     assert!(!status.to_string().contains("tok-mock-123"));
-    let state = app.state::<aelyst_desk::AppState>();
     assert_eq!(
-        state.keychain.load().unwrap().unwrap().expose(),
+        Keychains::with_store(store.clone())
+            .account(&shown)
+            .load()
+            .unwrap()
+            .unwrap()
+            .expose(),
         "tok-mock-123"
     );
-    invoke(&window, "forget_token", json!({})).unwrap();
-    assert_eq!(
-        invoke(&window, "token_status", json!({})).unwrap()["saved"],
-        false
-    );
+    call("forget_token", json!({})).unwrap();
+    assert_eq!(call("token_status", json!({})).unwrap()["saved"], false);
 
-    // Settings: a bad value changes nothing.
-    let refused = invoke(
-        &window,
+    // Settings: a bad value changes nothing; a new address waits for the old one's actions.
+    let settings = |address: &str, rule: &str, limit: usize| json!({"settings": {"name": "Sandbox", "apiBaseUrl": address, "closingRule": rule, "historyLimit": limit}});
+    let refused = call(
         "save_settings",
-        json!({"settings": {"apiBaseUrl": "http://example.com/v1", "historyLimit": 50}}),
+        settings("http://example.com/v1", "optional", 50),
     )
     .unwrap_err();
     assert_eq!(refused["code"], "api_address_insecure");
     assert_eq!(
-        invoke(&window, "get_settings", json!({})).unwrap()["historyLimit"],
+        call("get_settings", json!({})).unwrap()["historyLimit"],
         1000
     );
-    invoke(
-        &window,
+    let refused = call("save_settings", settings("", "optional", 50)).unwrap_err();
+    assert_eq!(refused["code"], "actions_still_waiting");
+    assert_eq!(refused["count"], 1);
+    let refused = call(
         "save_settings",
-        json!({"settings": {"apiBaseUrl": "", "historyLimit": 50}}),
+        json!({"settings": {"name": " ", "apiBaseUrl": "", "closingRule": "optional", "historyLimit": 50}}),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "workspace_name_invalid");
+    call(
+        "save_settings",
+        settings("http://127.0.0.1:9/v1/", "category", 50),
     )
     .unwrap();
+    let saved = call("get_settings", json!({})).unwrap();
     assert_eq!(
-        invoke(&window, "get_settings", json!({})).unwrap()["historyLimit"],
-        50
+        (&saved["historyLimit"], &saved["closingRule"]),
+        (&json!(50), &json!("category"))
     );
+    // The closing rule: a close without a category is refused, and nothing is saved.
+    let refused = call(
+        "submit_action",
+        json!({"input": {"identifierKind": "id", "identifierValue": "5", "action": "close"}}),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "closing_category_required");
+    assert_eq!(
+        call("watch_history", json!({"onEvent": "__CHANNEL__:9"}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    call(
+        "save_settings",
+        settings("http://127.0.0.1:9/v1", "optional", 50),
+    )
+    .unwrap();
+    // A new address with a token saved: asked first, and nothing changes until then.
+    call("save_token", json!({"token": "tok-mock-123"})).unwrap();
+    let asked = call("save_settings", settings("", "optional", 50)).unwrap();
+    assert_eq!(
+        asked,
+        json!({"addressChanged": false, "confirmAddress": true})
+    );
+    assert_eq!(call("token_status", json!({})).unwrap()["saved"], true);
+    let mut confirmed = settings("", "optional", 50);
+    confirmed["settings"]["confirmAddress"] = json!(true);
+    let refused = call("save_settings", confirmed).unwrap_err();
+    assert_eq!(
+        refused["code"], "actions_still_waiting",
+        "the close still waits"
+    );
+    assert_eq!(call("token_status", json!({})).unwrap()["saved"], true);
+    call("forget_token", json!({})).unwrap();
+
+    // Another workspace: added and shown, then removed; the only one cannot go.
+    let refused = invoke(
+        &window,
+        "add_workspace",
+        json!({"name": "", "apiBaseUrl": ""}),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "workspace_name_invalid");
+    let brand_b = invoke(
+        &window,
+        "add_workspace",
+        json!({"name": "Brand B", "apiBaseUrl": "http://127.0.0.1:9/v2"}),
+    )
+    .unwrap();
+    let brand_b = brand_b.as_str().unwrap();
+    let listed = invoke(
+        &window,
+        "watch_workspaces",
+        json!({"onEvent": "__CHANNEL__:6"}),
+    )
+    .unwrap();
+    assert_eq!(listed["shown"], json!(brand_b), "a new workspace is shown");
+    assert_eq!(listed["workspaces"].as_array().unwrap().len(), 2);
+    invoke(&window, "show_workspace", json!({"workspace": shown})).unwrap();
+    invoke_in(&window, brand_b, "remove_workspace", json!({})).unwrap();
+    let refused = call("remove_workspace", json!({})).unwrap_err();
+    assert_eq!(refused["code"], "last_workspace");
 
     // The rest of the commands, each through IPC and its permission.
-    assert!(invoke(&window, "refresh_closing_categories", json!({})).is_ok());
+    assert!(call("refresh_closing_categories", json!({})).is_ok());
     assert_eq!(
-        invoke(
-            &window,
-            "contact_preview",
-            json!({"kind": "id", "value": "5"})
-        )
-        .unwrap(),
+        call("contact_preview", json!({"kind": "id", "value": "5"})).unwrap(),
         Value::Null,
         "no token: no preview, and no error"
     );
-    let diagnostics = invoke(&window, "diagnostics", json!({})).unwrap();
+    let diagnostics = call("diagnostics", json!({})).unwrap();
     assert!(diagnostics.as_str().unwrap().contains("History: 1 waiting"));
-    let refused = invoke(&window, "retry_action", json!({"id": entry["id"]})).unwrap_err();
+    let refused = call("retry_action", json!({"id": entry["id"]})).unwrap_err();
     assert_eq!(refused["code"], "entry_not_retryable", "a pending action");
-    assert_eq!(invoke(&window, "clear_finished", json!({})).unwrap(), 0);
-    invoke(&window, "retry_sending", json!({})).unwrap();
+    assert_eq!(call("clear_finished", json!({})).unwrap(), 0);
+    call("retry_sending", json!({})).unwrap();
     match invoke(&window, "open_log_folder", json!({})) {
         // No file manager on a test machine; the folder exists either way.
         Ok(_) => {}
@@ -185,25 +271,30 @@ fn commands_through_the_mock_runtime() {
     std::env::set_var("AELYST_DIALOG_PATH", &list);
     let text = invoke(&window, "bulk_open_csv", json!({})).unwrap();
     let input = json!({"input": {"source": "csv", "text": text, "action": "close"}});
-    let rows = invoke(&window, "bulk_preview", input.clone()).unwrap();
+    let rows = call("bulk_preview", input.clone()).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 2);
     // Sending is on hold (no token) once the worker has looked again after retry_sending:
     // then nothing of the run can be in flight when it is cancelled.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while invoke(&window, "token_status", json!({})).unwrap()["pause"].is_null() {
+    while call("token_status", json!({})).unwrap()["pause"].is_null() {
         assert!(std::time::Instant::now() < deadline, "sending never paused");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let started = invoke(&window, "bulk_submit", input).unwrap();
+    let started = call("bulk_submit", input).unwrap();
     assert_eq!(started["count"], 2);
-    let cancelled = invoke(&window, "bulk_cancel", json!({"batch": started["batch"]})).unwrap();
+    let cancelled = call("bulk_cancel", json!({"batch": started["batch"]})).unwrap();
     assert_eq!(
         cancelled, 2,
         "nothing could be sent (no token): both cancelled"
     );
+    assert_eq!(
+        call("cancel_waiting", json!({})).unwrap(),
+        1,
+        "the one close left waiting"
+    );
     let export = home.path().join("export.csv");
     std::env::set_var("AELYST_DIALOG_PATH", &export);
-    let written = invoke(&window, "export_history", json!({"ids": []})).unwrap();
+    let written = call("export_history", json!({"ids": []})).unwrap();
     assert_eq!(written, json!(export.display().to_string()));
     assert_eq!(
         csv::Reader::from_path(&export).unwrap().records().count(),

@@ -1,6 +1,6 @@
 // The open/close form. Rust checks every field with the same rules it sends with; this module
 // only reflects the answer on screen.
-import { call } from "./ipc.js";
+import { callIn } from "./ipc.js";
 import { previewContact, clearPreview } from "./contact-preview.js";
 import { fieldToFix } from "./errors.js";
 import { setUpActionToggle } from "./action-toggle.js";
@@ -99,7 +99,7 @@ export function setUpActionForm({ onSubmitted }) {
     };
     submit.disabled = true;
     try {
-      const entry = await call("submit_action", { input });
+      const entry = await callIn("submit_action", { input });
       onSubmitted(entry);
       value.value = "";
       summary.value = "";

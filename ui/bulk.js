@@ -1,6 +1,6 @@
 // The Bulk view: paste or open a list, check every row (in Rust), send the good ones through
 // the outbox, follow the run, cancel what has not gone yet.
-import { call } from "./ipc.js";
+import { callIn, call } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { fieldToFix } from "./errors.js";
 import { setUpActionToggle } from "./action-toggle.js";
@@ -79,7 +79,7 @@ export function setUpBulk() {
     event.preventDefault();
     showError("");
     try {
-      showRows(await call("bulk_preview", { input: request() }));
+      showRows(await callIn("bulk_preview", { input: request() }));
     } catch (problem) {
       review.hidden = true;
       showProblem(problem);
@@ -121,7 +121,7 @@ export function setUpBulk() {
   document.getElementById("bulk-confirm").addEventListener("click", async () => {
     showError("");
     try {
-      const started = await call("bulk_submit", { input: request() });
+      const started = await callIn("bulk_submit", { input: request() });
       batch = started.batch;
       review.hidden = true;
       run.hidden = false;
@@ -140,7 +140,7 @@ export function setUpBulk() {
     // that was on its way can come back to wait for another try, and that one can be stopped.
     cancel.disabled = true;
     try {
-      const stopped = await call("bulk_cancel", { batch });
+      const stopped = await callIn("bulk_cancel", { batch });
       announce(`Cancelled ${plural(stopped, "action")} not sent yet.`);
     } catch (problem) {
       showError(problem.message);

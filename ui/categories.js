@@ -1,5 +1,5 @@
 // The closing-category suggestions: recently used, then the workspace's closing notes.
-import { call } from "./ipc.js";
+import { callIn } from "./ipc.js";
 
 function show(choices) {
   const list = document.getElementById("category-options");
@@ -14,10 +14,10 @@ function show(choices) {
 
 /** Shows the list cached on this computer. */
 export async function showCachedCategories() {
-  show(await call("closing_categories"));
+  show(await callIn("closing_categories"));
 }
 
 /** Asks the workspace for a fresh list in the background; the cached one stays until then. */
 export function refreshCategories() {
-  call("refresh_closing_categories").then(show, () => {});
+  callIn("refresh_closing_categories").then(show, () => {});
 }

@@ -1,5 +1,5 @@
 // Who the typed contact is, when the workspace can tell: a help, never a blocker.
-import { call } from "./ipc.js";
+import { callIn } from "./ipc.js";
 
 const STATUS_WORDS = { open: "conversation open", close: "conversation closed" };
 let latest = 0;
@@ -13,7 +13,7 @@ export async function previewContact(kind, value) {
   }
   let preview = null;
   try {
-    preview = await call("contact_preview", { kind, value });
+    preview = await callIn("contact_preview", { kind, value });
   } catch {
     preview = null;
   }

@@ -5,7 +5,8 @@
 // Rust test compares the keys below with the enum.
 //
 // `field`: the form field the agent should fix (the module that shows the form maps the name to
-// its own input), or null when nothing the agent typed is wrong.
+// its own input), or null when nothing the agent typed is wrong. `waiting`: refused because
+// actions still wait to be sent; the window offers to cancel them.
 //
 // The table keeps one code per line and no comments inside, because that Rust test reads its
 // keys line by line between the opening line and the closing `});`.
@@ -39,6 +40,12 @@ export const ERROR_HANDLING = Object.freeze({
   already_running: { field: null },
   history_limit_out_of_range: { field: "history-size" },
   settings_not_saved: { field: null },
+  workspace_not_found: { field: null },
+  workspace_name_invalid: { field: "workspace-name" },
+  closing_category_required: { field: "category" },
+  closing_summary_required: { field: "summary" },
+  actions_still_waiting: { field: null, waiting: true },
+  last_workspace: { field: null },
   bulk_empty: { field: "bulk-input" },
   bulk_too_many_rows: { field: "bulk-input" },
   bulk_file_too_large: { field: null },
@@ -79,4 +86,9 @@ export function toProblem(error) {
 /** The form field the agent should fix for this problem (see ERROR_HANDLING), or null. */
 export function fieldToFix(problem) {
   return known(problem?.code) ? ERROR_HANDLING[problem.code].field : null;
+}
+
+/** How many actions still wait, when that is why the problem refused; else 0. */
+export function actionsWaiting(problem) {
+  return known(problem?.code) && ERROR_HANDLING[problem.code].waiting ? problem.count : 0;
 }

@@ -1,11 +1,11 @@
-// The title bar (Sandbox badge), start-up notices and the version line.
+// The title bar (Sandbox badge for the shown workspace), start-up notices and the version line.
 import { call } from "./ipc.js";
 
-export async function showAppInfo() {
+export async function showAppInfo(workspace) {
   const info = await call("app_info");
-  document.getElementById("sandbox-badge").hidden = !info.sandbox;
+  document.getElementById("sandbox-badge").hidden = !workspace.sandbox;
   document.getElementById("app-version").textContent =
-    `Aelyst Desk ${info.version} · sending to ${info.apiBaseUrl}`;
+    `Aelyst Desk ${info.version} · ${workspace.name} · sending to ${workspace.apiBaseUrl}`;
   const notices = document.getElementById("notices");
   notices.replaceChildren(
     ...info.notices.map((text) => {

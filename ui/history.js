@@ -3,7 +3,7 @@
 // place, so a 2,000-row bulk run costs as much per row at its end as at its start.
 // Only the newest page of the rows the filter lets through is on screen (more as the agent
 // scrolls to "Show older actions"): a 10,000-entry history starts as fast as a short one.
-import { call, channel } from "./ipc.js";
+import { callIn, channel } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { confirmAction } from "./confirm.js";
 import { ACTION_WORDS, DONE_WORDS, KIND_WORDS, STATE_WORDS, plural } from "./words.js";
@@ -195,7 +195,7 @@ async function undoEntry(entry) {
         text: `${contact} will be closed without a closing note.` });
   if (!sure) return;
   try {
-    const next = await call("submit_action", { input: {
+    const next = await callIn("submit_action", { input: {
       identifierKind: entry.identifier.kind,
       identifierValue: entry.identifier.canonical,
       action: reopening ? "open" : "close",
@@ -208,7 +208,7 @@ async function undoEntry(entry) {
 
 async function retryEntry(id) {
   try {
-    upsert(await call("retry_action", { id }));
+    upsert(await callIn("retry_action", { id }));
   } catch (problem) {
     announce(problem.message);
   }
@@ -447,7 +447,7 @@ export async function setUpHistory({ onPause }) {
   historyList().addEventListener("click", onListClick);
   document.getElementById("history-paused-retry").addEventListener("click", async () => {
     try {
-      await call("retry_sending");
+      await callIn("retry_sending");
     } catch (problem) {
       announce(problem.message);
     }
@@ -467,7 +467,7 @@ export async function setUpHistory({ onPause }) {
       return;
     }
     try {
-      const path = await call("export_history", { ids });
+      const path = await callIn("export_history", { ids });
       status.textContent = path ? `Saved to ${path}` : "";
     } catch (problem) {
       status.textContent = problem.message;
@@ -475,7 +475,7 @@ export async function setUpHistory({ onPause }) {
   });
   document.getElementById("clear-finished").addEventListener("click", async () => {
     try {
-      const removed = await call("clear_finished");
+      const removed = await callIn("clear_finished");
       announce(`Cleared ${plural(removed, "finished action")}.`);
     } catch (problem) {
       status.textContent = problem.message;
@@ -507,7 +507,7 @@ export async function setUpHistory({ onPause }) {
   // Changes that arrive before that answer are applied after it; revisions keep them right.
   let early = [];
   const changes = channel((event) => (early ? early.push(event) : handle(event)));
-  showSnapshot(await call("watch_history", { onEvent: changes }));
+  showSnapshot(await callIn("watch_history", { onEvent: changes }));
   const waiting = early;
   early = null;
   waiting.forEach(handle);

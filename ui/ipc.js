@@ -18,3 +18,20 @@ export function channel(handler) {
   stream.onmessage = handler;
   return stream;
 }
+
+// The workspace the window shows (set once at start: switching reloads the page). Commands
+// about one workspace name it explicitly, so an answer can never land in another.
+let shownWorkspace = "";
+
+export function setShownWorkspace(id) {
+  shownWorkspace = id;
+}
+
+export function shownWorkspaceId() {
+  return shownWorkspace;
+}
+
+/** `call` for a command about the shown workspace. */
+export function callIn(command, args = {}) {
+  return call(command, { ...args, workspace: shownWorkspace });
+}

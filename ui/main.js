@@ -1,5 +1,5 @@
 // Starts each part of the window, then marks it ready (the end-to-end tests wait for that).
-import { call } from "./ipc.js";
+import { callIn } from "./ipc.js";
 import { showAppInfo } from "./header.js";
 import { setUpActionForm } from "./action-form.js";
 import { setUpHistory, showSubmitted, showPause } from "./history.js";
@@ -8,6 +8,8 @@ import { setUpSettings } from "./settings.js";
 import { showCachedCategories, refreshCategories } from "./categories.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { setUpBulk, setUpViewSwitch } from "./bulk.js";
+import { setUpWorkspaces } from "./workspace.js";
+import { showClosingRule } from "./closing-rule.js";
 
 function askForToken(pause) {
   if (pause && (pause.kind === "tokenRejected" || pause.kind === "noToken")) {
@@ -21,12 +23,15 @@ async function start() {
   setUpViewSwitch();
   setUpBulk();
   setUpTokenStep({ onSaved: refreshCategories });
-  setUpSettings({ onChanged: showAppInfo });
+  // First, which workspace is shown: every question after this one names it.
+  const workspace = await setUpWorkspaces();
+  showClosingRule(workspace.closingRule);
+  setUpSettings();
   // Independent questions to Rust go out together.
   const [token] = await Promise.all([
-    call("token_status"),
+    callIn("token_status"),
     setUpHistory({ onPause: askForToken }),
-    showAppInfo(),
+    showAppInfo(workspace),
     showCachedCategories(),
   ]);
   showPause(token.pause);

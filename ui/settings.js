@@ -1,18 +1,45 @@
-// The settings panel: the token (replace or forget), the API address and the history size.
-import { call } from "./ipc.js";
+// The settings panel: the shown workspace (name, closing rule, address), how much history is
+// kept, its token (replace or forget), adding and removing workspaces, and help.
+import { call, callIn } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { confirmAction } from "./confirm.js";
-import { fieldToFix } from "./errors.js";
+import { actionsWaiting, fieldToFix } from "./errors.js";
 import { showTokenStep } from "./token-step.js";
+import { shownWorkspace, switchTo } from "./workspace.js";
+import { plural } from "./words.js";
 
-export function setUpSettings({ onChanged }) {
-  const panel = document.getElementById("settings");
-  const toggle = document.getElementById("settings-toggle");
-  const form = document.getElementById("settings-form");
-  const address = document.getElementById("api-address");
-  const size = document.getElementById("history-size");
-  const error = document.getElementById("settings-error");
-  const tokenState = document.getElementById("token-state");
+const $ = (id) => document.getElementById(id);
+
+/**
+ * On a refusal because actions still wait, asks whether to cancel them; true when they were
+ * cancelled (the caller tries again).
+ */
+async function cancelWaitingFirst(problem, { title, yes }) {
+  const count = actionsWaiting(problem);
+  if (!count) return false;
+  const one = count === 1;
+  const cancel = await confirmAction({
+    title,
+    text: `${plural(count, "action")} of this workspace ${one ? "is" : "are"} still waiting to be sent. Keep waiting until ${one ? "it is" : "they are"} sent (they show in the history), or cancel ${one ? "it" : "them"} now?`,
+    yes,
+    no: "Keep waiting",
+  });
+  if (!cancel) return false;
+  await callIn("cancel_waiting");
+  return true;
+}
+
+export function setUpSettings() {
+  const panel = $("settings");
+  const toggle = $("settings-toggle");
+  const form = $("settings-form");
+  const name = $("workspace-rename");
+  const rule = $("closing-rule");
+  const address = $("api-address");
+  const size = $("history-size");
+  const error = $("settings-error");
+  const tokenState = $("token-state");
+  let loaded = null;
 
   function showError(message) {
     error.textContent = message;
@@ -21,10 +48,12 @@ export function setUpSettings({ onChanged }) {
 
   async function fill() {
     try {
-      const settings = await call("get_settings");
-      address.value = settings.apiBaseUrl;
-      size.value = settings.historyLimit;
-      const token = await call("token_status");
+      loaded = await callIn("get_settings");
+      name.value = loaded.name;
+      rule.value = loaded.closingRule;
+      address.value = loaded.apiBaseUrl;
+      size.value = loaded.historyLimit;
+      const token = await callIn("token_status");
       tokenState.textContent = token.problem
         ?? (token.saved ? "A token is saved in this computer's keychain." : "No token is saved yet.");
     } catch (problem) {
@@ -40,15 +69,15 @@ export function setUpSettings({ onChanged }) {
       showError("");
       await fill();
       panel.scrollIntoView({ block: "start" });
-      document.getElementById("token-replace").focus();
+      $("token-replace").focus();
     }
   });
 
-  document.getElementById("token-replace").addEventListener("click", () => {
+  $("token-replace").addEventListener("click", () => {
     showTokenStep({ cancellable: true });
   });
 
-  document.getElementById("token-forget").addEventListener("click", async () => {
+  $("token-forget").addEventListener("click", async () => {
     const sure = await confirmAction({
       title: "Forget the API token?",
       text: "Nothing can be sent until a new one is saved.",
@@ -56,7 +85,7 @@ export function setUpSettings({ onChanged }) {
     });
     if (!sure) return;
     try {
-      await call("forget_token");
+      await callIn("forget_token");
     } catch (problem) {
       // The line under "API token" is where the agent looks; it is not a live region, so the
       // message is also said out loud.
@@ -69,8 +98,8 @@ export function setUpSettings({ onChanged }) {
     await fill();
   });
 
-  const helpStatus = document.getElementById("help-status");
-  document.getElementById("open-logs").addEventListener("click", async () => {
+  const helpStatus = $("help-status");
+  $("open-logs").addEventListener("click", async () => {
     try {
       await call("open_log_folder");
       helpStatus.textContent = "";
@@ -78,15 +107,15 @@ export function setUpSettings({ onChanged }) {
       helpStatus.textContent = problem.message;
     }
   });
-  document.getElementById("copy-diagnostics").addEventListener("click", async () => {
+  $("copy-diagnostics").addEventListener("click", async () => {
     let text;
     try {
-      text = await call("diagnostics");
+      text = await callIn("diagnostics");
     } catch (problem) {
       helpStatus.textContent = problem.message;
       return;
     }
-    const box = document.getElementById("diagnostics");
+    const box = $("diagnostics");
     box.value = text;
     box.hidden = false;
     try {
@@ -98,19 +127,132 @@ export function setUpSettings({ onChanged }) {
     }
   });
 
+  async function save(confirmAddress = false) {
+    const historyLimit = Number.parseInt(size.value, 10);
+    return callIn("save_settings", {
+      settings: {
+        name: name.value,
+        apiBaseUrl: address.value,
+        closingRule: rule.value,
+        historyLimit: Number.isFinite(historyLimit) ? historyLimit : 0,
+        confirmAddress,
+      },
+    });
+  }
+
+  // Saves; a new address that would forget the saved token is asked about first (Rust says
+  // so once everything else has passed its checks), and actions still waiting for the old
+  // address are offered to be cancelled.
+  async function saveAsked() {
+    let confirmAddress = false;
+    for (;;) {
+      let saved;
+      try {
+        saved = await save(confirmAddress);
+      } catch (problem) {
+        const cancelled = await cancelWaitingFirst(problem, {
+          title: "Actions are waiting for the old address",
+          yes: "Cancel them and change",
+        });
+        if (!cancelled) throw problem;
+        continue;
+      }
+      if (!saved.confirmAddress) return saved;
+      const sure = await confirmAction({
+        title: "Change this workspace's address?",
+        text: "Its token is forgotten, and you will be asked for the token that goes with the new address.",
+        yes: "Change address",
+      });
+      if (!sure) return null;
+      confirmAddress = true;
+    }
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     showError("");
-    const historyLimit = Number.parseInt(size.value, 10);
+    let saved;
     try {
-      await call("save_settings", {
-        settings: { apiBaseUrl: address.value, historyLimit: Number.isFinite(historyLimit) ? historyLimit : 0 },
-      });
-      announce("Settings saved.");
-      await onChanged();
+      saved = await saveAsked();
+      if (!saved) return;
     } catch (problem) {
       showError(problem.message);
-      ({ "api-address": address, "history-size": size })[fieldToFix(problem)]?.focus();
+      ({ "api-address": address, "history-size": size, "workspace-name": name })[fieldToFix(problem)]?.focus();
+      return;
     }
+    const renamed = name.value.trim() !== loaded?.name;
+    if (saved.addressChanged || renamed || rule.value !== loaded?.closingRule) {
+      // The header, the form's rule and (for a new address) the token step: start afresh.
+      location.reload();
+      return;
+    }
+    announce("Settings saved.");
+    await fill();
+  });
+
+  setUpAddWorkspace();
+  setUpRemoveWorkspace();
+}
+
+function setUpAddWorkspace() {
+  const open = $("workspace-add");
+  const form = $("workspace-add-form");
+  const error = $("workspace-add-error");
+  const show = (visible) => {
+    form.hidden = !visible;
+    open.setAttribute("aria-expanded", String(visible));
+    error.hidden = true;
+    if (visible) $("workspace-name").focus();
+  };
+  open.addEventListener("click", () => show(form.hidden));
+  $("workspace-add-cancel").addEventListener("click", () => {
+    show(false);
+    open.focus();
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    try {
+      const id = await call("add_workspace", {
+        name: $("workspace-name").value,
+        apiBaseUrl: $("workspace-address").value,
+      });
+      // Shown at once; with no token yet, the page asks for it.
+      await switchTo(id);
+    } catch (problem) {
+      error.textContent = problem.message;
+      error.hidden = false;
+      ({ "workspace-name": $("workspace-name"), "api-address": $("workspace-address") })[fieldToFix(problem)]?.focus();
+    }
+  });
+}
+
+function setUpRemoveWorkspace() {
+  const status = $("workspace-status");
+  $("workspace-remove").addEventListener("click", async () => {
+    const workspace = shownWorkspace();
+    const sure = await confirmAction({
+      title: `Remove the workspace “${workspace.name}”?`,
+      text: "Its token is forgotten and its history deleted from this computer. Nothing in Aelyst changes.",
+      yes: "Remove workspace",
+    });
+    if (!sure) return;
+    try {
+      try {
+        await callIn("remove_workspace");
+      } catch (problem) {
+        const cancelled = await cancelWaitingFirst(problem, {
+          title: "Actions are still waiting",
+          yes: "Cancel them and remove",
+        });
+        if (!cancelled) throw problem;
+        await callIn("remove_workspace");
+      }
+    } catch (problem) {
+      status.textContent = problem.message;
+      announce(problem.message);
+      return;
+    }
+    location.reload();
   });
 }

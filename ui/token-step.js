@@ -1,7 +1,8 @@
 // The token step: first run, a token the server refused, or "Replace token" in settings.
-import { call } from "./ipc.js";
+import { callIn } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { fieldToFix } from "./errors.js";
+import { shownWorkspace, workspaceCount } from "./workspace.js";
 
 const step = () => document.getElementById("token-step");
 
@@ -15,7 +16,7 @@ export function setUpTokenStep({ onSaved }) {
     event.preventDefault();
     error.hidden = true;
     try {
-      await call("save_token", { token: input.value });
+      await callIn("save_token", { token: input.value });
       input.value = "";
       hideTokenStep();
       announce("Token saved. You can close and reopen conversations now.");
@@ -38,6 +39,10 @@ export function showTokenStep({ reason = "", cancellable = false } = {}) {
   reasonLine.hidden = !reason;
   document.getElementById("token-cancel").hidden = !cancellable;
   document.getElementById("token-error").hidden = true;
+  // With several workspaces, the agent must know whose token this is.
+  document.getElementById("token-heading").textContent = workspaceCount() > 1
+    ? `Connect to your Aelyst workspace “${shownWorkspace().name}”`
+    : "Connect to your Aelyst workspace";
   step().hidden = false;
   document.body.dataset.tokenStep = "true";
   document.getElementById("token-input").focus();

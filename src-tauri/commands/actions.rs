@@ -1,4 +1,4 @@
-//! The form: submit one action, the closing categories, who a contact is.
+//! The form: submit one action in a workspace, its closing categories, who a contact is.
 
 use aelyst_core::api::{Action, Feature, Identifier, IdentifierKind, StatusChange};
 use aelyst_core::outbox::Entry;
@@ -21,24 +21,28 @@ pub struct ActionInput {
     pub summary: Option<String>,
 }
 
-/// Checks, saves to disk, and queues the action. Nothing is sent when a check fails.
+/// Checks (the fields, then the workspace's closing rule), saves to disk, and queues the
+/// action in the workspace's outbox. Nothing is saved or sent when a check fails.
 #[tauri::command]
 pub async fn submit_action(
     state: State<'_, AppState>,
+    workspace: String,
     input: ActionInput,
 ) -> Result<Entry, AppError> {
+    let open = state.workspace(&workspace)?;
     let identifier = Identifier::from_typed(input.identifier_kind, &input.identifier_value)?;
     let change = StatusChange::new(
         input.action,
         input.category.as_deref(),
         input.summary.as_deref(),
     )?;
+    state.closing_rule(&workspace)?.check(&change)?;
     let category = change.category.clone();
-    let entry = state.outbox.submit(identifier, change)?;
+    let entry = open.outbox.submit(identifier, change)?;
     if let Some(category) = category {
         // The action is safe already; a settings write that fails only loses the suggestion.
         let remembered = state.settings.update(|s| {
-            s.remember_category(&category);
+            s.existing(&workspace)?.remember_category(&category);
             Ok(())
         });
         if let Err(err) = remembered {
@@ -48,10 +52,13 @@ pub async fn submit_action(
     Ok(entry)
 }
 
-/// The cached choices, at once.
+/// The workspace's cached choices, at once.
 #[tauri::command]
-pub async fn closing_categories(state: State<'_, AppState>) -> Result<Vec<String>, AppError> {
-    Ok(state.settings.read(|s| s.category_choices()))
+pub async fn closing_categories(
+    state: State<'_, AppState>,
+    workspace: String,
+) -> Result<Vec<String>, AppError> {
+    state.category_choices(&workspace)
 }
 
 /// Asks the workspace for its closing notes and caches them. Quietly keeps the cache when the
@@ -59,12 +66,13 @@ pub async fn closing_categories(state: State<'_, AppState>) -> Result<Vec<String
 #[tauri::command]
 pub async fn refresh_closing_categories(
     state: State<'_, AppState>,
+    workspace: String,
 ) -> Result<Vec<String>, AppError> {
-    let keychain = state.keychain.clone();
-    if let Ok(Some(token)) = blocking(move || Ok(keychain.load())).await? {
-        if let Ok(Feature::Available(notes)) = state.client().closing_notes(&token).await {
+    let open = state.workspace(&workspace)?;
+    if let Ok(Some((client, token))) = blocking(move || Ok(open.credentials())).await? {
+        if let Ok(Feature::Available(notes)) = client.closing_notes(&token).await {
             let cached = state.settings.update(|s| {
-                s.closing_notes = notes;
+                s.existing(&workspace)?.closing_notes = notes;
                 Ok(())
             });
             if let Err(err) = cached {
@@ -72,7 +80,7 @@ pub async fn refresh_closing_categories(
             }
         }
     }
-    Ok(state.settings.read(|s| s.category_choices()))
+    state.category_choices(&workspace)
 }
 
 #[derive(Debug, Serialize)]
@@ -89,17 +97,18 @@ pub struct ContactPreviewView {
 #[tauri::command]
 pub async fn contact_preview(
     state: State<'_, AppState>,
+    workspace: String,
     kind: IdentifierKind,
     value: String,
 ) -> Result<Option<ContactPreviewView>, AppError> {
     let Ok(identifier) = Identifier::from_typed(kind, &value) else {
         return Ok(None);
     };
-    let keychain = state.keychain.clone();
-    let Ok(Some(token)) = blocking(move || Ok(keychain.load())).await? else {
+    let open = state.workspace(&workspace)?;
+    let Ok(Some((client, token))) = blocking(move || Ok(open.credentials())).await? else {
         return Ok(None);
     };
-    Ok(match state.client().contact(&token, &identifier).await {
+    Ok(match client.contact(&token, &identifier).await {
         Ok(Feature::Available(lookup)) => Some(ContactPreviewView::from(lookup)),
         _ => None,
     })

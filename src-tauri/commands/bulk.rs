@@ -22,11 +22,13 @@ pub struct BulkInput {
 }
 
 impl BulkInput {
-    fn rows(&self) -> Result<Vec<Row>, AppError> {
+    /// Every row checked like the form, the workspace's closing rule included.
+    fn rows(&self, state: &AppState, workspace: &str) -> Result<Vec<Row>, AppError> {
         let defaults = Defaults {
             action: self.action,
             category: self.category.as_deref(),
             summary: self.summary.as_deref(),
+            rule: state.closing_rule(workspace)?,
         };
         Ok(bulk::rows(self.source, &self.text, &defaults)?)
     }
@@ -34,8 +36,12 @@ impl BulkInput {
 
 /// Every row checked, with the reason for each one that will not be sent. Sends nothing.
 #[tauri::command]
-pub async fn bulk_preview(input: BulkInput) -> Result<Vec<Row>, AppError> {
-    input.rows()
+pub async fn bulk_preview(
+    state: State<'_, AppState>,
+    workspace: String,
+    input: BulkInput,
+) -> Result<Vec<Row>, AppError> {
+    input.rows(&state, &workspace)
 }
 
 /// Asks for a CSV file (reading happens here, in Rust) and returns its text; `None` when the
@@ -60,10 +66,12 @@ pub struct BulkStarted {
 #[tauri::command]
 pub async fn bulk_submit(
     state: State<'_, AppState>,
+    workspace: String,
     input: BulkInput,
 ) -> Result<BulkStarted, AppError> {
-    let ready = bulk::ready(input.rows()?)?;
-    let (batch, entries) = state.outbox.submit_many(ready)?;
+    let open = state.workspace(&workspace)?;
+    let ready = bulk::ready(input.rows(&state, &workspace)?)?;
+    let (batch, entries) = open.outbox.submit_many(ready)?;
     tracing::info!(batch = %batch, count = entries.len(), "bulk run queued");
     Ok(BulkStarted {
         batch,
@@ -73,8 +81,12 @@ pub async fn bulk_submit(
 
 /// Stops what of a bulk run has not been sent yet; it is recorded as cancelled.
 #[tauri::command]
-pub async fn bulk_cancel(state: State<'_, AppState>, batch: String) -> Result<usize, AppError> {
-    let cancelled = state.outbox.cancel_batch(&batch)?;
+pub async fn bulk_cancel(
+    state: State<'_, AppState>,
+    workspace: String,
+    batch: String,
+) -> Result<usize, AppError> {
+    let cancelled = state.workspace(&workspace)?.outbox.cancel_batch(&batch)?;
     tracing::info!(batch = %batch, cancelled, "bulk run cancelled");
     Ok(cancelled)
 }

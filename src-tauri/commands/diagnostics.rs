@@ -1,4 +1,4 @@
-//! About the app: version and address for the title bar, the diagnostics text, the log folder.
+//! About the app: the version and start-up notices, the diagnostics text, the log folder.
 
 use aelyst_core::{diagnostics, AppError, ErrorCode};
 use serde::Serialize;
@@ -10,35 +10,37 @@ use crate::state::{blocking, AppState};
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     pub version: &'static str,
-    pub api_base_url: String,
-    /// The API is on this computer: show the "Sandbox" badge.
-    pub sandbox: bool,
     pub notices: Vec<String>,
 }
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
-    let client = state.client();
     Ok(AppInfo {
         version: aelyst_core::VERSION,
-        api_base_url: client.config().base_url().to_string(),
-        sandbox: client.config().is_local(),
         notices: state.notices.clone(),
     })
 }
 
-/// Plain facts for a support request: no token, no summaries, no contacts.
+/// Plain facts for a support request about the workspace shown: no token, no summaries, no
+/// contacts.
 #[tauri::command]
-pub async fn diagnostics(state: State<'_, AppState>) -> Result<String, AppError> {
-    let keychain = state.keychain.clone();
-    let token = blocking(move || Ok(keychain.has_token())).await?;
-    let client = state.client();
+pub async fn diagnostics(
+    state: State<'_, AppState>,
+    workspace: String,
+) -> Result<String, AppError> {
+    let open = state.workspace(&workspace)?;
+    let reader = open.clone();
+    let token = blocking(move || Ok(reader.credentials())).await?;
+    let client = open.outbox.client();
     Ok(diagnostics::text(&diagnostics::Facts {
         api_base_url: client.config().base_url().as_str(),
-        token: token.map_err(|err| AppError::from(err).code),
-        history: state.outbox.counts(),
-        pause: state.outbox.pause().as_ref(),
+        token: token
+            .map(|pair| pair.is_some())
+            .map_err(|err| AppError::from(err).code),
+        history: open.outbox.counts(),
+        pause: open.outbox.pause().as_ref(),
         log_dir: &state.log_dir,
+        workspaces: state.workspaces.all().len(),
     }))
 }
 

@@ -1,4 +1,4 @@
-//! The history as a CSV file where the agent chooses.
+//! A workspace's history as a CSV file where the agent chooses.
 
 use aelyst_core::{export, AppError};
 use tauri::{AppHandle, Runtime, State};
@@ -11,9 +11,10 @@ use crate::state::{blocking, AppState};
 pub async fn export_history<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    workspace: String,
     ids: Vec<String>,
 ) -> Result<Option<String>, AppError> {
-    let entries = state.outbox.select(&ids);
+    let entries = state.workspace(&workspace)?.outbox.select(&ids);
     let Some(path) = crate::dialogs::pick_export_target(&app).await? else {
         return Ok(None);
     };

@@ -1,4 +1,4 @@
-//! The history: a live stream of it, Try again, Clear finished.
+//! A workspace's history: a live stream of it, Try again, Clear finished.
 
 use aelyst_core::outbox::{Entry, HistoryEvent};
 use aelyst_core::AppError;
@@ -7,24 +7,34 @@ use tauri::State;
 
 use crate::state::AppState;
 
-/// Streams history changes on `on_event` from now on and answers with the history as it is,
-/// in one round trip. The stream starts first, so no change falls between the two; a change
-/// the answer already shows arrives again with the same revision.
+/// Streams the workspace's history changes on `on_event` from now on (instead of any other
+/// workspace's) and answers with its history as it is, in one round trip. The stream starts
+/// first, so no change falls between the two; a change the answer already shows arrives again
+/// with the same revision.
 #[tauri::command]
 pub async fn watch_history(
     state: State<'_, AppState>,
+    workspace: String,
     on_event: Channel<HistoryEvent>,
 ) -> Result<Vec<Entry>, AppError> {
-    state.history_feed.watch(on_event);
-    Ok(state.outbox.list())
+    let open = state.workspace(&workspace)?;
+    state.history_feed.watch(&workspace, on_event);
+    Ok(open.outbox.list())
 }
 
 #[tauri::command]
-pub async fn retry_action(state: State<'_, AppState>, id: String) -> Result<Entry, AppError> {
-    Ok(state.outbox.retry(&id)?)
+pub async fn retry_action(
+    state: State<'_, AppState>,
+    workspace: String,
+    id: String,
+) -> Result<Entry, AppError> {
+    Ok(state.workspace(&workspace)?.outbox.retry(&id)?)
 }
 
 #[tauri::command]
-pub async fn clear_finished(state: State<'_, AppState>) -> Result<usize, AppError> {
-    Ok(state.outbox.clear_finished()?)
+pub async fn clear_finished(
+    state: State<'_, AppState>,
+    workspace: String,
+) -> Result<usize, AppError> {
+    Ok(state.workspace(&workspace)?.outbox.clear_finished()?)
 }

@@ -4,6 +4,11 @@
 // this file holds only the list.
 app_commands! {
     diagnostics::app_info,
+    workspaces::watch_workspaces,
+    workspaces::show_workspace,
+    workspaces::add_workspace,
+    workspaces::remove_workspace,
+    workspaces::cancel_waiting,
     actions::submit_action,
     actions::closing_categories,
     actions::refresh_closing_categories,

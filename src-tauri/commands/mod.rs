@@ -8,3 +8,4 @@ pub mod export;
 pub mod history;
 pub mod settings;
 pub mod token;
+pub mod workspaces;

@@ -1,4 +1,5 @@
-//! The API token: whether one is saved, save, forget. It never comes back to the window.
+//! A workspace's API token: whether one is saved, save, forget. It never comes back to the
+//! window, and is only ever saved for (and sent to) the workspace's own address.
 
 use aelyst_core::outbox::Pause;
 use aelyst_core::AppError;
@@ -18,43 +19,58 @@ pub struct TokenStatus {
 }
 
 #[tauri::command]
-pub async fn token_status(state: State<'_, AppState>) -> Result<TokenStatus, AppError> {
-    let keychain = state.keychain.clone();
-    let stored = blocking(move || Ok(keychain.has_token())).await?;
+pub async fn token_status(
+    state: State<'_, AppState>,
+    workspace: String,
+) -> Result<TokenStatus, AppError> {
+    let open = state.workspace(&workspace)?;
+    let pause = open.outbox.pause();
+    let stored = blocking(move || Ok(open.credentials())).await?;
     let (saved, problem) = match stored {
-        Ok(saved) => (saved, None),
+        Ok(pair) => (pair.is_some(), None),
         Err(err) => (false, Some(err.to_string())),
     };
     Ok(TokenStatus {
         saved,
-        pause: state.outbox.pause(),
+        pause,
         problem,
     })
 }
 
-/// Saves the token in the OS keychain. It is never sent back to the window, and this copy of
-/// it is wiped from memory once it is stored (or refused).
+/// Saves the token in the OS keychain, bound to the workspace's address. It is never sent
+/// back to the window, and this copy of it is wiped from memory once it is stored (or
+/// refused).
 #[tauri::command]
-pub async fn save_token(state: State<'_, AppState>, token: String) -> Result<(), AppError> {
+pub async fn save_token(
+    state: State<'_, AppState>,
+    workspace: String,
+    token: String,
+) -> Result<(), AppError> {
     let token = zeroize::Zeroizing::new(token);
-    let keychain = state.keychain.clone();
-    blocking(move || Ok(keychain.save(&token)?)).await?;
-    state.outbox.token_changed();
+    let open = state.workspace(&workspace)?;
+    let saver = open.clone();
+    blocking(move || {
+        let address = saver.outbox.client().config().base_url().clone();
+        saver.token.save_for(&token, &address)
+    })
+    .await?;
+    open.outbox.token_changed();
     Ok(())
 }
 
 #[tauri::command]
-pub async fn forget_token(state: State<'_, AppState>) -> Result<(), AppError> {
-    let keychain = state.keychain.clone();
-    blocking(move || Ok(keychain.forget()?)).await?;
-    state.outbox.token_changed();
+pub async fn forget_token(state: State<'_, AppState>, workspace: String) -> Result<(), AppError> {
+    let open = state.workspace(&workspace)?;
+    let forgetter = open.clone();
+    blocking(move || forgetter.token.forget()).await?;
+    open.outbox.token_changed();
     Ok(())
 }
 
 /// Sending is on hold because the keychain could not be read: ask it again now (the outbox
 /// also asks by itself every half minute).
 #[tauri::command]
-pub async fn retry_sending(state: State<'_, AppState>) -> Result<(), AppError> {
-    state.outbox.token_changed();
+pub async fn retry_sending(state: State<'_, AppState>, workspace: String) -> Result<(), AppError> {
+    state.workspace(&workspace)?.outbox.token_changed();
     Ok(())
 }

@@ -585,6 +585,34 @@ impl App {
         self.click("#submit").await;
     }
 
+    /// Marks the page, so [`App::wait_new_page`] can tell when it has been replaced (the app
+    /// reloads the window to show another workspace, or after its address changed).
+    pub async fn mark_page(&self) {
+        let _: bool = self.js("window.__aelystOldPage = true; return true;").await;
+    }
+
+    /// Waits until the marked page has been replaced by a new one that is ready.
+    pub async fn wait_new_page(&self) {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let fresh = self
+                .client
+                .execute(
+                    "return !window.__aelystOldPage && document.body.dataset.ready === 'true';",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if fresh {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the page was not replaced");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Pastes `token` in the token step and saves it; returns once the form is back.
     pub async fn save_token(&self, token: &str) {
         self.wait_visible("#token-input", true).await;
@@ -774,6 +802,16 @@ impl App {
             );
             tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Fails the test when axe-core finds anything in the window as it is (`state` says what
+    /// is on screen).
+    pub async fn assert_accessible(&self, state: &str) {
+        let violations = self.accessibility_violations().await;
+        assert!(
+            violations.is_empty(),
+            "axe-core found problems in {state}: {violations:#?}"
+        );
     }
 
     /// Runs axe-core (from `tests/node_modules`, installed by scripts/setup.sh) in the real

@@ -1,0 +1,116 @@
+//! The workspaces: the list with each one's failed count (and a stream of changes to it),
+//! which one the window shows, adding and removing one, cancelling what waits in one.
+
+use aelyst_core::workspace::ClosingRule;
+use aelyst_core::AppError;
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::history_feed::FailedCount;
+use crate::state::{blocking, AppState};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceView {
+    pub id: String,
+    pub name: String,
+    /// Where its actions go.
+    pub api_base_url: String,
+    /// The API is on this computer: show the "Sandbox" badge.
+    pub sandbox: bool,
+    pub closing_rule: ClosingRule,
+    pub failed: usize,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspacesView {
+    /// The one the window shows.
+    pub shown: String,
+    pub workspaces: Vec<WorkspaceView>,
+}
+
+fn list(state: &AppState) -> WorkspacesView {
+    let settings = state.settings.get();
+    let workspaces = settings
+        .workspaces
+        .iter()
+        .map(|w| {
+            let address = w.address();
+            WorkspaceView {
+                id: w.id.clone(),
+                name: w.name.clone(),
+                sandbox: aelyst_core::api::ClientConfig::new(&address).is_ok_and(|c| c.is_local()),
+                api_base_url: address,
+                closing_rule: w.closing_rule,
+                failed: state.history_feed.failed(&w.id),
+            }
+        })
+        .collect();
+    WorkspacesView {
+        shown: settings.shown.unwrap_or_default(),
+        workspaces,
+    }
+}
+
+/// The workspaces as they are, and from now on each change of one's failed count on
+/// `on_event` (for the switcher's badge).
+#[tauri::command]
+pub async fn watch_workspaces(
+    state: State<'_, AppState>,
+    on_event: Channel<FailedCount>,
+) -> Result<WorkspacesView, AppError> {
+    state.history_feed.watch_badges(on_event);
+    Ok(list(&state))
+}
+
+/// Shows another workspace (remembered for the next start).
+#[tauri::command]
+pub async fn show_workspace(state: State<'_, AppState>, workspace: String) -> Result<(), AppError> {
+    state.workspace(&workspace)?;
+    Ok(state.settings.update(|s| {
+        s.shown = Some(workspace);
+        Ok(())
+    })?)
+}
+
+/// Adds a workspace (no token yet) and shows it. Returns its id.
+#[tauri::command]
+pub async fn add_workspace(
+    state: State<'_, AppState>,
+    name: String,
+    api_base_url: String,
+) -> Result<String, AppError> {
+    let id = state.workspaces.add(&name, &api_base_url)?;
+    state.settings.update(|s| {
+        s.shown = Some(id.clone());
+        Ok(())
+    })?;
+    Ok(id)
+}
+
+/// Removes a workspace: refused with how many actions still wait (the window offers to wait or
+/// to cancel them), and for the only one.
+#[tauri::command]
+pub async fn remove_workspace(
+    state: State<'_, AppState>,
+    workspace: String,
+) -> Result<(), AppError> {
+    let workspaces = state.workspaces.clone();
+    let id = workspace.clone();
+    blocking(move || workspaces.remove(&id)).await?;
+    state.history_feed.forget(&workspace);
+    Ok(())
+}
+
+/// Cancels every action of the workspace not sent yet (recorded as cancelled). Returns how
+/// many.
+#[tauri::command]
+pub async fn cancel_waiting(
+    state: State<'_, AppState>,
+    workspace: String,
+) -> Result<usize, AppError> {
+    let open = state.workspace(&workspace)?;
+    blocking(move || Ok(open.outbox.cancel_waiting()?)).await
+}

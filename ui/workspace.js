@@ -1,0 +1,86 @@
+// The workspaces: which one the window shows, the switcher in the header (with two or more),
+// and the badge naming the others that have failed actions. Every other module works on the
+// shown workspace only (see `callIn` in ipc.js).
+import { call, channel, setShownWorkspace } from "./ipc.js";
+import { plural } from "./words.js";
+
+let view = { shown: "", workspaces: [] };
+
+/** Asks Rust for the workspaces (and to hear of failed counts changing); shows the switcher. */
+export async function setUpWorkspaces() {
+  view = await call("watch_workspaces", { onEvent: channel(onFailedCount) });
+  setShownWorkspace(view.shown);
+  showSwitcher();
+  return shownWorkspace();
+}
+
+export function shownWorkspace() {
+  return view.workspaces.find((w) => w.id === view.shown);
+}
+
+export function workspaceCount() {
+  return view.workspaces.length;
+}
+
+/**
+ * Shows another workspace. The page starts afresh on it, so nothing of the one before (a
+ * half-typed form, its categories, a bulk review waiting for Send) can reach this one.
+ */
+export async function switchTo(id) {
+  await call("show_workspace", { workspace: id });
+  location.reload();
+}
+
+function onFailedCount({ workspace, failed }) {
+  const changed = view.workspaces.find((w) => w.id === workspace);
+  if (changed) {
+    changed.failed = failed;
+    showBadge();
+  }
+}
+
+function showSwitcher() {
+  const holder = document.getElementById("workspace-switch");
+  if (view.workspaces.length < 2) {
+    holder.replaceChildren();
+    holder.hidden = true;
+    return;
+  }
+  const label = document.createElement("label");
+  label.htmlFor = "workspace-select";
+  label.className = "visually-hidden";
+  label.textContent = "Workspace";
+  const select = document.createElement("select");
+  select.id = "workspace-select";
+  select.setAttribute("aria-describedby", "workspace-failed");
+  for (const workspace of view.workspaces) {
+    const option = document.createElement("option");
+    option.value = workspace.id;
+    option.textContent = workspace.name;
+    option.selected = workspace.id === view.shown;
+    select.append(option);
+  }
+  select.addEventListener("change", () => switchTo(select.value));
+  const badge = document.createElement("span");
+  badge.id = "workspace-failed";
+  badge.className = "badge failed";
+  badge.setAttribute("role", "status");
+  holder.replaceChildren(label, select, badge);
+  holder.hidden = false;
+  showBadge();
+}
+
+// The shown workspace's failures are in its history; the badge is for the others.
+function showBadge() {
+  const badge = document.getElementById("workspace-failed");
+  if (!badge) return;
+  const elsewhere = view.workspaces.filter((w) => w.id !== view.shown && w.failed > 0);
+  badge.textContent = elsewhere
+    .map((w) => `${w.name}: ${plural(w.failed, "failed action")}`)
+    .join(" · ");
+  badge.hidden = elsewhere.length === 0;
+  for (const option of document.getElementById("workspace-select").options) {
+    const workspace = view.workspaces.find((w) => w.id === option.value);
+    option.dataset.failed = String(workspace?.failed ?? 0);
+  }
+}

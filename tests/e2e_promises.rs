@@ -67,10 +67,14 @@ async fn an_address_saved_in_settings_is_used_and_kept_and_the_token_stays_out_o
     app.wait_visible("#token-step", true).await;
 
     open_settings(&app).await;
+    app.mark_page().await;
     app.fill("#api-address", &sandbox.base_url()).await;
     app.click("#settings-save").await;
-    app.wait_text("#app-version", &sandbox.base_url()).await;
+    // A new address: the window starts afresh on it and asks for its token.
+    app.wait_new_page().await;
     app.save_token(DEFAULT_TOKEN).await;
+    open_settings(&app).await;
+    app.wait_text("#app-version", &sandbox.base_url()).await;
 
     // A contact in its several forms, and a summary, that must never reach the log.
     app.submit_action(

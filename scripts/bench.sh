@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 cargo bench -p aelyst-core --bench client_overhead --bench outbox_journal -- --noplot "$@"
 pacing=$(cargo bench -p aelyst-core --bench bulk_pacing 2>/dev/null | grep '^bulk_pacing:')
+refresh=$(cargo bench -p aelyst-core --bench mine_refresh 2>/dev/null | grep '^mine_refresh:')
 
-PACING="$pacing" python3 - <<'PY'
+PACING="$pacing" REFRESH="$refresh" python3 - <<'PY'
 import json, os, re
 root = os.environ.get("CARGO_TARGET_DIR", "target") + "/criterion"
 def median_ms(group, name):
@@ -21,6 +22,7 @@ load = median_ms("outbox", "load_10k_entries")
 pacing = os.environ["PACING"]
 seconds, allowed = map(float, re.search(r": ([\d.]+) s \(the limit allows ([\d.]+) s", pacing).groups())
 too_many = int(re.search(r"429 answers: (\d+)", pacing).group(1))
+idle, busy = map(int, re.search(r"idle 10 min: (\d+) requests; .*: (\d+) requests", os.environ["REFRESH"]).groups())
 print()
 print("| what | median | goal | ratio to goal |")
 print("| --- | --- | --- | --- |")
@@ -31,4 +33,6 @@ print(f"| append one action to a 10,000-entry history, fsync'd | {append:.3f} ms
 print(f"| load a 10,000-entry history | {load:.3f} ms | ≤ 50 ms | {load / 50:.2f} |")
 print(f"| 200 closes at a 20/s workspace limit | {seconds:.2f} s | ≤ 1.1 × {allowed:.0f} s | {seconds / (1.1 * allowed):.2f} |")
 print(f"| 429 answers in that run | {too_many} | ≤ 4 (the first burst) | {too_many / 4:.2f} |")
+print(f"| My conversations: requests in a 10-minute idle window | {idle} | ≤ 5 | {idle / 5:.2f} |")
+print(f"| … brought to the front every 5 s for 10 minutes | {busy} | (bounded: one per 30 s) | |")
 PY

@@ -14,6 +14,7 @@ pub mod export;
 pub mod fsutil;
 pub mod keychain;
 pub mod logging;
+pub mod mine;
 pub mod outbox;
 pub mod settings;
 pub mod workspace;

@@ -147,6 +147,7 @@ impl Settings {
                     closing_rule: ClosingRule::default(),
                     closing_notes: std::mem::take(&mut self.legacy_closing_notes),
                     recent_categories: std::mem::take(&mut self.legacy_recent_categories),
+                    me: None,
                 });
             } else {
                 let address = env_address.as_deref();

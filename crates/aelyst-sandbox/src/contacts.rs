@@ -25,6 +25,8 @@ pub struct Contact {
     pub conversations: u32,
     pub last_category: Option<String>,
     pub last_summary: Option<String>,
+    /// The user the conversation is assigned to.
+    pub assignee: Option<crate::users::User>,
 }
 
 const FIRST: [&str; 10] = [
@@ -33,8 +35,10 @@ const FIRST: [&str; 10] = [
 const LAST: [&str; 5] = ["Rahman", "Okafor", "Lim", "Novak", "Sato"];
 
 /// Contact 1 is the vendor's own example (`phone:+60121233112`, `email:abdc@gmail.com`);
-/// the rest count up from there. Contact 13 is blocked.
+/// the rest count up from there. Contact 13 is blocked. Every fourth contact is unassigned;
+/// the others go to the three agents in turn (see [`crate::users::assignee_of`]).
 pub fn seed(count: u64) -> Vec<Contact> {
+    let users = crate::users::seed_users();
     (1..=count)
         .map(|id| {
             let index = usize::try_from(id).unwrap_or(0);
@@ -57,6 +61,8 @@ pub fn seed(count: u64) -> Vec<Contact> {
                 conversations: 1,
                 last_category: None,
                 last_summary: None,
+                assignee: crate::users::assignee_of(id)
+                    .and_then(|user| users.iter().find(|u| u.id == user).cloned()),
             }
         })
         .collect()
@@ -172,7 +178,7 @@ impl Contact {
             "phone": self.phone,
             "email": self.email,
             "status": self.status,
-            "assignee": null,
+            "assignee": self.assignee.as_ref().map(crate::users::User::to_assignee),
             "tags": [],
             "created_at": 1_700_000_000 + self.id,
         })

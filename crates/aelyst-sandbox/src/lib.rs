@@ -9,6 +9,8 @@
 
 mod contacts;
 mod limiter;
+mod lists;
+pub mod users;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -49,6 +51,8 @@ pub struct SandboxOptions {
     /// Switch the optional read endpoints off (they then answer 404) to test graceful fallback.
     pub closing_notes_enabled: bool,
     pub contact_lookup_enabled: bool,
+    /// The users list and the contact list (`GET /space/user`, `POST /contact/list`).
+    pub lists_enabled: bool,
 }
 
 impl Default for SandboxOptions {
@@ -61,6 +65,7 @@ impl Default for SandboxOptions {
             require_category: false,
             closing_notes_enabled: true,
             contact_lookup_enabled: true,
+            lists_enabled: true,
         }
     }
 }
@@ -132,6 +137,7 @@ struct Shared {
 struct World {
     token: String,
     contacts: Vec<Contact>,
+    users: Vec<users::User>,
     notes: Vec<(String, String)>,
     faults: HashMap<String, VecDeque<Fault>>,
     log: Vec<LoggedRequest>,
@@ -293,6 +299,20 @@ impl Sandbox {
             .cloned()
     }
 
+    /// The ids of the open conversations assigned to `user`, newest first (as the contact list
+    /// gives them): what an agent's "My conversations" should show.
+    pub fn open_assigned_to(&self, user: u64) -> Vec<u64> {
+        self.shared
+            .world()
+            .contacts
+            .iter()
+            .rev()
+            .filter(|c| c.status == ContactStatus::Open)
+            .filter(|c| c.assignee.as_ref().is_some_and(|a| a.id == user))
+            .map(|c| c.id)
+            .collect()
+    }
+
     /// Takes the server down (`true`) or brings it back (`false`), keeping its port and its
     /// state (contacts, faults, log) throughout. While down, every new connection is accepted and
     /// closed at once without a byte of answer, and a request arriving on a connection opened
@@ -347,6 +367,7 @@ fn new_shared(options: SandboxOptions) -> Shared {
     let world = World {
         token: options.token.clone(),
         contacts: contacts::seed(options.contact_count),
+        users: users::seed_users(),
         notes: contacts::seed_closing_notes(),
         faults: HashMap::new(),
         log: Vec::new(),
@@ -370,6 +391,9 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/v1/contact/{identifier}", get(get_contact))
         .route("/v1/space/closing_notes", get(list_closing_notes))
+        .route("/v1/space/user", get(lists::list_users))
+        .route("/v1/space/user/{id}", get(lists::get_user))
+        .route("/v1/contact/list", post(lists::list_contacts))
         .route("/_sandbox/requests", get(admin_requests))
         .route("/_sandbox/faults", post(admin_faults))
         .route("/_sandbox/token", post(admin_token))

@@ -56,7 +56,10 @@ pub enum ReadError {
     #[error("{}", super::outcome::UNAUTHORIZED_REASON)]
     Unauthorized,
     #[error("Aelyst is busy right now; try again in a moment.")]
-    RateLimited,
+    RateLimited {
+        /// The server's `Retry-After`, when it gave one.
+        wait: Option<Duration>,
+    },
     #[error("{}", .0.describe())]
     Unreachable(RetryReason),
     #[error("Aelyst answered in a way this app does not understand (error {0}).")]
@@ -67,7 +70,7 @@ impl Coded for ReadError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::Unauthorized => ErrorCode::TokenRefused,
-            Self::RateLimited => ErrorCode::RateLimited,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unreachable(_) => ErrorCode::Unreachable,
             Self::Unexpected(_) => ErrorCode::UnexpectedAnswer,
         }
@@ -191,7 +194,7 @@ fn is_loopback_host(url: &Url) -> bool {
 
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     config: ClientConfig,
 }
 
@@ -213,7 +216,7 @@ impl Client {
         &self.config
     }
 
-    fn endpoint(&self, path: &str) -> String {
+    pub(super) fn endpoint(&self, path: &str) -> String {
         format!(
             "{}{}",
             self.config.base_url.as_str().trim_end_matches('/'),
@@ -333,7 +336,7 @@ impl Client {
         Ok(Feature::Available(notes))
     }
 
-    fn cursor_of(&self, next: &str) -> Option<String> {
+    pub(super) fn cursor_of(&self, next: &str) -> Option<String> {
         let url = Url::parse(next)
             .or_else(|_| self.config.base_url.join(next))
             .ok()?;
@@ -382,7 +385,7 @@ impl Client {
             .header(ACCEPT, "application/json")
     }
 
-    async fn read(
+    pub(super) async fn read(
         &self,
         token: &ApiToken,
         request: reqwest::RequestBuilder,
@@ -399,6 +402,8 @@ impl Client {
                 })
             })?;
         let status = response.status().as_u16();
+        let wait = header_text(response.headers(), "retry-after")
+            .and_then(|value| super::parse_retry_after(&value, std::time::SystemTime::now()));
         let body = response
             .bytes()
             .await
@@ -414,14 +419,14 @@ impl Client {
                     .and_then(|v| v.get("message")?.as_str().map(str::to_owned)),
             )),
             405 => Ok(ReadAnswer::MethodNotAllowed),
-            429 | 449 => Err(ReadError::RateLimited),
+            429 | 449 => Err(ReadError::RateLimited { wait }),
             500..=599 => Err(ReadError::Unreachable(RetryReason::ServerError { status })),
             other => Err(ReadError::Unexpected(other)),
         }
     }
 }
 
-enum ReadAnswer {
+pub(super) enum ReadAnswer {
     Json(serde_json::Value),
     NotFound(Option<String>),
     MethodNotAllowed,
@@ -436,9 +441,9 @@ struct ClosingNotesPage {
 }
 
 #[derive(Deserialize)]
-struct Pagination {
+pub(super) struct Pagination {
     #[serde(default)]
-    next: Option<String>,
+    pub(super) next: Option<String>,
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -3,6 +3,7 @@
 
 mod client;
 mod identifier;
+mod lists;
 mod outcome;
 mod request;
 mod retry;
@@ -13,6 +14,7 @@ pub use client::{
     ContactPreview, Feature, ReadError, BASE_URL_ENV, DEFAULT_BASE_URL,
 };
 pub use identifier::{Identifier, IdentifierError, IdentifierKind};
+pub use lists::{local_timezone, ContactQuery, Page, User};
 pub use outcome::{classify, Answer, Outcome, RateLimit, RetryReason, StatusReply, Tries};
 pub use request::{Action, NoteError, StatusChange, CATEGORY_MAX_CHARS, SUMMARY_MAX_CHARS};
 pub use retry::{parse_retry_after, RetryPolicy};

@@ -93,6 +93,9 @@ pub struct Workspace {
     pub closing_notes: Vec<ClosingNote>,
     #[serde(default)]
     pub recent_categories: Vec<String>,
+    /// Who the agent is in this workspace ("My conversations").
+    #[serde(default)]
+    pub me: Option<crate::mine::Me>,
 }
 
 impl Workspace {
@@ -106,6 +109,7 @@ impl Workspace {
             token_address: None,
             closing_notes: Vec::new(),
             recent_categories: Vec::new(),
+            me: None,
         })
     }
 

@@ -1,0 +1,213 @@
+//! The list reads: the workspace's users (`GET /space/user`), and contacts by assignee or by
+//! search (`POST /contact/list`). Paged by `limit` and `cursorId`, read out of
+//! `pagination.next` rather than following its URL. A 429 with a short `Retry-After` is waited
+//! out and asked again; a longer one is the plain "busy" error.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::client::{Pagination, ReadAnswer};
+use super::{ApiToken, Client, ContactPreview, Feature, ReadError};
+
+/// Pages of users read at most (99 each): far more than any workspace has.
+const MAX_USER_PAGES: usize = 20;
+/// A `Retry-After` up to this long is waited out inside the read; the agent is waiting.
+const LONGEST_READ_WAIT: Duration = Duration::from_secs(5);
+const READ_ATTEMPTS: usize = 3;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: u64,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+impl User {
+    /// "Siti Aminah", or the email when the user has no name.
+    pub fn display_name(&self) -> String {
+        let name = [&self.first_name, &self.last_name]
+            .into_iter()
+            .flatten()
+            .map(|part| part.trim())
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if name.is_empty() {
+            self.email
+                .clone()
+                .unwrap_or_else(|| format!("User {}", self.id))
+        } else {
+            name
+        }
+    }
+}
+
+/// One page of a list, and the cursor of the next (`None` on the last page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+/// Which contacts: those assigned to a user, and/or those a search finds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactQuery {
+    pub assignee: Option<u64>,
+    pub search: String,
+    /// The computer's IANA time zone (the API requires one).
+    pub timezone: String,
+    /// 1–99.
+    pub limit: u8,
+}
+
+#[derive(Deserialize)]
+struct RawPage<T> {
+    #[serde(default = "Vec::new")]
+    items: Vec<T>,
+    #[serde(default)]
+    pagination: Option<Pagination>,
+}
+
+impl Client {
+    /// Sends the request built by `request`, waiting out a short `Retry-After` and asking
+    /// again. `None`: the endpoint is not offered here (404, 405, or 400 on its filter).
+    async fn read_list<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &ApiToken,
+        request: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<Option<(Vec<T>, Option<String>)>, ReadError> {
+        let mut attempt = 0;
+        let answer = loop {
+            attempt += 1;
+            match self.read(token, request()).await {
+                Err(ReadError::RateLimited { wait: Some(wait) })
+                    if wait <= LONGEST_READ_WAIT && attempt < READ_ATTEMPTS =>
+                {
+                    tokio::time::sleep(wait).await;
+                }
+                // The filter is refused: this workspace cannot offer the list.
+                Err(ReadError::Unexpected(400)) => return Ok(None),
+                other => break other?,
+            }
+        };
+        match answer {
+            ReadAnswer::Json(value) => {
+                let page: RawPage<T> =
+                    serde_json::from_value(value).map_err(|_| ReadError::Unexpected(200))?;
+                let next = page
+                    .pagination
+                    .and_then(|p| p.next)
+                    .and_then(|next| self.cursor_of(&next));
+                Ok(Some((page.items, next)))
+            }
+            ReadAnswer::NotFound(_) | ReadAnswer::MethodNotAllowed => Ok(None),
+        }
+    }
+
+    /// Every user of the workspace, following the pages.
+    pub async fn users(&self, token: &ApiToken) -> Result<Feature<Vec<User>>, ReadError> {
+        let mut users = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..MAX_USER_PAGES {
+            let page = self
+                .read_list::<User>(token, || {
+                    let request = self
+                        .http
+                        .get(self.endpoint("/space/user"))
+                        .query(&[("limit", "99")]);
+                    match &cursor {
+                        Some(cursor) => request.query(&[("cursorId", cursor.as_str())]),
+                        None => request,
+                    }
+                })
+                .await?;
+            let Some((items, next)) = page else {
+                return Ok(Feature::Unavailable);
+            };
+            users.extend(items);
+            match next {
+                Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
+                _ => break,
+            }
+        }
+        Ok(Feature::Available(users))
+    }
+
+    /// One page of contacts matching `query`, from `cursor` (the first page when `None`).
+    pub async fn contacts(
+        &self,
+        token: &ApiToken,
+        query: &ContactQuery,
+        cursor: Option<&str>,
+    ) -> Result<Feature<Page<ContactPreview>>, ReadError> {
+        let conditions: Vec<serde_json::Value> = query
+            .assignee
+            .iter()
+            .map(|user| {
+                json!({"category": "contactField", "field": "assigneeUserId",
+                       "operator": "isEqualTo", "value": user.to_string()})
+            })
+            .collect();
+        let filter = if conditions.is_empty() {
+            json!({})
+        } else {
+            json!({"$and": conditions})
+        };
+        let body = json!({"search": query.search, "timezone": query.timezone, "filter": filter});
+        let limit = query.limit.clamp(1, 99).to_string();
+        let page = self
+            .read_list::<ContactPreview>(token, || {
+                let request = self
+                    .http
+                    .post(self.endpoint("/contact/list"))
+                    .query(&[("limit", limit.as_str())])
+                    .json(&body);
+                match cursor {
+                    Some(cursor) => request.query(&[("cursorId", cursor)]),
+                    None => request,
+                }
+            })
+            .await?;
+        Ok(match page {
+            Some((items, next)) => Feature::Available(Page { items, next }),
+            None => Feature::Unavailable,
+        })
+    }
+}
+
+/// The computer's own IANA time zone ("Asia/Kuala_Lumpur"); "UTC" when it cannot be told.
+pub fn local_timezone() -> String {
+    iana_time_zone::get_timezone().unwrap_or_else(|_| "UTC".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_is_named_by_name_then_email() {
+        let mut user = User {
+            id: 42,
+            first_name: Some("Siti".into()),
+            last_name: Some(" Aminah ".into()),
+            email: Some("siti@brand.example".into()),
+            role: None,
+        };
+        assert_eq!(user.display_name(), "Siti Aminah");
+        user.first_name = None;
+        user.last_name = Some(String::new());
+        assert_eq!(user.display_name(), "siti@brand.example");
+        user.email = None;
+        assert_eq!(user.display_name(), "User 42");
+    }
+}

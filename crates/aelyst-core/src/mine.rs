@@ -1,0 +1,165 @@
+//! "My conversations": who the agent is in a workspace, what a row of the list shows, and when
+//! the list may ask the API again by itself, so an idle window never makes a request storm.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::ContactPreview;
+use crate::outbox::Clock;
+
+/// The agent, as they said in "Who are you in this workspace?" (kept with the workspace).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// One open conversation as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    pub contact_id: u64,
+    pub name: String,
+    /// How to reach them: the phone number, else the email.
+    pub reach: Option<String>,
+}
+
+impl Row {
+    /// The open ones only (the API has no filter on the conversation's status).
+    pub fn open_rows(contacts: Vec<ContactPreview>) -> Vec<Self> {
+        contacts
+            .into_iter()
+            .filter(|c| c.status.as_deref() == Some("open"))
+            .map(|c| Self {
+                name: c.full_name().unwrap_or_else(|| format!("Contact {}", c.id)),
+                reach: c.phone.clone().or(c.email.clone()),
+                contact_id: c.id,
+            })
+            .collect()
+    }
+}
+
+/// Why the window asks for the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Trigger {
+    /// The view was shown, the agent pressed Refresh, searched, or asked for more: always.
+    Asked,
+    /// The window came back to the front.
+    Focus,
+    /// The view's own timer, while it is shown.
+    Timer,
+}
+
+/// How often the list may refresh by itself (the agent's own asks always go).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshPolicy {
+    /// Coming back to the front refreshes when the list is at least this old.
+    pub focus_gap_ms: u64,
+    /// The timer refreshes when the list is at least this old. A little under the window's
+    /// 2-minute timer, so a tick that comes early is not skipped to the next one.
+    pub timer_gap_ms: u64,
+}
+
+pub const REFRESH: RefreshPolicy = RefreshPolicy {
+    focus_gap_ms: 30_000,
+    timer_gap_ms: 110_000,
+};
+
+impl RefreshPolicy {
+    /// Whether a refresh for `trigger` goes out, the last one having been at `last_ms`.
+    pub fn due(&self, trigger: Trigger, last_ms: Option<u64>, now_ms: u64) -> bool {
+        let Some(last) = last_ms else {
+            return true;
+        };
+        let age = now_ms.saturating_sub(last);
+        match trigger {
+            Trigger::Asked => true,
+            Trigger::Focus => age >= self.focus_gap_ms,
+            Trigger::Timer => age >= self.timer_gap_ms,
+        }
+    }
+}
+
+/// When each workspace's list last asked the API.
+pub struct Refresher {
+    policy: RefreshPolicy,
+    clock: Arc<dyn Clock>,
+    last: Mutex<HashMap<String, u64>>,
+}
+
+impl Refresher {
+    pub fn new(policy: RefreshPolicy, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            policy,
+            clock,
+            last: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// True when the list of `workspace` may ask the API now for `trigger`; the time is
+    /// noted when it may.
+    pub fn admit(&self, workspace: &str, trigger: Trigger) -> bool {
+        let now = self.clock.monotonic_ms();
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let due = self.policy.due(trigger, last.get(workspace).copied(), now);
+        if due {
+            last.insert(workspace.to_owned(), now);
+        }
+        due
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbox::ManualClock;
+
+    #[test]
+    fn the_agents_own_asks_always_go_and_automatic_ones_wait_their_gap() {
+        let clock = Arc::new(ManualClock::at(1_000_000));
+        let refresher = Refresher::new(REFRESH, clock.clone());
+        assert!(refresher.admit("w", Trigger::Timer), "the first one goes");
+        assert!(!refresher.admit("w", Trigger::Focus));
+        assert!(!refresher.admit("w", Trigger::Timer));
+        assert!(refresher.admit("w", Trigger::Asked));
+        assert!(refresher.admit("other", Trigger::Focus), "per workspace");
+        clock.advance(30_000);
+        assert!(refresher.admit("w", Trigger::Focus));
+        clock.advance(109_000);
+        assert!(!refresher.admit("w", Trigger::Timer));
+        clock.advance(1_000);
+        assert!(refresher.admit("w", Trigger::Timer));
+    }
+
+    #[test]
+    fn only_open_conversations_are_rows() {
+        let contact = |id: u64, status: &str| ContactPreview {
+            id,
+            first_name: Some("Siti".into()),
+            last_name: None,
+            phone: (id == 1).then(|| "+60121233112".into()),
+            email: Some(format!("c{id}@example.com")),
+            status: Some(status.into()),
+        };
+        let rows = Row::open_rows(vec![
+            contact(1, "open"),
+            contact(2, "close"),
+            contact(3, "open"),
+        ]);
+        assert_eq!(
+            rows.iter().map(|r| r.contact_id).collect::<Vec<_>>(),
+            [1, 3]
+        );
+        assert_eq!(rows[0].reach.as_deref(), Some("+60121233112"));
+        assert_eq!(rows[1].reach.as_deref(), Some("c3@example.com"));
+    }
+}

@@ -23,6 +23,8 @@ pub struct AppState {
     pub workspaces: Arc<Workspaces>,
     pub settings: Arc<SettingsStore>,
     pub history_feed: Arc<HistoryFeed>,
+    /// When each workspace's "My conversations" last asked the API.
+    pub refresher: aelyst_core::mine::Refresher,
     /// Things the agent should hear about once, found while starting (a damaged file…).
     pub notices: Vec<String>,
     pub log_dir: PathBuf,
@@ -99,6 +101,10 @@ impl AppState {
             workspaces: Arc::new(workspaces),
             settings,
             history_feed,
+            refresher: aelyst_core::mine::Refresher::new(
+                aelyst_core::mine::REFRESH,
+                Arc::new(aelyst_core::outbox::SystemClock),
+            ),
             notices,
             log_dir,
             _log_guard: log_guard,

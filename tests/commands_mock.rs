@@ -255,6 +255,33 @@ fn commands_through_the_mock_runtime() {
         Value::Null,
         "no token: no preview, and no error"
     );
+    // My conversations: asks who the agent is first; without a token, says so.
+    assert_eq!(
+        call("workspace_users", json!({})).unwrap(),
+        Value::Null,
+        "no token: no users list"
+    );
+    let mine = |trigger: &str| {
+        call(
+            "my_conversations",
+            json!({"search": "", "cursor": null, "trigger": trigger}),
+        )
+        .unwrap()["state"]
+            .clone()
+    };
+    assert_eq!(mine("asked"), "noMe");
+    call(
+        "set_me",
+        json!({"me": {"id": 42, "name": "Siti Aminah", "email": null}}),
+    )
+    .unwrap();
+    assert_eq!(call("get_settings", json!({})).unwrap()["me"]["id"], 42);
+    assert_eq!(mine("asked"), "noToken");
+    assert_eq!(
+        mine("timer"),
+        "skipped",
+        "a timer tick right after: not again"
+    );
     let diagnostics = call("diagnostics", json!({})).unwrap();
     assert!(diagnostics.as_str().unwrap().contains("History: 1 waiting"));
     let refused = call("retry_action", json!({"id": entry["id"]})).unwrap_err();

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use aelyst_sandbox::{status_path, ContactStatus, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use serde_json::json;
+use support::desktop::keys::{ALT, CTRL, ENTER, ESC, RELEASE, TAB};
 use support::desktop::{one_at_a_time, App, Desktop};
 
 const DELIVERY: Duration = Duration::from_secs(30);
@@ -374,28 +375,6 @@ async fn settings_refuse_bad_values_and_the_window_fits_small_and_zoomed() {
     finish(app, sandbox).await;
 }
 
-/// WebDriver key codes.
-const ALT: &str = "\u{E00A}";
-const CTRL: &str = "\u{E009}";
-const ENTER: &str = "\u{E007}";
-const TAB: &str = "\u{E004}";
-const ESC: &str = "\u{E00C}";
-const RELEASE: &str = "\u{E000}";
-
-async fn keys(app: &App, keys: &str) {
-    let focused = app
-        .client
-        .active_element()
-        .await
-        .expect("a focused element");
-    focused.send_keys(keys).await.expect("keys");
-}
-
-async fn focused_id(app: &App) -> String {
-    app.js("return document.activeElement ? document.activeElement.id : '';")
-        .await
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_whole_close_with_the_keyboard_only_then_reopen_from_the_history() {
     let (_turn, sandbox) = turn_and_sandbox(SandboxOptions::default()).await;
@@ -403,32 +382,33 @@ async fn a_whole_close_with_the_keyboard_only_then_reopen_from_the_history() {
 
     // The token field has the focus on first run; Enter saves.
     app.wait_visible("#token-input", true).await;
-    assert_eq!(focused_id(&app).await, "token-input");
-    keys(&app, &format!("{DEFAULT_TOKEN}{ENTER}")).await;
+    assert_eq!(app.focused_id().await, "token-input");
+    app.keys(&format!("{DEFAULT_TOKEN}{ENTER}")).await;
     app.wait_visible("#token-step", false).await;
-    assert_eq!(focused_id(&app).await, "identifier-value");
+    assert_eq!(app.focused_id().await, "identifier-value");
 
     // Esc clears what was typed.
-    keys(&app, "junk").await;
-    keys(&app, ESC).await;
+    app.keys("junk").await;
+    app.keys(ESC).await;
     let value: String = app
         .js("return document.getElementById('identifier-value').value;")
         .await;
     assert_eq!(value, "");
 
     // Paste-style "id:6" picks the kind; Alt+C chooses Close; Tab to the note; Ctrl+Enter sends.
-    keys(&app, "id:6").await;
-    keys(&app, &format!("{ALT}c{RELEASE}")).await;
-    assert_eq!(focused_id(&app).await, "status-close");
-    keys(&app, &format!("{TAB}{TAB}Resolved{TAB}Keyboard only.")).await;
-    assert_eq!(focused_id(&app).await, "summary");
-    keys(&app, &format!("{CTRL}{ENTER}{RELEASE}")).await;
+    app.keys("id:6").await;
+    app.keys(&format!("{ALT}c{RELEASE}")).await;
+    assert_eq!(app.focused_id().await, "status-close");
+    app.keys(&format!("{TAB}{TAB}Resolved{TAB}Keyboard only."))
+        .await;
+    assert_eq!(app.focused_id().await, "summary");
+    app.keys(&format!("{CTRL}{ENTER}{RELEASE}")).await;
     app.wait_history("keyboard close done", DELIVERY, |rows| {
         rows.first().is_some_and(|r| r.status == "done")
     })
     .await;
     assert_eq!(
-        focused_id(&app).await,
+        app.focused_id().await,
         "identifier-value",
         "focus is back for the next contact"
     );
@@ -438,12 +418,12 @@ async fn a_whole_close_with_the_keyboard_only_then_reopen_from_the_history() {
     );
 
     // ? shows the shortcut list (not while typing in a field); Esc closes it.
-    keys(&app, &format!("{ALT}o{RELEASE}")).await;
-    assert_eq!(focused_id(&app).await, "status-open");
-    keys(&app, "?").await;
+    app.keys(&format!("{ALT}o{RELEASE}")).await;
+    assert_eq!(app.focused_id().await, "status-open");
+    app.keys("?").await;
     app.wait_visible("#shortcuts", true).await;
     app.screenshot("09-shortcuts").await;
-    keys(&app, ESC).await;
+    app.keys(ESC).await;
     app.wait_visible("#shortcuts", false).await;
 
     // Reopen from the history, with a confirmation that says what it means.

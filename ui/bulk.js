@@ -167,16 +167,3 @@ export function setUpBulk() {
     if (batch && changed.some((entry) => entry.batch === batch)) showProgress();
   });
 }
-
-export function setUpViewSwitch() {
-  const single = document.getElementById("view-single");
-  const bulk = document.getElementById("view-bulk");
-  const show = (bulkView) => {
-    single.setAttribute("aria-pressed", String(!bulkView));
-    bulk.setAttribute("aria-pressed", String(bulkView));
-    document.getElementById("bulk-card").hidden = !bulkView;
-    document.getElementById("action-card").hidden = bulkView;
-  };
-  single.addEventListener("click", () => show(false));
-  bulk.addEventListener("click", () => show(true));
-}

@@ -7,7 +7,8 @@ import { setUpTokenStep, showTokenStep } from "./token-step.js";
 import { setUpSettings } from "./settings.js";
 import { showCachedCategories, refreshCategories } from "./categories.js";
 import { setUpShortcuts } from "./shortcuts.js";
-import { setUpBulk, setUpViewSwitch } from "./bulk.js";
+import { setUpBulk } from "./bulk.js";
+import { setUpViews, showView } from "./views.js";
 import { setUpWorkspaces } from "./workspace.js";
 import { showClosingRule } from "./closing-rule.js";
 
@@ -20,7 +21,7 @@ function askForToken(pause) {
 async function start() {
   const form = setUpActionForm({ onSubmitted: showSubmitted });
   setUpShortcuts(form);
-  setUpViewSwitch();
+  setUpViews();
   setUpBulk();
   setUpTokenStep({ onSaved: refreshCategories });
   // First, which workspace is shown: every question after this one names it.
@@ -39,8 +40,14 @@ async function start() {
     showTokenStep({ reason: token.problem ?? "" });
   } else {
     askForToken(token.pause);
-    document.getElementById("identifier-value").focus();
     refreshCategories();
+    if (workspace.me) {
+      // The agent said who they are here: their open conversations first. The list loads in
+      // the background; the window is usable at once.
+      showView("mine");
+    } else {
+      document.getElementById("identifier-value").focus();
+    }
   }
 }
 

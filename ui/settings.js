@@ -7,6 +7,7 @@ import { actionsWaiting, fieldToFix } from "./errors.js";
 import { showTokenStep } from "./token-step.js";
 import { shownWorkspace, switchTo } from "./workspace.js";
 import { plural } from "./words.js";
+import { showView } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -53,6 +54,9 @@ export function setUpSettings() {
       rule.value = loaded.closingRule;
       address.value = loaded.apiBaseUrl;
       size.value = loaded.historyLimit;
+      $("me-state").textContent = loaded.me
+        ? `You are ${loaded.me.name}${loaded.me.email ? ` (${loaded.me.email})` : ""}: "My conversations" shows what is assigned to you.`
+        : "Not chosen yet: \"My conversations\" asks once.";
       const token = await callIn("token_status");
       tokenState.textContent = token.problem
         ?? (token.saved ? "A token is saved in this computer's keychain." : "No token is saved yet.");
@@ -71,6 +75,12 @@ export function setUpSettings() {
       panel.scrollIntoView({ block: "start" });
       $("token-replace").focus();
     }
+  });
+
+  $("me-change").addEventListener("click", async () => {
+    panel.hidden = true;
+    toggle.setAttribute("aria-expanded", "false");
+    await showView("mine", { chooseMe: true });
   });
 
   $("token-replace").addEventListener("click", () => {

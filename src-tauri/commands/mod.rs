@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod diagnostics;
 pub mod export;
 pub mod history;
+pub mod mine;
 pub mod settings;
 pub mod token;
 pub mod workspaces;

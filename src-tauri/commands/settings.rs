@@ -17,6 +17,9 @@ pub struct SettingsView {
     pub api_base_url: String,
     pub closing_rule: ClosingRule,
     pub history_limit: usize,
+    /// Who the agent is here ("My conversations"); changed with `set_me`, not here.
+    #[serde(default, skip_deserializing)]
+    pub me: Option<aelyst_core::mine::Me>,
     /// The agent agreed that a new address forgets the token.
     #[serde(default, skip_serializing)]
     pub confirm_address: bool,
@@ -43,6 +46,7 @@ pub async fn get_settings(
         api_base_url: w.api_base_url.clone().unwrap_or_default(),
         closing_rule: w.closing_rule,
         history_limit: limit,
+        me: w.me.clone(),
         confirm_address: false,
     })
 }

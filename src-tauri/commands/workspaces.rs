@@ -21,6 +21,8 @@ pub struct WorkspaceView {
     pub sandbox: bool,
     pub closing_rule: ClosingRule,
     pub failed: usize,
+    /// Who the agent said they are here: the window opens on "My conversations".
+    pub me: Option<aelyst_core::mine::Me>,
 }
 
 #[derive(Debug, Serialize)]
@@ -45,6 +47,7 @@ fn list(state: &AppState) -> WorkspacesView {
                 api_base_url: address,
                 closing_rule: w.closing_rule,
                 failed: state.history_feed.failed(&w.id),
+                me: w.me.clone(),
             }
         })
         .collect();

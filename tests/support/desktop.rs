@@ -538,6 +538,18 @@ pub fn screenshot_dir() -> PathBuf {
     dir
 }
 
+/// WebDriver key codes, for [`App::keys`].
+#[allow(dead_code)] // each test binary uses a different part
+pub mod keys {
+    pub const ALT: &str = "\u{E00A}";
+    pub const CTRL: &str = "\u{E009}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const TAB: &str = "\u{E004}";
+    pub const ESC: &str = "\u{E00C}";
+    /// Releases the modifier keys pressed before it.
+    pub const RELEASE: &str = "\u{E000}";
+}
+
 /// The app's window, through WebDriver.
 pub struct App {
     pub client: Client,
@@ -583,6 +595,22 @@ impl App {
             }
         }
         self.click("#submit").await;
+    }
+
+    /// Types `keys` (see [`keys`]) into whatever has the focus, as a person at the keyboard.
+    pub async fn keys(&self, keys: &str) {
+        let focused = self
+            .client
+            .active_element()
+            .await
+            .expect("a focused element");
+        focused.send_keys(keys).await.expect("keys");
+    }
+
+    /// The id of the focused element ("" when it has none).
+    pub async fn focused_id(&self) -> String {
+        self.js("return document.activeElement ? document.activeElement.id : '';")
+            .await
     }
 
     /// Marks the page, so [`App::wait_new_page`] can tell when it has been replaced (the app

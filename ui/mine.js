@@ -1,0 +1,246 @@
+// "My conversations": the open conversations assigned to the agent, each one click (or Enter)
+// from the form with Close chosen; several at once through the bulk review. Loaded when the
+// view is first shown (see views.js).
+import { callIn } from "./ipc.js";
+import { announce } from "./announcer.js";
+import { onHistoryChange } from "./history.js";
+import { shownWorkspace } from "./workspace.js";
+import { showView } from "./views.js";
+import { plural } from "./words.js";
+
+/** The view's own timer; Rust skips a tick that comes too soon after the last refresh. */
+const REFRESH_EVERY_MS = 120_000;
+const SEARCH_DELAY_MS = 300;
+
+const $ = (id) => document.getElementById(id);
+
+export function setUpMine() {
+  const chooser = $("me-chooser");
+  const body = $("mine-body");
+  const list = $("mine-list");
+  const more = $("mine-more");
+  const status = $("mine-status");
+  const search = $("contact-search");
+  const closeSelected = $("mine-close-selected");
+  let me = shownWorkspace().me;
+  let next = null;
+  let loading = false;
+  let timer = 0;
+  let searchTimer = 0;
+  let visible = false;
+  // Closes sent from this list, by contact id, so their rows can leave or come back.
+  const sent = new Map();
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function row({ contactId, name, reach }) {
+    const item = document.createElement("li");
+    item.className = "mine-row";
+    item.dataset.contactId = String(contactId);
+    const tick = document.createElement("input");
+    tick.type = "checkbox";
+    tick.id = `mine-tick-${contactId}`;
+    tick.setAttribute("aria-label", `Select ${name}`);
+    tick.addEventListener("change", showSelected);
+    const pick = document.createElement("button");
+    pick.type = "button";
+    pick.className = "mine-pick";
+    const who = document.createElement("span");
+    who.className = "mine-name";
+    who.textContent = name;
+    const how = document.createElement("span");
+    how.className = "mine-reach";
+    how.textContent = reach ?? "";
+    pick.append(who, how);
+    pick.setAttribute("aria-label", `Close the conversation with ${name}${reach ? `, ${reach}` : ""}`);
+    pick.addEventListener("click", () => pickContact(contactId));
+    const note = document.createElement("span");
+    note.className = "mine-note";
+    item.append(tick, pick, note);
+    return item;
+  }
+
+  function showSelected() {
+    const count = list.querySelectorAll("input[type=checkbox]:checked").length;
+    closeSelected.disabled = count === 0;
+    closeSelected.textContent = count ? `Close selected (${count})…` : "Close selected…";
+  }
+
+  function emptyWords() {
+    return search.value.trim()
+      ? "Nothing open matches that search."
+      : "Nothing open is assigned to you. New conversations show up here.";
+  }
+
+  /** Loads the first page (`reset`) or the next one. */
+  async function load({ reset, trigger = "asked" }) {
+    if (loading || (!reset && !next)) return;
+    loading = true;
+    try {
+      const page = await callIn("my_conversations", {
+        search: search.value,
+        cursor: reset ? null : next,
+        trigger,
+      });
+      if (page.state === "skipped") return;
+      if (page.state === "noMe") {
+        await askWhoYouAre();
+        return;
+      }
+      if (page.state === "unavailable") {
+        list.replaceChildren();
+        more.hidden = true;
+        say("This workspace cannot list conversations by agent, so this view is empty here. The other views work as usual.");
+        return;
+      }
+      if (page.state === "noToken") {
+        say("Save this workspace's API token first (Settings), then the list shows up here.");
+        return;
+      }
+      const rows = page.rows.filter((r) => !sent.has(r.contactId) || sent.get(r.contactId) === "failed");
+      if (reset) list.replaceChildren(...rows.map(row));
+      else list.append(...rows.filter((r) => !list.querySelector(`[data-contact-id="${r.contactId}"]`)).map(row));
+      next = page.next;
+      more.hidden = !next;
+      const count = list.children.length;
+      say(count ? plural(count, "open conversation") + (next ? " so far" : "") : emptyWords());
+      showSelected();
+    } catch (problem) {
+      say(`The list could not be loaded: ${problem.message} It tries again by itself; closing by contact still works.`);
+    } finally {
+      loading = false;
+    }
+  }
+
+  async function askWhoYouAre() {
+    body.hidden = true;
+    chooser.hidden = false;
+    const select = $("me-select");
+    const hint = $("me-status");
+    hint.textContent = "Loading the people of this workspace…";
+    let users;
+    try {
+      users = await callIn("workspace_users");
+    } catch (problem) {
+      hint.textContent = `The list of people could not be loaded: ${problem.message}`;
+      return;
+    }
+    if (!users) {
+      hint.textContent = "This workspace does not share its list of people (or no token is saved yet), so this view is not available. The other views work as usual.";
+      return;
+    }
+    const options = users.map((user) => {
+      const option = document.createElement("option");
+      option.value = String(user.id);
+      option.textContent = user.email ? `${user.name} (${user.email})` : user.name;
+      option.dataset.search = `${user.name} ${user.email ?? ""}`.toLowerCase();
+      option.dataset.name = user.name;
+      option.dataset.email = user.email ?? "";
+      return option;
+    });
+    select.replaceChildren(...options);
+    hint.textContent = plural(users.length, "person", "people") + " in this workspace.";
+    $("me-filter").oninput = () => {
+      const wanted = $("me-filter").value.trim().toLowerCase();
+      for (const option of options) option.hidden = !option.dataset.search.includes(wanted);
+      const first = options.find((o) => !o.hidden);
+      if (first && select.selectedOptions[0]?.hidden !== false) select.value = first.value;
+    };
+    select.focus();
+  }
+
+  chooser.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const chosen = $("me-select").selectedOptions[0];
+    if (!chosen) return;
+    me = { id: Number(chosen.value), name: chosen.dataset.name, email: chosen.dataset.email || null };
+    await callIn("set_me", { me });
+    chooser.hidden = true;
+    body.hidden = false;
+    announce(`Showing the open conversations assigned to ${me.name}.`);
+    await load({ reset: true });
+    search.focus();
+  });
+
+  function pickContact(contactId) {
+    showView("single");
+    const kind = $("identifier-type");
+    kind.value = "id";
+    kind.dispatchEvent(new Event("change"));
+    const value = $("identifier-value");
+    value.value = String(contactId);
+    value.dispatchEvent(new Event("input"));
+    $("status-close").click();
+    $("category").focus();
+  }
+
+  closeSelected.addEventListener("click", () => {
+    const ids = [...list.querySelectorAll("input[type=checkbox]:checked")]
+      .map((tick) => tick.closest("li").dataset.contactId);
+    if (!ids.length) return;
+    showView("bulk");
+    const input = $("bulk-input");
+    input.value = ids.map((id) => `id:${id}`).join("\n");
+    input.dispatchEvent(new Event("input"));
+    $("bulk-close").click();
+    $("bulk-category").focus();
+    announce(`${plural(ids.length, "contact")} ready for closing: add the closing note, then Check the list.`);
+  });
+
+  // A close of a listed contact: the row waits while it is sent, leaves once done, and comes
+  // back with the reason if it failed.
+  onHistoryChange((changed) => {
+    for (const entry of changed) {
+      if (entry.action !== "close" || entry.identifier.kind !== "id") continue;
+      const contactId = Number(entry.identifier.canonical);
+      const item = list.querySelector(`[data-contact-id="${contactId}"]`);
+      sent.set(contactId, entry.state);
+      if (!item) continue;
+      const note = item.querySelector(".mine-note");
+      if (entry.state === "done") {
+        item.remove();
+        say(list.children.length ? plural(list.children.length, "open conversation") : emptyWords());
+      } else if (entry.state === "failed") {
+        item.hidden = false;
+        note.textContent = entry.lastError ?? "Not closed.";
+      } else if (entry.state === "pending") {
+        item.hidden = true;
+      }
+      showSelected();
+    }
+  });
+
+  more.addEventListener("click", () => load({ reset: false }));
+  new IntersectionObserver((seen) => {
+    if (seen.some((e) => e.isIntersecting) && visible) load({ reset: false });
+  }).observe(more);
+  $("mine-refresh").addEventListener("click", () => load({ reset: true }));
+  search.addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => load({ reset: true }), SEARCH_DELAY_MS);
+  });
+  window.addEventListener("focus", () => {
+    if (visible) load({ reset: true, trigger: "focus" });
+  });
+
+  return {
+    shown({ chooseMe = false } = {}) {
+      visible = true;
+      if (chooseMe) me = null;
+      clearInterval(timer);
+      timer = setInterval(() => {
+        if (!document.hidden) load({ reset: true, trigger: "timer" });
+      }, REFRESH_EVERY_MS);
+      if (!me) return askWhoYouAre();
+      chooser.hidden = true;
+      body.hidden = false;
+      return load({ reset: true });
+    },
+    hidden() {
+      visible = false;
+      clearInterval(timer);
+    },
+  };
+}

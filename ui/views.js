@@ -1,0 +1,29 @@
+// The three views above the history: "My conversations", "One contact" and "Bulk". The
+// first is loaded when it is first shown (its module and its questions to Rust), not at start.
+const VIEWS = {
+  mine: { button: "view-mine", card: "mine-card" },
+  single: { button: "view-single", card: "action-card" },
+  bulk: { button: "view-bulk", card: "bulk-card" },
+};
+
+let mine = null;
+
+/** Shows view `name`; `options` go to the view (`{ chooseMe: true }` asks who the agent is). */
+export function showView(name, options = {}) {
+  for (const [view, { button, card }] of Object.entries(VIEWS)) {
+    document.getElementById(button).setAttribute("aria-pressed", String(view === name));
+    document.getElementById(card).hidden = view !== name;
+  }
+  if (name === "mine") {
+    mine ??= import("./mine.js").then((module) => module.setUpMine());
+    return mine.then((view) => view.shown(options));
+  }
+  mine?.then((view) => view.hidden());
+  return Promise.resolve();
+}
+
+export function setUpViews() {
+  for (const name of Object.keys(VIEWS)) {
+    document.getElementById(VIEWS[name].button).addEventListener("click", () => showView(name));
+  }
+}

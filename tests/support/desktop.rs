@@ -735,19 +735,25 @@ impl App {
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
-    /// Clears a field and types into it, key by key, as a person would.
+    /// Clears a field and types into it, key by key, as a person would. A field that is not
+    /// ready for keys yet (shown a moment ago; WebKitWebDriver now and then says "not
+    /// interactable" or "stale" for one that is) is found again and tried again, a few times.
     pub async fn fill(&self, css: &str, text: &str) {
-        let field = self.wait_for(css).await;
-        field
-            .clear()
-            .await
-            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        if !text.is_empty() {
-            field
-                .send_keys(text)
-                .await
-                .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        let mut last = String::new();
+        for _ in 0..5 {
+            let field = self.wait_for(css).await;
+            let typed = match field.clear().await {
+                Ok(()) if text.is_empty() => Ok(()),
+                Ok(()) => field.send_keys(text).await,
+                Err(err) => Err(err),
+            };
+            match typed {
+                Ok(()) => return,
+                Err(err) => last = err.to_string(),
+            }
+            tokio::time::sleep(POLL).await;
         }
+        panic!("fill {css}: {last}");
     }
 
     /// Picks an option of a `<select>` by clicking it.

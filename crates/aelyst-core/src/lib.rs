@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod export;
 pub mod fsutil;
+pub mod handoff;
 pub mod keychain;
 pub mod logging;
 pub mod mine;

@@ -1,0 +1,236 @@
+//! Reaching the app from outside its window: the command line (`--close-from-clipboard`,
+//! `--contact <identifier>`), a link (`aelyst-desk://close?contact=<identifier>`) and the
+//! clipboard's text. Each becomes what the form should show, or a plain note; none of them
+//! ever sends anything by itself.
+
+use serde::Serialize;
+
+use crate::api::{Identifier, IdentifierError, IdentifierKind};
+
+pub const SCHEME: &str = "aelyst-desk";
+pub const FROM_CLIPBOARD: &str = "--close-from-clipboard";
+pub const CONTACT: &str = "--contact";
+/// Longer than any contact: a clipboard holding a document is not a contact.
+const LONGEST_CONTACT_TEXT: usize = 320;
+
+/// What the app was asked to do, from its command line or a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handoff {
+    /// Read the clipboard (in Rust) and put the contact in the form.
+    FromClipboard,
+    /// Put this contact (as typed, a link's or the command line's) in the form.
+    Contact(String),
+    /// Something was asked that cannot be done: the note says what, in plain words.
+    Refused(String),
+}
+
+/// What the window shows: a contact in the form (Close chosen, focus in the category), or a
+/// note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum FormFill {
+    Contact { kind: IdentifierKind, value: String },
+    Note { text: String },
+}
+
+/// Reads the arguments after the program's name. `None`: nothing was asked (a plain start).
+pub fn from_args<S: AsRef<str>>(args: &[S]) -> Option<Handoff> {
+    let mut args = args.iter().map(AsRef::as_ref);
+    while let Some(arg) = args.next() {
+        if arg == FROM_CLIPBOARD {
+            return Some(Handoff::FromClipboard);
+        }
+        if arg == CONTACT {
+            return Some(match args.next() {
+                Some(value) => Handoff::Contact(value.to_owned()),
+                None => Handoff::Refused(
+                    "--contact needs the contact after it, for example --contact +60121233112."
+                        .into(),
+                ),
+            });
+        }
+        if let Some(value) = arg.strip_prefix("--contact=") {
+            return Some(Handoff::Contact(value.to_owned()));
+        }
+        if arg.starts_with(&format!("{SCHEME}:")) {
+            return Some(from_link(arg));
+        }
+    }
+    None
+}
+
+/// `aelyst-desk://close?contact=<identifier>`, and nothing else: no other action, no other
+/// parameter (a link never carries a token, and one that tries is refused whole).
+pub fn from_link(link: &str) -> Handoff {
+    let refused = |why: &str| Handoff::Refused(format!("That link could not be used: {why}"));
+    let Ok(url) = url::Url::parse(link) else {
+        return refused("it is not a well-formed link.");
+    };
+    if url.scheme() != SCHEME {
+        return refused("it is not an Aelyst Desk link.");
+    }
+    if url.host_str() != Some("close") || !matches!(url.path(), "" | "/") {
+        return refused("Aelyst Desk links can only open a contact for closing (aelyst-desk://close?contact=…).");
+    }
+    let mut contact = None;
+    for (key, value) in url.query_pairs() {
+        match (key.as_ref(), &contact) {
+            ("contact", None) => contact = Some(value.into_owned()),
+            ("contact", Some(_)) => return refused("it names more than one contact."),
+            _ => return refused("it has something in it other than the contact."),
+        }
+    }
+    match contact {
+        Some(contact) if !contact.trim().is_empty() => Handoff::Contact(contact),
+        _ => refused("it names no contact."),
+    }
+}
+
+/// The contact in a text (the clipboard's, a link's, the command line's), for the form: a
+/// phone number in any common format (with its country code), an email address, or
+/// `id:`/`phone:`/`email:` forms. A plain note when it holds none.
+pub fn fill_from_text(text: &str, source: &str) -> FormFill {
+    let trimmed = text.trim();
+    let single_line = !trimmed.contains('\n');
+    if trimmed.is_empty() || !single_line || trimmed.chars().count() > LONGEST_CONTACT_TEXT {
+        return FormFill::Note {
+            text: format!("{source} holds no contact (a phone number, an email address or a contact ID), so the form is empty."),
+        };
+    }
+    match guess(trimmed) {
+        Ok(identifier) => contact(&identifier),
+        Err(IdentifierError::UnknownKind) => FormFill::Note {
+            text: format!("{source} holds no contact (a phone number, an email address or a contact ID), so the form is empty."),
+        },
+        Err(err) => FormFill::Note {
+            text: format!("{source} holds something like a contact, but: {err}"),
+        },
+    }
+}
+
+/// As a bulk row is read, plus what copying from a web page or a CRM gives: `tel:` and
+/// `mailto:` links, and a phone number written with brackets (`(+60) 12 123 3112`).
+fn guess(text: &str) -> Result<Identifier, IdentifierError> {
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("tel:") {
+        return Identifier::from_typed(IdentifierKind::Phone, &text[4..]);
+    }
+    if lower.starts_with("mailto:") {
+        let address = text[7..].split('?').next().unwrap_or_default();
+        return Identifier::from_typed(IdentifierKind::Email, address);
+    }
+    let phone_like = text.contains('+')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if phone_like {
+        return Identifier::from_typed(IdentifierKind::Phone, text);
+    }
+    crate::bulk::guess_identifier(text)
+}
+
+fn contact(identifier: &Identifier) -> FormFill {
+    FormFill::Contact {
+        kind: identifier.kind(),
+        value: identifier.display().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fill(text: &str) -> FormFill {
+        fill_from_text(text, "The clipboard")
+    }
+
+    fn is_contact(fill: &FormFill, kind: IdentifierKind) -> bool {
+        matches!(fill, FormFill::Contact { kind: k, .. } if *k == kind)
+    }
+
+    #[test]
+    fn the_command_line_says_what_was_asked() {
+        assert_eq!(from_args::<&str>(&[]), None);
+        assert_eq!(
+            from_args(&["--close-from-clipboard"]),
+            Some(Handoff::FromClipboard)
+        );
+        assert_eq!(
+            from_args(&["--contact", "+60 12-123 3112"]),
+            Some(Handoff::Contact("+60 12-123 3112".into()))
+        );
+        assert_eq!(
+            from_args(&["--contact=id:5"]),
+            Some(Handoff::Contact("id:5".into()))
+        );
+        assert!(matches!(
+            from_args(&["--contact"]),
+            Some(Handoff::Refused(_))
+        ));
+        assert_eq!(
+            from_args(&["aelyst-desk://close?contact=email%3Aabdc%40gmail.com"]),
+            Some(Handoff::Contact("email:abdc@gmail.com".into()))
+        );
+        assert_eq!(from_args(&["--some-toolkit-flag"]), None);
+    }
+
+    #[test]
+    fn a_link_only_ever_fills_the_form_and_never_carries_anything_else() {
+        assert_eq!(
+            from_link("aelyst-desk://close?contact=%2B60121233112"),
+            Handoff::Contact("+60121233112".into())
+        );
+        for bad in [
+            "aelyst-desk://close?contact=1&token=abc",
+            "aelyst-desk://send?contact=1",
+            "aelyst-desk://close/extra?contact=1",
+            "aelyst-desk://close?contact=1&contact=2",
+            "aelyst-desk://close",
+            "aelyst-desk://close?contact=",
+            "aelyst-desk:%%",
+            "https://close?contact=1",
+        ] {
+            let Handoff::Refused(note) = from_link(bad) else {
+                panic!("{bad} was taken")
+            };
+            assert!(note.starts_with("That link could not be used: "), "{note}");
+        }
+    }
+
+    #[test]
+    fn the_clipboard_gives_a_contact_in_any_common_form_or_a_note() {
+        assert!(is_contact(
+            &fill(" +60 12-123 3112\n"),
+            IdentifierKind::Phone
+        ));
+        assert!(is_contact(
+            &fill("(+60) 12 123 3112"),
+            IdentifierKind::Phone
+        ));
+        assert!(is_contact(&fill("Abdc@Gmail.com"), IdentifierKind::Email));
+        assert!(is_contact(&fill("id:123"), IdentifierKind::Id));
+        assert!(is_contact(&fill("tel:+60121233112"), IdentifierKind::Phone));
+        assert!(is_contact(
+            &fill("mailto:abdc@gmail.com?subject=hi"),
+            IdentifierKind::Email
+        ));
+        assert!(is_contact(
+            &fill("phone:+60121233112"),
+            IdentifierKind::Phone
+        ));
+        assert_eq!(
+            fill("+60121233112"),
+            FormFill::Contact {
+                kind: IdentifierKind::Phone,
+                value: "+60 12-123 3112".into()
+            }
+        );
+        for junk in ["", "hello there", "line one\nline two", &"9".repeat(400)] {
+            assert!(matches!(fill(junk), FormFill::Note { .. }), "{junk:?}");
+        }
+        let FormFill::Note { text } = fill("012 123 3112") else {
+            panic!("a local number is not a contact")
+        };
+        assert!(text.contains("country code"), "{text}");
+    }
+}

@@ -8,6 +8,9 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::history_feed::FailedCount;
+
+/// How long "cancel them" waits for actions on their way to come back unanswered.
+const CANCEL_PATIENCE: std::time::Duration = std::time::Duration::from_secs(3);
 use crate::state::{blocking, AppState};
 
 #[derive(Debug, Serialize)]
@@ -107,13 +110,16 @@ pub async fn remove_workspace(
     Ok(())
 }
 
-/// Cancels every action of the workspace not sent yet (recorded as cancelled). Returns how
-/// many.
+/// Cancels every action of the workspace not sent yet (recorded as cancelled), waiting a
+/// moment for those on their way to come back. Returns how many.
 #[tauri::command]
 pub async fn cancel_waiting(
     state: State<'_, AppState>,
     workspace: String,
 ) -> Result<usize, AppError> {
     let open = state.workspace(&workspace)?;
-    blocking(move || Ok(open.outbox.cancel_waiting()?)).await
+    Ok(open
+        .outbox
+        .cancel_waiting_patiently(CANCEL_PATIENCE)
+        .await?)
 }

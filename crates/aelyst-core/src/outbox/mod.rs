@@ -313,6 +313,22 @@ impl Outbox {
         self.cancel_where(|_| true)
     }
 
+    /// [`Outbox::cancel_waiting`], then again as the actions that were on their way come back
+    /// unanswered, for up to `patience`: what the agent means by "cancel them" before
+    /// removing a workspace or moving it. Returns how many were stopped in all.
+    pub async fn cancel_waiting_patiently(
+        &self,
+        patience: std::time::Duration,
+    ) -> Result<usize, OutboxError> {
+        let deadline = tokio::time::Instant::now() + patience;
+        let mut cancelled = self.cancel_waiting()?;
+        while self.waiting() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            cancelled += self.cancel_waiting()?;
+        }
+        Ok(cancelled)
+    }
+
     fn cancel_where(&self, wanted: impl Fn(&Entry) -> bool) -> Result<usize, OutboxError> {
         let cancelled = self.commit(|state, now| {
             let schedule = &state.schedule;

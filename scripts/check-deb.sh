@@ -36,6 +36,9 @@ grep -q "^Name=Aelyst Desk" "$desktop_file"
 icon=$(sed -n 's/^Icon=//p' "$desktop_file")
 ls /usr/share/icons/hicolor/*/apps/"$icon".png >/dev/null
 echo "Menu entry: $desktop_file (icon $icon)"
+# Links open in the app, and the launcher's menu offers "Close from clipboard".
+grep -q "^MimeType=x-scheme-handler/aelyst-desk;" "$desktop_file"
+grep -q "^Exec=aelyst-desk --close-from-clipboard" "$desktop_file"
 # The file-dialog stand-in for the end-to-end tests is compiled out of release builds.
 if grep -q AELYST_DIALOG_PATH /usr/bin/aelyst-desk; then
   echo "the shipped binary still reads AELYST_DIALOG_PATH" >&2

@@ -10,6 +10,10 @@ packages=(
   libsecret-1-dev libdbus-1-dev
   # run and test the real desktop stack headless
   xvfb webkit2gtk-driver gnome-keyring libsecret-tools dbus-x11 dbus-bin at-spi2-core
+  # the clipboard and a key pressed in another app, for the "close from anywhere" tests
+  xclip xdotool python3-xlib
+  # the tray icon (loaded at run time)
+  libayatana-appindicator3-1
 )
 
 missing=()

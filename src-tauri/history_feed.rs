@@ -17,12 +17,53 @@ pub struct FailedCount {
     pub failed: usize,
 }
 
+/// Hears the totals over every workspace (waiting, failed) when they change: the tray.
+pub type TotalsListener = Box<dyn Fn(Totals) + Send + Sync>;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub waiting: usize,
+    pub failed: usize,
+}
+
+/// Entry ids by workspace, for one state.
+type Ids = HashMap<String, HashSet<String>>;
+
 #[derive(Default)]
 pub struct HistoryFeed {
     history: Mutex<Option<(String, Channel<HistoryEvent>)>>,
     badges: Mutex<Option<Channel<FailedCount>>>,
     /// The failed entries' ids, by workspace.
-    failed: Mutex<HashMap<String, HashSet<String>>>,
+    failed: Mutex<Ids>,
+    /// The waiting (pending) entries' ids, by workspace.
+    waiting: Mutex<Ids>,
+    totals: std::sync::OnceLock<TotalsListener>,
+}
+
+/// Keeps `ids` of `workspace` in step with `event`, for entries in `state`. True when the
+/// count changed.
+fn track(all: &mut Ids, workspace: &str, event: &HistoryEvent, state: EntryState) -> bool {
+    let ids = all.entry(workspace.to_owned()).or_default();
+    let before = ids.len();
+    match event {
+        HistoryEvent::Upsert { entry } if entry.state == state => {
+            ids.insert(entry.id.clone());
+        }
+        HistoryEvent::Upsert { entry } => {
+            ids.remove(&entry.id);
+        }
+        HistoryEvent::Removed { ids: gone } => {
+            for id in gone {
+                ids.remove(id);
+            }
+        }
+        HistoryEvent::Paused { .. } => {}
+    }
+    ids.len() != before
+}
+
+fn total(all: &Ids) -> usize {
+    all.values().map(HashSet::len).sum()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -42,28 +83,23 @@ impl HistoryFeed {
         }
     }
 
-    /// Keeps the failed count of `workspace` and tells the badge when it changes.
+    /// Keeps the failed and waiting counts of `workspace`; tells the badge when the failed
+    /// count changes, and the tray when either total does.
     fn count(&self, workspace: &str, event: &HistoryEvent) {
+        let waiting_changed = track(
+            &mut lock(&self.waiting),
+            workspace,
+            event,
+            EntryState::Pending,
+        );
         let failed = {
             let mut all = lock(&self.failed);
-            let ids = all.entry(workspace.to_owned()).or_default();
-            let before = ids.len();
-            match event {
-                HistoryEvent::Upsert { entry } if entry.state == EntryState::Failed => {
-                    ids.insert(entry.id.clone());
-                }
-                HistoryEvent::Upsert { entry } => {
-                    ids.remove(&entry.id);
-                }
-                HistoryEvent::Removed { ids: gone } => {
-                    for id in gone {
-                        ids.remove(id);
-                    }
-                }
-                HistoryEvent::Paused { .. } => {}
-            }
-            (ids.len() != before).then_some(ids.len())
+            track(&mut all, workspace, event, EntryState::Failed)
+                .then(|| all.get(workspace).map_or(0, HashSet::len))
         };
+        if waiting_changed || failed.is_some() {
+            self.tell_totals();
+        }
         if let (Some(failed), Some(channel)) = (failed, lock(&self.badges).as_ref()) {
             let change = FailedCount {
                 workspace: workspace.to_owned(),
@@ -75,14 +111,39 @@ impl HistoryFeed {
         }
     }
 
-    /// The failed actions a workspace has as it opens.
+    /// The failed and waiting actions a workspace has as it opens.
     pub fn seed(&self, workspace: &str, entries: &[Entry]) {
-        let ids = entries
-            .iter()
-            .filter(|e| e.state == EntryState::Failed)
-            .map(|e| e.id.clone())
-            .collect();
-        lock(&self.failed).insert(workspace.to_owned(), ids);
+        let ids = |state: EntryState| -> HashSet<String> {
+            entries
+                .iter()
+                .filter(|e| e.state == state)
+                .map(|e| e.id.clone())
+                .collect()
+        };
+        lock(&self.failed).insert(workspace.to_owned(), ids(EntryState::Failed));
+        lock(&self.waiting).insert(workspace.to_owned(), ids(EntryState::Pending));
+        self.tell_totals();
+    }
+
+    /// Waiting and failed actions over every workspace.
+    pub fn totals(&self) -> Totals {
+        Totals {
+            waiting: total(&lock(&self.waiting)),
+            failed: total(&lock(&self.failed)),
+        }
+    }
+
+    /// From now on, `listener` hears the totals when they change (and now).
+    pub fn watch_totals(&self, listener: TotalsListener) {
+        if self.totals.set(listener).is_ok() {
+            self.tell_totals();
+        }
+    }
+
+    fn tell_totals(&self) {
+        if let Some(listener) = self.totals.get() {
+            listener(self.totals());
+        }
     }
 
     pub fn failed(&self, workspace: &str) -> usize {
@@ -91,6 +152,8 @@ impl HistoryFeed {
 
     pub fn forget(&self, workspace: &str) {
         lock(&self.failed).remove(workspace);
+        lock(&self.waiting).remove(workspace);
+        self.tell_totals();
     }
 
     pub fn watch(&self, workspace: &str, channel: Channel<HistoryEvent>) {

@@ -4,9 +4,13 @@
 
 pub mod commands;
 pub mod dialogs;
+pub mod handoff;
 pub mod history_feed;
+pub mod shortcut;
 pub mod state;
+pub mod tray;
 mod window_state;
+pub mod words;
 
 use std::sync::Arc;
 
@@ -35,13 +39,20 @@ include!("commands/list.rs");
 pub fn app_builder<R: Runtime>(
     builder: tauri::Builder<R>,
     keychains: Keychains,
+    options: AppOptions,
 ) -> tauri::Builder<R> {
     builder
+        .manage(handoff::Handoffs::default())
+        .manage(shortcut::Shortcuts::default())
+        .manage(tray::Tray::default())
         // Used from Rust only ("Open log folder"); the window is granted none of its commands.
         .plugin(tauri_plugin_opener::init())
         // File dialogs are opened from Rust (bulk CSV, export); the window gets no dialog
         // or file permissions.
         .plugin(tauri_plugin_dialog::init())
+        // "Start with the computer" (off unless the agent turns it on in Settings); used from
+        // Rust only.
+        .plugin(tauri_plugin_autostart::Builder::new().build())
         .setup(move |app| {
             // Another Aelyst Desk that could not be handed over to (no session bus for the
             // single-instance plugin) holds the app's lock: say so, and open and write nothing.
@@ -87,33 +98,95 @@ pub fn app_builder<R: Runtime>(
                     }
                 });
             }
+            let saved_shortcut = state.settings.read(|s| s.shortcut.clone());
             app.manage(state);
+            // macOS hands links to a running app as an event, not a command line.
+            #[cfg(target_os = "macos")]
+            if app
+                .try_state::<tauri_plugin_deep_link::DeepLink<R>>()
+                .is_some()
+            {
+                use tauri_plugin_deep_link::DeepLinkExt;
+                let handle = app.handle().clone();
+                app.deep_link().on_open_url(move |event| {
+                    for url in event.urls() {
+                        let asked = aelyst_core::handoff::from_link(url.as_str());
+                        handoff::handle(&handle, asked, "The link");
+                    }
+                });
+            }
+            if let Some(launch) = options.launch {
+                handoff::handle(app.handle(), launch, "The command line");
+            }
+            // The tray after setup, on the main thread (GTK's rule), once the window is made.
+            if options.tray {
+                let handle = app.handle().clone();
+                app.handle().run_on_main_thread(move || {
+                    if let Err(err) = tray::create(&handle) {
+                        tracing::warn!("no tray icon: {err}");
+                    }
+                })?;
+            }
+            // The global shortcut after the window is on its way: registering it opens a
+            // connection to the display server, which the first frame need not wait for.
+            if options.global_shortcut {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn_blocking(move || {
+                    match handle.plugin(shortcut::plugin()) {
+                        Ok(()) => shortcut::start(&handle, saved_shortcut.as_deref()),
+                        Err(err) => tracing::warn!("global shortcuts unavailable: {err}"),
+                    }
+                });
+            }
             Ok(())
         })
         .invoke_handler(invoke_handler())
 }
 
+/// What the real app adds to [`app_builder`] and tests leave out.
+#[derive(Default)]
+pub struct AppOptions {
+    /// What this launch's command line asked for (`--contact`, a link…).
+    pub launch: Option<aelyst_core::handoff::Handoff>,
+    /// Register the global shortcut (the real desktop only: tests on the mock runtime must
+    /// not take a key of the machine they run on).
+    pub global_shortcut: bool,
+    /// Show the tray icon (the real desktop only).
+    pub tray: bool,
+}
+
 /// Starts the desktop app; returns when the last window closes.
 pub fn run() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let desktop = tauri::Builder::default()
-        // First, so a second launch hands over before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
+        // First, so a second launch hands over before anything else starts: its command line
+        // (`--close-from-clipboard`, `--contact …`, a link) is done by this running app.
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            match aelyst_core::handoff::from_args(args.get(1..).unwrap_or_default()) {
+                Some(handoff) => handoff::handle(app, handoff, "The command line"),
+                None => handoff::show_window(app),
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        .on_window_event(|window, event| {
-            if matches!(
-                event,
-                tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)
-            ) {
+        // Registers the aelyst-desk: scheme (the .deb's desktop entry declares it too). On
+        // Linux and Windows a link arrives as a command line, handed over above; on macOS as
+        // an event (see the setup in `app_builder`).
+        .plugin(tauri_plugin_deep_link::init())
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_) => {
                 window_state::save_soon(window.app_handle());
             }
+            tauri::WindowEvent::CloseRequested { api, .. } if tray::keep_running(window) => {
+                api.prevent_close();
+            }
+            _ => {}
         });
-    let builder = app_builder(desktop, Keychains::platform());
+    let options = AppOptions {
+        launch: aelyst_core::handoff::from_args(&args),
+        global_shortcut: true,
+        tray: true,
+    };
+    let builder = app_builder(desktop, Keychains::platform(), options);
     if let Err(err) = builder.run(tauri::generate_context!()) {
         eprintln!("Aelyst Desk could not start: {err}");
         std::process::exit(1);

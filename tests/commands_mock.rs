@@ -59,9 +59,13 @@ fn commands_through_the_mock_runtime() {
     std::env::set_var("AELYST_API_BASE_URL", "http://127.0.0.1:9/v1");
 
     let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
-    let mut app = aelyst_desk::app_builder(mock_builder(), Keychains::with_store(store.clone()))
-        .build(tauri::generate_context!())
-        .expect("app builds on the mock runtime");
+    let mut app = aelyst_desk::app_builder(
+        mock_builder(),
+        Keychains::with_store(store.clone()),
+        aelyst_desk::AppOptions::default(),
+    )
+    .build(tauri::generate_context!())
+    .expect("app builds on the mock runtime");
     // Runs the setup hook, which manages the state and makes the main window.
     #[allow(deprecated)]
     app.run_iteration(|_, _| {});
@@ -255,6 +259,64 @@ fn commands_through_the_mock_runtime() {
         Value::Null,
         "no token: no preview, and no error"
     );
+    // Handoffs: nothing handed over at this launch; the Paste button reads the clipboard in
+    // Rust (none here, or whatever it holds: a contact or a note either way). The global
+    // shortcut is the real desktop's only (`AppOptions`), so here it says it is unavailable.
+    assert_eq!(
+        invoke(
+            &window,
+            "watch_handoffs",
+            json!({"onEvent": "__CHANNEL__:11"})
+        )
+        .unwrap(),
+        Value::Null
+    );
+    let pasted = invoke(&window, "paste_contact", json!({})).unwrap();
+    assert!(["contact", "note"].contains(&pasted["type"].as_str().unwrap()));
+    let status = invoke(&window, "shortcut_status", json!({})).unwrap();
+    assert_eq!(status["standard"], "Ctrl+Shift+F9");
+    let refused = invoke(
+        &window,
+        "set_shortcut",
+        json!({"shortcut": "Ctrl+Shift+F9"}),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "shortcut_unavailable");
+    assert!(refused["message"]
+        .as_str()
+        .unwrap()
+        .contains("aelyst-desk --close-from-clipboard"));
+
+    // Starting with the computer: off by default; on writes the desktop's autostart entry
+    // (in this test's own HOME), off removes it.
+    assert_eq!(
+        invoke(&window, "autostart_status", json!({})).unwrap(),
+        false
+    );
+    assert_eq!(
+        invoke(&window, "set_autostart", json!({"enabled": true})).unwrap(),
+        true
+    );
+    // The auto-launch crate writes under $HOME/.config (whatever XDG_CONFIG_HOME says).
+    let entries = |dir: &str| {
+        std::fs::read_dir(home.path().join(dir))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        entries(".config/autostart") + entries("config/autostart"),
+        1,
+        "one autostart entry"
+    );
+    assert_eq!(
+        invoke(&window, "set_autostart", json!({"enabled": false})).unwrap(),
+        false
+    );
+    assert_eq!(
+        entries(".config/autostart") + entries("config/autostart"),
+        0
+    );
+
     // My conversations: asks who the agent is first; without a token, says so.
     assert_eq!(
         call("workspace_users", json!({})).unwrap(),

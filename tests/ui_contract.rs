@@ -48,8 +48,17 @@ fn only_errors_js_reads_error_codes() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "js") && !path.ends_with("errors.js") {
             let text = std::fs::read_to_string(&path).unwrap();
+            // A keyboard event's `event.code` (the key's position) is not an error code.
+            let reads_a_code = text.match_indices(".code").any(|(at, _)| {
+                let before: String = text[..at]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                before != "tneve"
+            });
             assert!(
-                !text.contains(".code"),
+                !reads_a_code,
                 "{} reads an error code itself; ask ui/errors.js",
                 path.display()
             );

@@ -11,6 +11,7 @@ import { setUpBulk } from "./bulk.js";
 import { setUpViews, showView } from "./views.js";
 import { setUpWorkspaces } from "./workspace.js";
 import { showClosingRule } from "./closing-rule.js";
+import { setUpHandoffs, showFill } from "./handoff.js";
 
 function askForToken(pause) {
   if (pause && (pause.kind === "tokenRejected" || pause.kind === "noToken")) {
@@ -35,9 +36,16 @@ async function start() {
     showAppInfo(workspace),
     showCachedCategories(),
   ]);
+  // After the rest: a contact handed over at launch lands in a form that is ready for it.
+  const handed = await setUpHandoffs();
   showPause(token.pause);
   if (!token.saved) {
     showTokenStep({ reason: token.problem ?? "" });
+    showFill(handed, { focus: false });
+  } else if (handed) {
+    askForToken(token.pause);
+    refreshCategories();
+    showFill(handed);
   } else {
     askForToken(token.pause);
     refreshCategories();

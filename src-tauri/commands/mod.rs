@@ -5,6 +5,7 @@ pub mod actions;
 pub mod bulk;
 pub mod diagnostics;
 pub mod export;
+pub mod handoff;
 pub mod history;
 pub mod mine;
 pub mod settings;

@@ -452,6 +452,11 @@ impl Desktop {
 
     /// Launches the app through WebDriver and waits for its window to render.
     pub async fn launch(&self) -> App {
+        self.launch_with(&[]).await
+    }
+
+    /// [`Desktop::launch`] with these command-line arguments for the app.
+    pub async fn launch_with(&self, args: &[&str]) -> App {
         // A previous run's single-instance name must be gone from the bus, or the new process
         // would hand over to it and exit (a loaded machine can lag behind the process exit).
         let deadline = Instant::now() + STEP_TIMEOUT;
@@ -466,7 +471,7 @@ impl Desktop {
         caps.insert("browserName".into(), json!("wry"));
         caps.insert(
             "tauri:options".into(),
-            json!({ "application": app_binary().display().to_string() }),
+            json!({ "application": app_binary().display().to_string(), "args": args }),
         );
         let mut builder =
             ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
@@ -480,6 +485,46 @@ impl Desktop {
         // main.js marks the body once the first data from Rust is on screen.
         app.wait_for("body[data-ready]").await;
         app
+    }
+
+    /// Runs `program` in this desktop's environment (its display, bus and home), feeding it
+    /// `stdin`, and returns once it exits (a second launch of the app, xclip, xdotool).
+    pub fn run(&self, program: &str, args: &[&str], stdin: &str) -> std::process::Output {
+        let mut child = Command::new(program)
+            .args(args)
+            .envs(self.env.iter().cloned())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {program}: {e}"));
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("wait")
+    }
+
+    /// Puts `text` on this desktop's clipboard, as copying it in another app does (xclip stays
+    /// in the background to hand it out, as that app would).
+    pub fn set_clipboard(&self, text: &str) {
+        let mut xclip = Command::new("xclip")
+            .args(["-selection", "clipboard"])
+            .envs(self.env.iter().cloned())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("xclip (apt-get install xclip)");
+        xclip
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write to xclip");
+        assert!(xclip.wait().expect("xclip").success());
     }
 
     /// Ends every process and hands back the home directory, to start again on the same data.
@@ -543,6 +588,8 @@ pub fn screenshot_dir() -> PathBuf {
 pub mod keys {
     pub const ALT: &str = "\u{E00A}";
     pub const CTRL: &str = "\u{E009}";
+    pub const SHIFT: &str = "\u{E008}";
+    pub const F8: &str = "\u{E038}";
     pub const ENTER: &str = "\u{E007}";
     pub const TAB: &str = "\u{E004}";
     pub const ESC: &str = "\u{E00C}";

@@ -60,6 +60,11 @@ pub enum ErrorCode {
     ClosingSummaryRequired,
     ActionsStillWaiting,
     LastWorkspace,
+    // The global shortcut.
+    ShortcutInvalid,
+    ShortcutRefused,
+    ShortcutUnavailable,
+    AutostartFailed,
     // Bulk runs.
     BulkEmpty,
     BulkTooManyRows,

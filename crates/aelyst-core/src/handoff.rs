@@ -6,12 +6,34 @@
 use serde::Serialize;
 
 use crate::api::{Identifier, IdentifierError, IdentifierKind};
+use crate::error::{Coded, ErrorCode};
 
 pub const SCHEME: &str = "aelyst-desk";
 pub const FROM_CLIPBOARD: &str = "--close-from-clipboard";
 pub const CONTACT: &str = "--contact";
 /// Longer than any contact: a clipboard holding a document is not a contact.
 const LONGEST_CONTACT_TEXT: usize = 320;
+
+/// Why a global shortcut could not be set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShortcutError {
+    #[error("\"{0}\" is not a key combination the app can use. Press a combination with Ctrl, Shift, Alt or Super and one other key.")]
+    Invalid(String),
+    #[error("The computer did not let Aelyst Desk use {0} (another app may have it, or this is a Wayland session). Choose another combination, or bind the command `aelyst-desk --close-from-clipboard` in your desktop's keyboard settings.")]
+    Refused(String),
+    #[error("Global shortcuts are not available here. Bind the command `aelyst-desk --close-from-clipboard` in your desktop's keyboard settings instead.")]
+    Unavailable,
+}
+
+impl Coded for ShortcutError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Invalid(_) => ErrorCode::ShortcutInvalid,
+            Self::Refused(_) => ErrorCode::ShortcutRefused,
+            Self::Unavailable => ErrorCode::ShortcutUnavailable,
+        }
+    }
+}
 
 /// What the app was asked to do, from its command line or a link.
 #[derive(Debug, Clone, PartialEq, Eq)]

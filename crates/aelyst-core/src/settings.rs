@@ -53,6 +53,10 @@ impl Coded for SettingsError {
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub history_limit: usize,
+    /// The global shortcut that brings the app to the front with the clipboard's contact in
+    /// the form (`None`: switched off). See [`DEFAULT_SHORTCUT`].
+    #[serde(default = "default_shortcut")]
+    pub shortcut: Option<String>,
     pub workspaces: Vec<Workspace>,
     /// The workspace the window shows.
     pub shown: Option<String>,
@@ -70,6 +74,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             history_limit: DEFAULT_HISTORY_LIMIT,
+            shortcut: default_shortcut(),
             workspaces: Vec::new(),
             shown: None,
             legacy_api_base_url: None,
@@ -77,6 +82,16 @@ impl Default for Settings {
             legacy_recent_categories: Vec::new(),
         }
     }
+}
+
+/// Function keys with Ctrl+Shift: no browser, office suite, CRM or desktop (GNOME, KDE,
+/// Windows) binds Ctrl+Shift+F9 by default that an agent would miss (Word's "unlink fields"
+/// is the one use found), and it types no character in any keyboard layout, unlike Ctrl+Alt
+/// (AltGr on Windows) or AltGr itself. Changeable, and can be switched off.
+pub const DEFAULT_SHORTCUT: &str = "Ctrl+Shift+F9";
+
+fn default_shortcut() -> Option<String> {
+    Some(DEFAULT_SHORTCUT.to_owned())
 }
 
 /// Checks an API address as typed in Settings: empty means "the real Aelyst API".

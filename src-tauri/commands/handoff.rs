@@ -1,0 +1,77 @@
+//! Reaching the form from outside: what was handed over (the command line, a link, the
+//! shortcut), the Paste button, and the global shortcut's setting.
+
+use aelyst_core::handoff::FormFill;
+use aelyst_core::AppError;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
+
+use crate::handoff::Handoffs;
+use crate::shortcut::{ShortcutStatus, Shortcuts};
+use crate::state::AppState;
+
+/// From now on what is handed over goes to `on_event`; answers with what came before the
+/// window listened (a launch with `--contact`, say).
+#[tauri::command]
+pub async fn watch_handoffs(
+    handoffs: State<'_, Handoffs>,
+    on_event: Channel<FormFill>,
+) -> Result<Option<FormFill>, AppError> {
+    Ok(handoffs.watch(on_event))
+}
+
+/// The Paste button: the clipboard's contact, read now, in Rust.
+#[tauri::command]
+pub async fn paste_contact<R: Runtime>(app: AppHandle<R>) -> Result<FormFill, AppError> {
+    Ok(crate::handoff::from_clipboard(&app))
+}
+
+#[tauri::command]
+pub async fn shortcut_status(shortcuts: State<'_, Shortcuts>) -> Result<ShortcutStatus, AppError> {
+    Ok(shortcuts.status())
+}
+
+/// Sets the global shortcut (`None`: off), then saves it; a refused one changes nothing.
+#[tauri::command]
+pub async fn set_shortcut<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    shortcut: Option<String>,
+) -> Result<ShortcutStatus, AppError> {
+    let status = crate::shortcut::apply(&app, shortcut.as_deref())?;
+    state.settings.update(|s| {
+        s.shortcut = status.shortcut.clone();
+        Ok(())
+    })?;
+    Ok(status)
+}
+
+/// Whether the app starts when the agent logs in.
+#[tauri::command]
+pub async fn autostart_status<R: Runtime>(app: AppHandle<R>) -> Result<bool, AppError> {
+    use tauri_plugin_autostart::ManagerExt;
+    app.autolaunch()
+        .is_enabled()
+        .map_err(|_| autostart_failed())
+}
+
+/// Turns starting with the computer on or off; answers with what it is now.
+#[tauri::command]
+pub async fn set_autostart<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Result<bool, AppError> {
+    use tauri_plugin_autostart::ManagerExt;
+    let manager = app.autolaunch();
+    let changed = if enabled {
+        manager.enable()
+    } else {
+        manager.disable()
+    };
+    changed.map_err(|_| autostart_failed())?;
+    manager.is_enabled().map_err(|_| autostart_failed())
+}
+
+fn autostart_failed() -> AppError {
+    AppError::new(
+        aelyst_core::ErrorCode::AutostartFailed,
+        "Starting with the computer could not be changed here. You can add Aelyst Desk to your desktop's startup applications instead.",
+    )
+}

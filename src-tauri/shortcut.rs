@@ -1,0 +1,137 @@
+//! The global shortcut: registered from Rust (the window is granted none of the plugin's
+//! commands), changed from Settings, and what the system said about it.
+
+use std::str::FromStr;
+use std::sync::Mutex;
+
+use aelyst_core::handoff::{Handoff, ShortcutError};
+use serde::Serialize;
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_global_shortcut::{GlobalShortcut, GlobalShortcutExt, Shortcut, ShortcutState};
+
+/// What Settings shows about the shortcut.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShortcutStatus {
+    /// As the agent reads it (`Ctrl+Shift+F9`); `None` when switched off.
+    pub shortcut: Option<String>,
+    /// Registered with the system and working.
+    pub active: bool,
+    /// Why it is not working, in plain words.
+    pub problem: Option<String>,
+    /// The one it is when switched on again (see `DEFAULT_SHORTCUT`).
+    pub standard: &'static str,
+}
+
+impl Default for ShortcutStatus {
+    fn default() -> Self {
+        Self {
+            shortcut: None,
+            active: false,
+            problem: None,
+            standard: aelyst_core::settings::DEFAULT_SHORTCUT,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Shortcuts {
+    status: Mutex<ShortcutStatus>,
+}
+
+impl Shortcuts {
+    pub fn status(&self) -> ShortcutStatus {
+        self.status
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn set(&self, status: ShortcutStatus) -> ShortcutStatus {
+        *self
+            .status
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = status.clone();
+        status
+    }
+}
+
+/// The plugin, with its handler: a press brings the app forward with the clipboard's contact.
+pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri_plugin_global_shortcut::Builder::new()
+        .with_handler(|app, _shortcut, event| {
+            if event.state() == ShortcutState::Pressed {
+                crate::handoff::handle(app, Handoff::FromClipboard, "The clipboard");
+            }
+        })
+        .build()
+}
+
+pub fn parse(text: &str) -> Result<Shortcut, ShortcutError> {
+    Shortcut::from_str(text.trim()).map_err(|_| ShortcutError::Invalid(text.trim().to_owned()))
+}
+
+/// Replaces the registered shortcut with `wanted` (`None`: off). When the system refuses the
+/// new one, the old one is registered again and the error says so.
+pub fn apply<R: Runtime>(
+    app: &AppHandle<R>,
+    wanted: Option<&str>,
+) -> Result<ShortcutStatus, ShortcutError> {
+    let shortcuts = app.state::<Shortcuts>();
+    if app.try_state::<GlobalShortcut<R>>().is_none() {
+        shortcuts.set(ShortcutStatus {
+            shortcut: wanted.map(str::to_owned),
+            problem: Some(ShortcutError::Unavailable.to_string()),
+            ..ShortcutStatus::default()
+        });
+        return Err(ShortcutError::Unavailable);
+    }
+    let new = wanted.map(parse).transpose()?;
+    let manager = app.global_shortcut();
+    let old = shortcuts.status();
+    let _ = manager.unregister_all();
+    let Some(new) = new else {
+        return Ok(shortcuts.set(ShortcutStatus::default()));
+    };
+    if manager.register(new).is_err() {
+        if let Some(old) = old.shortcut.as_deref().filter(|_| old.active) {
+            if let Ok(old) = parse(old) {
+                let _ = manager.register(old);
+            }
+        }
+        return Err(ShortcutError::Refused(
+            wanted.unwrap_or_default().to_owned(),
+        ));
+    }
+    Ok(shortcuts.set(ShortcutStatus {
+        shortcut: wanted.map(str::to_owned),
+        active: true,
+        problem: wayland_note(),
+        ..ShortcutStatus::default()
+    }))
+}
+
+/// At start: the saved shortcut, and what the system said, kept for Settings.
+pub fn start<R: Runtime>(app: &AppHandle<R>, saved: Option<&str>) {
+    if let Err(err) = apply(app, saved) {
+        tracing::warn!(
+            "global shortcut not registered: {}",
+            aelyst_core::AppError::from(err.clone()).code
+        );
+        app.state::<Shortcuts>().set(ShortcutStatus {
+            shortcut: saved.map(str::to_owned),
+            problem: Some(err.to_string()),
+            ..ShortcutStatus::default()
+        });
+    }
+}
+
+/// Under Wayland a shortcut registered through X11 only works while an X11 window has the
+/// focus: say so, and point to the command.
+fn wayland_note() -> Option<String> {
+    let wayland = std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland")
+        || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    wayland.then(|| {
+        "This is a Wayland session, where the shortcut may only work while some apps have the focus. For a shortcut that always works, bind the command `aelyst-desk --close-from-clipboard` in your desktop's keyboard settings.".into()
+    })
+}

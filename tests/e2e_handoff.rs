@@ -1,0 +1,242 @@
+//! Close from anywhere, under Xvfb with the real clipboard (xclip) and a real key press in
+//! the X server (xdotool): `aelyst-desk --close-from-clipboard` against the running app fills
+//! the form (phone, email and id forms; junk gives a note); the global shortcut does the same;
+//! a link on the command line fills the form, a bad one gives a note; a launch with
+//! `--contact` starts with it in the form. Nothing of it is ever sent.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use aelyst_sandbox::{Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use support::desktop::keys::{CTRL, F8, RELEASE, SHIFT};
+use support::desktop::{app_binary, one_at_a_time, App, Desktop};
+
+/// What the form shows: (kind, contact, Close chosen, the focused field, the note if shown).
+async fn form(app: &App) -> (String, String, bool, String, String) {
+    app.js("const $ = (id) => document.getElementById(id);\
+         return [$('identifier-type').value, $('identifier-value').value,\
+                 $('status-close').getAttribute('aria-pressed') === 'true',\
+                 document.activeElement ? document.activeElement.id : '',\
+                 $('handoff-note').hidden ? '' : $('handoff-note').textContent];")
+        .await
+}
+
+async fn wait_form(
+    app: &App,
+    what: &str,
+    done: impl Fn(&(String, String, bool, String, String)) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let seen = form(app).await;
+        if done(&seen) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what}: the form shows {seen:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A second launch with `args`, handed over to the running app; it exits at once.
+fn second_launch(desktop: &Desktop, args: &[&str]) {
+    let binary = app_binary();
+    let out = desktop.run(binary.to_str().unwrap(), args, "");
+    assert!(
+        out.status.success(),
+        "the second launch exits cleanly: {out:?}"
+    );
+}
+
+async fn clear_form(app: &App) {
+    let _: bool = app
+        .js(
+            "const v = document.getElementById('identifier-value'); v.value = '';\
+             v.dispatchEvent(new Event('input')); return true;",
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_clipboard_the_shortcut_and_links_fill_the_form_and_send_nothing() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .start();
+    let app = desktop.launch().await;
+    app.save_token(DEFAULT_TOKEN).await;
+
+    // The command, against the running app, for each form a contact can be copied in.
+    for (copied, kind, shown) in [
+        ("+60 12-123 3112", "phone", "+60 12-123 3112"),
+        ("Abdc@Gmail.com", "email", "abdc@gmail.com"),
+        ("id:5", "id", "5"),
+    ] {
+        clear_form(&app).await;
+        desktop.set_clipboard(copied);
+        second_launch(&desktop, &["--close-from-clipboard"]);
+        wait_form(&app, copied, |(k, v, close, focus, note)| {
+            k == kind && v == shown && *close && focus == "category" && note.is_empty()
+        })
+        .await;
+    }
+    app.screenshot("19-close-from-clipboard").await;
+
+    // Junk on the clipboard: an empty form and a plain note.
+    desktop.set_clipboard("see you tomorrow");
+    second_launch(&desktop, &["--close-from-clipboard"]);
+    wait_form(&app, "junk", |(_, v, _, _, note)| {
+        v.is_empty() && note.contains("holds no contact")
+    })
+    .await;
+    app.screenshot("20-clipboard-without-a-contact").await;
+
+    // The global shortcut, pressed in the X server as in any other app.
+    clear_form(&app).await;
+    desktop.set_clipboard("id:7");
+    let pressed = desktop.run("xdotool", &["key", "--clearmodifiers", "ctrl+shift+F9"], "");
+    assert!(pressed.status.success(), "{pressed:?}");
+    wait_form(&app, "the shortcut", |(k, v, close, focus, _)| {
+        k == "id" && v == "7" && *close && focus == "category"
+    })
+    .await;
+
+    // A link fills the form; a link that carries anything else is refused whole.
+    clear_form(&app).await;
+    second_launch(
+        &desktop,
+        &["aelyst-desk://close?contact=email%3Aabdc%40gmail.com"],
+    );
+    wait_form(&app, "the link", |(k, v, _, focus, _)| {
+        k == "email" && v == "abdc@gmail.com" && focus == "category"
+    })
+    .await;
+    second_launch(&desktop, &["aelyst-desk://close?contact=5&token=stolen"]);
+    wait_form(&app, "the bad link", |(_, _, _, _, note)| {
+        note.starts_with("That link could not be used")
+    })
+    .await;
+    app.screenshot("21-a-link-refused").await;
+
+    // Settings show the shortcut; axe finds nothing with the new controls.
+    app.click("#settings-toggle").await;
+    app.wait_text("#shortcut-value", "Ctrl+Shift+F9").await;
+    app.wait_text("#shortcut-state", "in any app").await;
+    app.assert_accessible("Settings with the shortcut controls")
+        .await;
+    // Off, and the key does nothing; on again.
+    app.click("#shortcut-toggle").await;
+    app.wait_text("#shortcut-state", "Switched off").await;
+    let value: String = app.text("#shortcut-value").await;
+    assert_eq!(value, "", "empty when off");
+    app.click("#shortcut-toggle").await;
+    app.wait_text("#shortcut-value", "Ctrl+Shift+F9").await;
+    app.screenshot_at("22-shortcut-in-settings", "#settings")
+        .await;
+
+    // Changed by pressing the new keys; the new one works, in any app.
+    app.click("#shortcut-record").await;
+    app.wait_visible("#shortcut-capture", true).await;
+    app.keys(&format!("{CTRL}{SHIFT}{F8}{RELEASE}")).await;
+    app.wait_text("#shortcut-value", "Ctrl+Shift+F8").await;
+    clear_form(&app).await;
+    desktop.set_clipboard("id:9");
+    let pressed = desktop.run("xdotool", &["key", "--clearmodifiers", "ctrl+shift+F8"], "");
+    assert!(pressed.status.success(), "{pressed:?}");
+    wait_form(&app, "the new shortcut", |(k, v, _, focus, _)| {
+        k == "id" && v == "9" && focus == "category"
+    })
+    .await;
+
+    assert!(
+        sandbox.requests().iter().all(|r| r.method != "POST"),
+        "nothing was sent by any of it"
+    );
+    app.close().await;
+
+    // A first launch with --contact starts with it in the form.
+    let home = desktop.stop_keep_home();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .home(home)
+        .start();
+    let app = desktop.launch_with(&["--contact", "+60121233112"]).await;
+    wait_form(&app, "--contact at launch", |(k, v, close, focus, _)| {
+        k == "phone" && v == "+60 12-123 3112" && *close && focus == "category"
+    })
+    .await;
+    app.close().await;
+    assert!(sandbox.requests().iter().all(|r| r.method != "POST"));
+    sandbox.stop().await;
+}
+
+/// How many processes run the app's binary on this machine.
+fn app_processes() -> usize {
+    let binary = app_binary().canonicalize().unwrap();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|entry| std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == binary))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let desktop = Desktop::builder()
+        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .start();
+    let app = desktop.launch().await;
+    app.save_token(DEFAULT_TOKEN).await;
+    sandbox.set_down(true);
+    app.submit_action("id", "3", true, "Resolved", "").await;
+    app.wait_history("waiting", Duration::from_secs(20), |rows| {
+        rows.first().is_some_and(|r| r.status == "pending")
+    })
+    .await;
+
+    // The close button, as a window manager sends it.
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/close_window.py");
+    let closed = desktop.run("/usr/bin/python3", &[script, "Aelyst Desk"], "");
+    assert!(closed.status.success(), "{closed:?}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let visible: bool = app
+            .js("return document.visibilityState === 'visible';")
+            .await;
+        if !visible {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the window did not go");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Still running, and still sending: the server comes back and gets the action.
+    sandbox.set_down(false);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while sandbox.posts_to("id:3") == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the action was not sent after the close"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(app_processes() >= 1, "the app is still running");
+    // A second launch brings it back.
+    second_launch(&desktop, &[]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let visible: bool = app
+            .js("return document.visibilityState === 'visible';")
+            .await;
+        if visible {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the window did not come back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.screenshot("23-back-from-the-tray").await;
+    app.close().await;
+    sandbox.stop().await;
+}

@@ -79,6 +79,15 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, handoff: Handoff, source: &str) {
     app.state::<Handoffs>().deliver(fill);
 }
 
+/// A notification about an entry was clicked: the window shows it (in its workspace).
+pub fn show_entry<R: Runtime>(app: &AppHandle<R>, workspace: &str, id: &str) {
+    show_window(app);
+    app.state::<Handoffs>().deliver(FormFill::Entry {
+        workspace: workspace.to_owned(),
+        id: id.to_owned(),
+    });
+}
+
 pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
     if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
         let _ = window.unminimize();

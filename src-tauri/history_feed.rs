@@ -38,7 +38,11 @@ pub struct HistoryFeed {
     /// The waiting (pending) entries' ids, by workspace.
     waiting: Mutex<Ids>,
     totals: std::sync::OnceLock<TotalsListener>,
+    failures: std::sync::OnceLock<FailureListener>,
 }
+
+/// Hears each action that has just failed for good, with its workspace: the notifications.
+pub type FailureListener = Box<dyn Fn(&str, &Entry) + Send + Sync>;
 
 /// Keeps `ids` of `workspace` in step with `event`, for entries in `state`. True when the
 /// count changed.
@@ -97,6 +101,13 @@ impl HistoryFeed {
             track(&mut all, workspace, event, EntryState::Failed)
                 .then(|| all.get(workspace).map_or(0, HashSet::len))
         };
+        if let (HistoryEvent::Upsert { entry }, Some(_)) = (event, failed) {
+            if entry.state == EntryState::Failed {
+                if let Some(listener) = self.failures.get() {
+                    listener(workspace, entry);
+                }
+            }
+        }
         if waiting_changed || failed.is_some() {
             self.tell_totals();
         }
@@ -138,6 +149,11 @@ impl HistoryFeed {
         if self.totals.set(listener).is_ok() {
             self.tell_totals();
         }
+    }
+
+    /// From now on, `listener` hears each action that fails for good.
+    pub fn watch_failures(&self, listener: FailureListener) {
+        let _ = self.failures.set(listener);
     }
 
     fn tell_totals(&self) {

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod dialogs;
 pub mod handoff;
 pub mod history_feed;
+pub mod notify;
 pub mod shortcut;
 pub mod state;
 pub mod tray;
@@ -99,6 +100,14 @@ pub fn app_builder<R: Runtime>(
                 });
             }
             let saved_shortcut = state.settings.read(|s| s.shortcut.clone());
+            if options.notifications {
+                let handle = app.handle().clone();
+                state
+                    .history_feed
+                    .watch_failures(Box::new(move |workspace, entry| {
+                        notify::failed(&handle, workspace, entry);
+                    }));
+            }
             app.manage(state);
             // macOS hands links to a running app as an event, not a command line.
             #[cfg(target_os = "macos")]
@@ -153,6 +162,8 @@ pub struct AppOptions {
     pub global_shortcut: bool,
     /// Show the tray icon (the real desktop only).
     pub tray: bool,
+    /// Notify of failures while the window is out of sight (the real desktop only).
+    pub notifications: bool,
 }
 
 /// Starts the desktop app; returns when the last window closes.
@@ -185,6 +196,7 @@ pub fn run() {
         launch: aelyst_core::handoff::from_args(&args),
         global_shortcut: true,
         tray: true,
+        notifications: true,
     };
     let builder = app_builder(desktop, Keychains::platform(), options);
     if let Err(err) = builder.run(tauri::generate_context!()) {

@@ -129,11 +129,8 @@ pub fn keep_running<R: Runtime>(window: &Window<R>) -> bool {
         } else {
             "Find it in the taskbar; quit from its window menu."
         };
-        app.dialog()
-            .message(format!("{why} {find}"))
-            .title("Aelyst Desk is still running")
-            .kind(MessageDialogKind::Info)
-            .show(|_| {});
+        // A notification, not a dialog: a modal dialog would hold the window's own events.
+        crate::notify::note("Aelyst Desk is still running", &format!("{why} {find}"));
     }
     true
 }

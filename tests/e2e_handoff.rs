@@ -8,9 +8,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use aelyst_sandbox::{Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use aelyst_sandbox::{status_path, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use support::desktop::keys::{CTRL, F8, RELEASE, SHIFT};
 use support::desktop::{app_binary, one_at_a_time, App, Desktop};
+use support::notifications::Notifications;
 
 /// What the form shows: (kind, contact, Close chosen, the focused field, the note if shown).
 async fn form(app: &App) -> (String, String, bool, String, String) {
@@ -188,6 +189,13 @@ async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
     let desktop = Desktop::builder()
         .env("AELYST_API_BASE_URL", &sandbox.base_url())
         .start();
+    let bus = desktop
+        .env()
+        .iter()
+        .find(|(key, _)| key == "DBUS_SESSION_BUS_ADDRESS")
+        .map(|(_, value)| value.clone())
+        .unwrap();
+    let notifications = Notifications::serve(&bus).await;
     let app = desktop.launch().await;
     app.save_token(DEFAULT_TOKEN).await;
     sandbox.set_down(true);
@@ -223,6 +231,91 @@ async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(app_processes() >= 1, "the app is still running");
+    let note = notifications.shown();
+    assert!(
+        note.first()
+            .is_some_and(|n| n.summary == "Aelyst Desk is still running"
+                && n.body.contains("1 action still waiting")),
+        "the one-time note: {note:?}"
+    );
+
+    // Out of sight, an action that fails for good is a notification naming the contact and
+    // the reason; clicking it shows the entry.
+    // Queued while the server is down, then refused once the window is out of sight.
+    sandbox.set_down(true);
+    second_launch(&desktop, &["--contact", "id:4"]);
+    let _: bool = app
+        .js("document.getElementById('category').value = 'Resolved';\
+             document.getElementById('submit').click(); return true;")
+        .await;
+    app.wait_history("id:4 waiting", Duration::from_secs(20), |rows| {
+        rows.iter().any(|r| r.status == "pending")
+    })
+    .await;
+    let closed = desktop.run("/usr/bin/python3", &[script, "Aelyst Desk"], "");
+    assert!(closed.status.success(), "{closed:?}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let visible: bool = app
+            .js("return document.visibilityState === 'visible';")
+            .await;
+        if !visible {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the window did not go the second time"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    sandbox.script(&status_path("id:4"), [Fault::status(404)]);
+    sandbox.set_down(false);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let shown = loop {
+        let all = notifications.shown();
+        if let Some(shown) = all.iter().find(|n| n.summary.starts_with("Not closed")) {
+            break shown.clone();
+        }
+        if Instant::now() > deadline {
+            let rows: Vec<String> = app
+                .history()
+                .await
+                .into_iter()
+                .map(|r| format!("{} {}", r.status, r.text))
+                .collect();
+            let logs: Vec<String> = support::files::walk(desktop.home())
+                .into_iter()
+                .filter(|p| p.to_string_lossy().contains("log"))
+                .map(|p| std::fs::read_to_string(&p).unwrap_or_default())
+                .collect();
+            panic!("no notification; history {rows:?}; logs {logs:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(shown.app_name, "Aelyst Desk");
+    assert_eq!(shown.summary, "Not closed: contact ID 4");
+    assert!(!shown.body.is_empty(), "the reason: {shown:?}");
+    notifications.click(shown.id).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let pointed: bool = app
+            .js("const row = document.activeElement && document.activeElement.closest('li.entry');\
+                 return document.visibilityState === 'visible' && !!row && row.dataset.status === 'failed';")
+            .await;
+        if pointed {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the click did not show the failed entry"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.screenshot("24-the-entry-a-notification-pointed-at")
+        .await;
+    let closed = desktop.run("/usr/bin/python3", &[script, "Aelyst Desk"], "");
+    assert!(closed.status.success(), "{closed:?}");
+
     // A second launch brings it back.
     second_launch(&desktop, &[]);
     let deadline = Instant::now() + Duration::from_secs(20);

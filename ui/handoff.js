@@ -1,13 +1,41 @@
 // A contact handed to the app from outside the window (the global shortcut, the command line,
 // a link) or pasted with the Paste button: the form shows it with Close chosen and the focus
 // in the category, or a plain note when there was no contact. The clipboard is read in Rust.
-import { call, channel } from "./ipc.js";
+import { call, channel, shownWorkspaceId } from "./ipc.js";
 import { showView } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
+/** An entry to show once the page has started again on its workspace. */
+const ENTRY_AFTER_RELOAD = "aelyst-show-entry";
 
-export function showFill(fill, { focus = true } = {}) {
+/** Scrolls to an entry of the history and puts the focus on it (its Try again, if any). */
+export function showEntry(id) {
+  const row = document.querySelector(`#history li.entry[data-entry="${CSS.escape(id)}"]`);
+  if (!row) return;
+  row.scrollIntoView({ block: "center" });
+  row.classList.add("pointed-at");
+  (row.querySelector("button") ?? row).focus();
+}
+
+/** An entry asked for before the page started again on another workspace. */
+export function showEntryAfterReload() {
+  const id = sessionStorage.getItem(ENTRY_AFTER_RELOAD);
+  sessionStorage.removeItem(ENTRY_AFTER_RELOAD);
+  if (id) showEntry(id);
+}
+
+export async function showFill(fill, { focus = true } = {}) {
   if (!fill) return;
+  if (fill.type === "entry") {
+    if (fill.workspace === shownWorkspaceId()) {
+      showEntry(fill.id);
+      return;
+    }
+    sessionStorage.setItem(ENTRY_AFTER_RELOAD, fill.id);
+    await call("show_workspace", { workspace: fill.workspace });
+    location.reload();
+    return;
+  }
   showView("single");
   const note = $("handoff-note");
   const value = $("identifier-value");

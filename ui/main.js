@@ -11,7 +11,7 @@ import { setUpBulk } from "./bulk.js";
 import { setUpViews, showView } from "./views.js";
 import { setUpWorkspaces } from "./workspace.js";
 import { showClosingRule } from "./closing-rule.js";
-import { setUpHandoffs, showFill } from "./handoff.js";
+import { setUpHandoffs, showEntryAfterReload, showFill } from "./handoff.js";
 
 function askForToken(pause) {
   if (pause && (pause.kind === "tokenRejected" || pause.kind === "noToken")) {
@@ -39,6 +39,7 @@ async function start() {
   // After the rest: a contact handed over at launch lands in a form that is ready for it.
   const handed = await setUpHandoffs();
   showPause(token.pause);
+  showEntryAfterReload();
   if (!token.saved) {
     showTokenStep({ reason: token.problem ?? "" });
     showFill(handed, { focus: false });

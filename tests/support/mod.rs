@@ -3,3 +3,4 @@
 
 pub mod desktop;
 pub mod files;
+pub mod notifications;

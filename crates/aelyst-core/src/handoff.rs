@@ -46,13 +46,23 @@ pub enum Handoff {
     Refused(String),
 }
 
-/// What the window shows: a contact in the form (Close chosen, focus in the category), or a
-/// note.
+/// What the window shows: a contact in the form (Close chosen, focus in the category), a
+/// note, or an entry of the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum FormFill {
-    Contact { kind: IdentifierKind, value: String },
-    Note { text: String },
+    Contact {
+        kind: IdentifierKind,
+        value: String,
+    },
+    Note {
+        text: String,
+    },
+    /// Not the form: show this history entry (a notification about it was clicked).
+    Entry {
+        workspace: String,
+        id: String,
+    },
 }
 
 /// Reads the arguments after the program's name. `None`: nothing was asked (a plain start).

@@ -19,4 +19,7 @@ if [ ! -d "$db/.git" ]; then
   mkdir -p "$AELYST_ADVISORY_DBS"
   git -c init.defaultBranch=main clone --quiet "$bundle" "$db"
 fi
+# Every package of the lock file, for every platform (a build fetches only this machine's):
+# cargo-deny reads them all. Crates come from crates.io; only the advisories stay offline.
+cargo fetch --locked --quiet
 cargo deny --offline --workspace check

@@ -28,6 +28,10 @@ if dpkg-deb -c "$deb" | grep -q aelyst-sandbox; then
   exit 1
 fi
 
+# The tray's indicator library is loaded at run time: the package must bring it.
+dpkg-deb -f "$deb" Depends | grep -q "libayatana-appindicator3-1" \
+  || { echo "the .deb does not depend on libayatana-appindicator3-1 (the tray needs it)" >&2; exit 1; }
+
 echo "Installing $deb"
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --reinstall "$deb" >/dev/null
 test -x /usr/bin/aelyst-desk

@@ -8,6 +8,8 @@ packages=(
   # build
   build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libxdo-dev
   libsecret-1-dev libdbus-1-dev
+  # the .deb bundler finds the tray's indicator library through its -dev package
+  libayatana-appindicator3-dev
   # run and test the real desktop stack headless
   xvfb webkit2gtk-driver gnome-keyring libsecret-tools dbus-x11 dbus-bin at-spi2-core
   # the clipboard and a key pressed in another app, for the "close from anywhere" tests

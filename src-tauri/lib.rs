@@ -127,15 +127,10 @@ pub fn app_builder<R: Runtime>(
             if let Some(launch) = options.launch {
                 handoff::handle(app.handle(), launch, "The command line");
             }
-            // The tray after setup, on the main thread (GTK's rule), once the window is made.
-            if options.tray {
-                let handle = app.handle().clone();
-                app.handle().run_on_main_thread(move || {
-                    if let Err(err) = tray::create(&handle) {
-                        tracing::warn!("no tray icon: {err}");
-                    }
-                })?;
-            }
+            // The tray icon is made the first time the window goes to the background (see
+            // tray::keep_running): making it costs start-up half a second on a desktop
+            // without a tray host, and it is for reaching the app once the window is gone.
+            app.state::<tray::Tray>().allow(options.tray);
             // The global shortcut after the window is on its way: registering it opens a
             // connection to the display server, which the first frame need not wait for.
             if options.global_shortcut {

@@ -18,9 +18,19 @@ use crate::words::plural;
 /// library, has none: the window is then minimised instead of hidden).
 #[derive(Default)]
 pub struct Tray {
+    /// The real desktop makes a tray; tests on the mock runtime do not.
+    allowed: AtomicBool,
+    /// Making it was tried (once).
+    tried: AtomicBool,
     shown: AtomicBool,
     /// The one-time note about running on in the tray was given this run.
     noted: AtomicBool,
+}
+
+impl Tray {
+    pub fn allow(&self, allowed: bool) {
+        self.allowed.store(allowed, Ordering::SeqCst);
+    }
 }
 
 fn counts_text(totals: Totals) -> String {
@@ -76,7 +86,6 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> Result<(), Box<dyn std::error::
     feed.watch_totals(Box::new(move |totals| {
         let _ = counts.set_text(counts_text(totals));
     }));
-    app.state::<Tray>().shown.store(true, Ordering::SeqCst);
     Ok(())
 }
 
@@ -110,6 +119,19 @@ pub fn keep_running<R: Runtime>(window: &Window<R>) -> bool {
         return false;
     }
     let tray = app.state::<Tray>();
+    // Made once, after this event is handled (on the main thread, as GTK wants); when the
+    // indicator library is there, the tray will be, and the window can hide.
+    let first = tray.allowed.load(Ordering::SeqCst) && !tray.tried.swap(true, Ordering::SeqCst);
+    if first && indicator_library() {
+        tray.shown.store(true, Ordering::SeqCst);
+        let handle = app.clone();
+        let _ = app.run_on_main_thread(move || {
+            if let Err(err) = create(&handle) {
+                tracing::warn!("no tray icon: {err}");
+                handle.state::<Tray>().shown.store(false, Ordering::SeqCst);
+            }
+        });
+    }
     if tray.shown.load(Ordering::SeqCst) {
         let _ = window.hide();
     } else {

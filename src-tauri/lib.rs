@@ -131,16 +131,12 @@ pub fn app_builder<R: Runtime>(
             // tray::keep_running): making it costs start-up half a second on a desktop
             // without a tray host, and it is for reaching the app once the window is gone.
             app.state::<tray::Tray>().allow(options.tray);
-            // The global shortcut after the window is on its way: registering it opens a
-            // connection to the display server, which the first frame need not wait for.
+            // The global shortcut waits for the window's first frame (`window_ready`):
+            // registering it held start-up for half a second (measured).
             if options.global_shortcut {
-                let handle = app.handle().clone();
-                tauri::async_runtime::spawn_blocking(move || {
-                    match handle.plugin(shortcut::plugin()) {
-                        Ok(()) => shortcut::start(&handle, saved_shortcut.as_deref()),
-                        Err(err) => tracing::warn!("global shortcuts unavailable: {err}"),
-                    }
-                });
+                app.manage(shortcut::Pending(std::sync::Mutex::new(Some(
+                    saved_shortcut,
+                ))));
             }
             Ok(())
         })

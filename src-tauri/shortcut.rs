@@ -56,6 +56,29 @@ impl Shortcuts {
     }
 }
 
+/// The saved shortcut, until the window's first frame is on screen (then it is registered).
+pub struct Pending(pub std::sync::Mutex<Option<Option<String>>>);
+
+/// Registers the saved shortcut, once, off the async runtime's threads.
+pub fn start_when_ready<R: Runtime>(app: &AppHandle<R>) {
+    let Some(pending) = app.try_state::<Pending>() else {
+        return;
+    };
+    let Some(saved) = pending
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take()
+    else {
+        return;
+    };
+    let handle = app.clone();
+    tauri::async_runtime::spawn_blocking(move || match handle.plugin(plugin()) {
+        Ok(()) => start(&handle, saved.as_deref()),
+        Err(err) => tracing::warn!("global shortcuts unavailable: {err}"),
+    });
+}
+
 /// The plugin, with its handler: a press brings the app forward with the clipboard's contact.
 pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
     tauri_plugin_global_shortcut::Builder::new()

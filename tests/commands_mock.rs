@@ -271,6 +271,11 @@ fn commands_through_the_mock_runtime() {
         .unwrap(),
         Value::Null
     );
+    // The real desktop registers the shortcut then; here it has none to register.
+    assert_eq!(
+        invoke(&window, "window_ready", json!({})).unwrap(),
+        Value::Null
+    );
     let pasted = invoke(&window, "paste_contact", json!({})).unwrap();
     assert!(["contact", "note"].contains(&pasted["type"].as_str().unwrap()));
     let status = invoke(&window, "shortcut_status", json!({})).unwrap();

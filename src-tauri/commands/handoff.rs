@@ -20,6 +20,13 @@ pub async fn watch_handoffs(
     Ok(handoffs.watch(on_event))
 }
 
+/// The window's first frame is on screen: start what could wait (the global shortcut).
+#[tauri::command]
+pub async fn window_ready<R: Runtime>(app: AppHandle<R>) -> Result<(), AppError> {
+    crate::shortcut::start_when_ready(&app);
+    Ok(())
+}
+
 /// The Paste button: the clipboard's contact, read now, in Rust.
 #[tauri::command]
 pub async fn paste_contact<R: Runtime>(app: AppHandle<R>) -> Result<FormFill, AppError> {

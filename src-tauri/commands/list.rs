@@ -26,6 +26,7 @@ app_commands! {
     settings::get_settings,
     settings::save_settings,
     handoff::watch_handoffs,
+    handoff::window_ready,
     handoff::paste_contact,
     handoff::shortcut_status,
     handoff::set_shortcut,

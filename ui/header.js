@@ -1,8 +1,9 @@
 // The title bar (Sandbox badge for the shown workspace), start-up notices and the version line.
 import { call } from "./ipc.js";
 
-export async function showAppInfo(workspace) {
-  const info = await call("app_info");
+/** `asked`: the app_info answer when it was asked for already (start-up asks early). */
+export async function showAppInfo(workspace, asked = call("app_info")) {
+  const info = await asked;
   document.getElementById("sandbox-badge").hidden = !workspace.sandbox;
   document.getElementById("app-version").textContent =
     `Aelyst Desk ${info.version} · ${workspace.name} · sending to ${workspace.apiBaseUrl}`;

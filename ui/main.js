@@ -25,19 +25,21 @@ async function start() {
   setUpViews();
   setUpBulk();
   setUpTokenStep({ onSaved: refreshCategories });
-  // First, which workspace is shown: every question after this one names it.
+  // Questions about no workspace go out at once, beside the one that says which is shown;
+  // every question after that names it. (A contact handed over at launch is shown last, in a
+  // form that is ready for it.)
+  const info = call("app_info");
+  const handoffs = setUpHandoffs();
   const workspace = await setUpWorkspaces();
   showClosingRule(workspace.closingRule);
   setUpSettings();
-  // Independent questions to Rust go out together.
-  const [token] = await Promise.all([
+  const [token, , , , handed] = await Promise.all([
     callIn("token_status"),
     setUpHistory({ onPause: askForToken }),
-    showAppInfo(workspace),
+    showAppInfo(workspace, info),
     showCachedCategories(),
+    handoffs,
   ]);
-  // After the rest: a contact handed over at launch lands in a form that is ready for it.
-  const handed = await setUpHandoffs();
   showPause(token.pause);
   showEntryAfterReload();
   if (!token.saved) {

@@ -172,6 +172,29 @@ async fn the_clipboard_the_shortcut_and_links_fill_the_form_and_send_nothing() {
     sandbox.stop().await;
 }
 
+/// Closes the window as a window manager's close button does (WM_DELETE_WINDOW; Xvfb has no
+/// window manager to send it).
+fn close_button(desktop: &Desktop) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/close_window.py");
+    let closed = desktop.run("/usr/bin/python3", &[script, "Aelyst Desk"], "");
+    assert!(closed.status.success(), "{closed:?}");
+}
+
+/// Waits until the page is shown (`true`) or hidden.
+async fn wait_shown(app: &App, shown: bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let visible: bool = app
+            .js("return document.visibilityState === 'visible';")
+            .await;
+        if visible == shown {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// How many processes run the app's binary on this machine.
 fn app_processes() -> usize {
     let binary = app_binary().canonicalize().unwrap();
@@ -206,20 +229,8 @@ async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
     .await;
 
     // The close button, as a window manager sends it.
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/close_window.py");
-    let closed = desktop.run("/usr/bin/python3", &[script, "Aelyst Desk"], "");
-    assert!(closed.status.success(), "{closed:?}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let visible: bool = app
-            .js("return document.visibilityState === 'visible';")
-            .await;
-        if !visible {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the window did not go");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    close_button(&desktop);
+    wait_shown(&app, false, "the window did not go").await;
     // Still running, and still sending: the server comes back and gets the action.
     sandbox.set_down(false);
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -252,22 +263,8 @@ async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
         rows.iter().any(|r| r.status == "pending")
     })
     .await;
-    let closed = desktop.run("/usr/bin/python3", &[script, "Aelyst Desk"], "");
-    assert!(closed.status.success(), "{closed:?}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let visible: bool = app
-            .js("return document.visibilityState === 'visible';")
-            .await;
-        if !visible {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the window did not go the second time"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    close_button(&desktop);
+    wait_shown(&app, false, "the window did not go the second time").await;
     sandbox.script(&status_path("id:4"), [Fault::status(404)]);
     sandbox.set_down(false);
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -313,22 +310,11 @@ async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
     }
     app.screenshot("24-the-entry-a-notification-pointed-at")
         .await;
-    let closed = desktop.run("/usr/bin/python3", &[script, "Aelyst Desk"], "");
-    assert!(closed.status.success(), "{closed:?}");
+    close_button(&desktop);
 
     // A second launch brings it back.
     second_launch(&desktop, &[]);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let visible: bool = app
-            .js("return document.visibilityState === 'visible';")
-            .await;
-        if visible {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the window did not come back");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_shown(&app, true, "the window did not come back").await;
     app.screenshot("23-back-from-the-tray").await;
     app.close().await;
     sandbox.stop().await;

@@ -118,15 +118,20 @@ pub struct ContactPreview {
 impl ContactPreview {
     /// First and last name as one, when there is any.
     pub fn full_name(&self) -> Option<String> {
-        let name = [&self.first_name, &self.last_name]
-            .into_iter()
-            .flatten()
-            .map(|part| part.trim())
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        (!name.is_empty()).then_some(name)
+        full_name(self.first_name.as_deref(), self.last_name.as_deref())
     }
+}
+
+/// "First Last" from the parts the API gives (either may be missing or blank).
+pub(super) fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    let name = [first, last]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!name.is_empty()).then_some(name)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

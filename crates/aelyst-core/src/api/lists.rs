@@ -34,20 +34,9 @@ pub struct User {
 impl User {
     /// "Siti Aminah", or the email when the user has no name.
     pub fn display_name(&self) -> String {
-        let name = [&self.first_name, &self.last_name]
-            .into_iter()
-            .flatten()
-            .map(|part| part.trim())
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if name.is_empty() {
-            self.email
-                .clone()
-                .unwrap_or_else(|| format!("User {}", self.id))
-        } else {
-            name
-        }
+        super::client::full_name(self.first_name.as_deref(), self.last_name.as_deref())
+            .or_else(|| self.email.clone())
+            .unwrap_or_else(|| format!("User {}", self.id))
     }
 }
 

@@ -131,7 +131,7 @@ async fn two_workspaces_side_by_side_each_with_its_own_server_token_history_and_
     .await;
     let rows = app.history().await;
     assert!(
-        !history_has(&rows, "9") && rows.len() == 1,
+        !history_has(&rows, "contact ID 9") && rows.len() == 1,
         "B's history shows B's only: {:?}",
         rows.iter().map(|r| &r.text).collect::<Vec<_>>()
     );

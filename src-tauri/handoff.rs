@@ -63,17 +63,21 @@ pub fn from_clipboard<R: Runtime>(app: &AppHandle<R>) -> FormFill {
         }
     }
     match app.clipboard().read_text() {
-        Ok(text) => fill_from_text(&text, "The clipboard"),
-        Err(_) => fill_from_text("", "The clipboard"),
+        Ok(text) => fill_from_text(&text, aelyst_core::handoff::Source::Clipboard),
+        Err(_) => fill_from_text("", aelyst_core::handoff::Source::Clipboard),
     }
 }
 
 /// Does what was asked: the window comes to the front and shows the contact (or the note).
-pub fn handle<R: Runtime>(app: &AppHandle<R>, handoff: Handoff, source: &str) {
+pub fn handle<R: Runtime>(
+    app: &AppHandle<R>,
+    handoff: Handoff,
+    source: aelyst_core::handoff::Source,
+) {
     let fill = match handoff {
         Handoff::FromClipboard => from_clipboard(app),
         Handoff::Contact(text) => fill_from_text(&text, source),
-        Handoff::Refused(note) => FormFill::Note { text: note },
+        Handoff::Refused(note) => FormFill::Note { note, source },
     };
     show_window(app);
     app.state::<Handoffs>().deliver(fill);

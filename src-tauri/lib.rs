@@ -11,7 +11,6 @@ pub mod shortcut;
 pub mod state;
 pub mod tray;
 mod window_state;
-pub mod words;
 
 use std::sync::Arc;
 
@@ -75,7 +74,16 @@ pub fn app_builder<R: Runtime>(
                 .find(|w| w.label == MAIN_WINDOW)
                 .cloned();
             if let Some(config) = main {
-                tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+                // The page starts in the agent's language: the saved choice, read on its own
+                // before the rest of the state, or the computer's.
+                let chosen = aelyst_core::settings::peek_language(&data_dir.join(SETTINGS_FILE));
+                let language = aelyst_core::language::effective(chosen.as_deref());
+                tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                    .initialization_script(format!(
+                        "window.__AELYST_LANG__ = {};",
+                        serde_json::Value::from(language)
+                    ))
+                    .build()?;
             }
             let state = AppState::open(
                 &data_dir,
@@ -120,12 +128,16 @@ pub fn app_builder<R: Runtime>(
                 app.deep_link().on_open_url(move |event| {
                     for url in event.urls() {
                         let asked = aelyst_core::handoff::from_link(url.as_str());
-                        handoff::handle(&handle, asked, "The link");
+                        handoff::handle(&handle, asked, aelyst_core::handoff::Source::Link);
                     }
                 });
             }
             if let Some(launch) = options.launch {
-                handoff::handle(app.handle(), launch, "The command line");
+                handoff::handle(
+                    app.handle(),
+                    launch,
+                    aelyst_core::handoff::Source::CommandLine,
+                );
             }
             // The tray icon is made the first time the window goes to the background (see
             // tray::keep_running): making it costs start-up half a second on a desktop
@@ -165,7 +177,9 @@ pub fn run() {
         // (`--close-from-clipboard`, `--contact …`, a link) is done by this running app.
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             match aelyst_core::handoff::from_args(args.get(1..).unwrap_or_default()) {
-                Some(handoff) => handoff::handle(app, handoff, "The command line"),
+                Some(handoff) => {
+                    handoff::handle(app, handoff, aelyst_core::handoff::Source::CommandLine)
+                }
                 None => handoff::show_window(app),
             }
         }))

@@ -5,6 +5,7 @@ use std::str::FromStr;
 use std::sync::Mutex;
 
 use aelyst_core::handoff::{Handoff, ShortcutError};
+use aelyst_core::AppError;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_global_shortcut::{GlobalShortcut, GlobalShortcutExt, Shortcut, ShortcutState};
@@ -17,8 +18,8 @@ pub struct ShortcutStatus {
     pub shortcut: Option<String>,
     /// Registered with the system and working.
     pub active: bool,
-    /// Why it is not working, in plain words.
-    pub problem: Option<String>,
+    /// Why it is not working (or works only in part), as the window words it.
+    pub problem: Option<AppError>,
     /// The one it is when switched on again (see `DEFAULT_SHORTCUT`).
     pub standard: &'static str,
 }
@@ -84,7 +85,11 @@ pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
     tauri_plugin_global_shortcut::Builder::new()
         .with_handler(|app, _shortcut, event| {
             if event.state() == ShortcutState::Pressed {
-                crate::handoff::handle(app, Handoff::FromClipboard, "The clipboard");
+                crate::handoff::handle(
+                    app,
+                    Handoff::FromClipboard,
+                    aelyst_core::handoff::Source::Clipboard,
+                );
             }
         })
         .build()
@@ -104,7 +109,7 @@ pub fn apply<R: Runtime>(
     if app.try_state::<GlobalShortcut<R>>().is_none() {
         shortcuts.set(ShortcutStatus {
             shortcut: wanted.map(str::to_owned),
-            problem: Some(ShortcutError::Unavailable.to_string()),
+            problem: Some(ShortcutError::Unavailable.into()),
             ..ShortcutStatus::default()
         });
         return Err(ShortcutError::Unavailable);
@@ -143,7 +148,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, saved: Option<&str>) {
         );
         app.state::<Shortcuts>().set(ShortcutStatus {
             shortcut: saved.map(str::to_owned),
-            problem: Some(err.to_string()),
+            problem: Some(err.into()),
             ..ShortcutStatus::default()
         });
     }
@@ -151,10 +156,13 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, saved: Option<&str>) {
 
 /// Under Wayland a shortcut registered through X11 only works while an X11 window has the
 /// focus: say so, and point to the command.
-fn wayland_note() -> Option<String> {
+fn wayland_note() -> Option<AppError> {
     let wayland = std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland")
         || std::env::var_os("WAYLAND_DISPLAY").is_some();
     wayland.then(|| {
-        "This is a Wayland session, where the shortcut may only work while some apps have the focus. For a shortcut that always works, bind the command `aelyst-desk --close-from-clipboard` in your desktop's keyboard settings.".into()
+        AppError::new(
+            aelyst_core::ErrorCode::ShortcutWaylandLimited,
+            "This is a Wayland session, where the shortcut may only work while some apps have the focus.",
+        )
     })
 }

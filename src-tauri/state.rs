@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use aelyst_core::api::BASE_URL_ENV;
 use aelyst_core::keychain::Keychains;
+use aelyst_core::language::{self, Words};
 use aelyst_core::settings::SettingsStore;
 use aelyst_core::workspace::{
     ClosingRule, OpenWorkspace, Setup, Workspace, WorkspaceError, Workspaces, JOURNAL_FILE,
@@ -19,6 +20,22 @@ pub const SETTINGS_FILE: &str = "settings.json";
 /// bus for the single-instance plugin) finds it taken and stops before it writes anything.
 pub const APP_LOCK_FILE: &str = "aelyst-desk.lock";
 
+/// Something start-up found that the agent should hear about once: a code the window words
+/// (`notice.<code>` in `ui/locales/`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Notice {
+    /// The settings file could not be read; the app started with the defaults.
+    SettingsUnreadable { path: String },
+    /// `AELYST_API_BASE_URL` is not an address the app can use.
+    AddressVariableInvalid {
+        variable: &'static str,
+        problem: AppError,
+    },
+    /// Part of a workspace's history could not be read.
+    HistoryUnreadable { workspace: String, path: String },
+}
+
 pub struct AppState {
     pub workspaces: Arc<Workspaces>,
     pub settings: Arc<SettingsStore>,
@@ -26,7 +43,7 @@ pub struct AppState {
     /// When each workspace's "My conversations" last asked the API.
     pub refresher: aelyst_core::mine::Refresher,
     /// Things the agent should hear about once, found while starting (a damaged file…).
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
     pub log_dir: PathBuf,
     /// Flushes the log when the app ends.
     pub _log_guard: Option<aelyst_core::logging::Guard>,
@@ -46,10 +63,9 @@ impl AppState {
         let mut notices = Vec::new();
         let (settings, aside) = SettingsStore::open(&data_dir.join(SETTINGS_FILE))?;
         if let Some(aside) = aside {
-            notices.push(format!(
-                "Your settings file could not be read, so the app started with the defaults. The old file was kept as {}.",
-                aside.display()
-            ));
+            notices.push(Notice::SettingsUnreadable {
+                path: aside.display().to_string(),
+            });
         }
         // An install of the version before workspaces left its journal here.
         let legacy = data_dir.join(JOURNAL_FILE).exists();
@@ -59,9 +75,10 @@ impl AppState {
         let settled = match settings.update(|s| s.settle(legacy, env.as_deref())) {
             Ok(settled) => settled,
             Err(err) => {
-                notices.push(format!(
-                    "{BASE_URL_ENV} is not an address the app can use ({err}), so it opened the workspace shown last."
-                ));
+                notices.push(Notice::AddressVariableInvalid {
+                    variable: BASE_URL_ENV,
+                    problem: err.into(),
+                });
                 settings.update(|s| s.settle(legacy, None))?
             }
         };
@@ -91,10 +108,10 @@ impl AppState {
         for (name, report) in reports {
             tracing::info!(resumed = report.resumed, "outbox opened");
             if let Some(aside) = report.moved_aside {
-                notices.push(format!(
-                    "Part of the history could not be read (workspace {name}). Everything readable was kept, and the damaged file was saved as {}.",
-                    aside.display()
-                ));
+                notices.push(Notice::HistoryUnreadable {
+                    workspace: name,
+                    path: aside.display().to_string(),
+                });
             }
         }
         Ok(Self {
@@ -134,6 +151,14 @@ impl AppState {
 
     pub fn category_choices(&self, id: &str) -> Result<Vec<String>, AppError> {
         self.read_workspace(id, Workspace::category_choices)
+    }
+
+    /// The words Rust says itself (tray, notifications), in the agent's language.
+    pub fn words(&self) -> &'static Words {
+        Words::get(
+            self.settings
+                .read(|s| language::effective(s.language.as_deref())),
+        )
     }
 }
 

@@ -10,9 +10,10 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime, Window};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
+use aelyst_core::language::Words;
+
 use crate::history_feed::Totals;
 use crate::state::AppState;
-use crate::words::plural;
 
 /// Whether the tray icon is there (a desktop without a tray, or without the indicator
 /// library, has none: the window is then minimised instead of hidden).
@@ -33,11 +34,17 @@ impl Tray {
     }
 }
 
-fn counts_text(totals: Totals) -> String {
-    format!(
-        "{} waiting · {} failed",
-        plural(totals.waiting, "action", "actions"),
-        totals.failed
+fn counts_text(words: &Words, totals: Totals) -> String {
+    words.text(
+        "tray.counts",
+        &[("count", &totals.waiting), ("failed", &totals.failed)],
+    )
+}
+
+fn words<R: Runtime>(app: &AppHandle<R>) -> &'static Words {
+    app.try_state::<AppState>().map_or_else(
+        || Words::get(aelyst_core::language::system()),
+        |s| s.words(),
     )
 }
 
@@ -46,18 +53,23 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> Result<(), Box<dyn std::error::
     if !indicator_library() {
         return Err("no tray indicator library (libayatana-appindicator3)".into());
     }
-    let show = MenuItem::with_id(app, "show", "Show Aelyst Desk", true, None::<&str>)?;
-    let clipboard =
-        MenuItem::with_id(app, "clipboard", "Close from clipboard", true, None::<&str>)?;
+    // In the language of the moment the tray is made (a change in Settings shows at the next
+    // start; the counts line follows at once).
+    let words = words(app);
+    let item = |id: &str, key: &str, enabled: bool| {
+        MenuItem::with_id(app, id, words.text(key, &[]), enabled, None::<&str>)
+    };
+    let show = item("show", "tray.show", true)?;
+    let clipboard = item("clipboard", "tray.close_from_clipboard", true)?;
     let feed = app.state::<AppState>().history_feed.clone();
     let counts = MenuItem::with_id(
         app,
         "counts",
-        counts_text(feed.totals()),
+        counts_text(words, feed.totals()),
         false,
         None::<&str>,
     )?;
-    let quit_item = MenuItem::with_id(app, "quit", "Quit Aelyst Desk", true, None::<&str>)?;
+    let quit_item = item("quit", "tray.quit", true)?;
     let menu = Menu::with_items(
         app,
         &[
@@ -70,12 +82,16 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> Result<(), Box<dyn std::error::
         ],
     )?;
     let mut tray = TrayIconBuilder::with_id("main")
-        .tooltip("Aelyst Desk")
+        .tooltip(words.text("tray.tooltip", &[]))
         .menu(&menu)
         .show_menu_on_left_click(true)
         .on_menu_event(|app, event| match event.id.as_ref() {
             "show" => crate::handoff::show_window(app),
-            "clipboard" => crate::handoff::handle(app, Handoff::FromClipboard, "The clipboard"),
+            "clipboard" => crate::handoff::handle(
+                app,
+                Handoff::FromClipboard,
+                aelyst_core::handoff::Source::Clipboard,
+            ),
             "quit" => quit(app),
             _ => {}
         });
@@ -83,8 +99,9 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> Result<(), Box<dyn std::error::
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
+    let handle = app.clone();
     feed.watch_totals(Box::new(move |totals| {
-        let _ = counts.set_text(counts_text(totals));
+        let _ = counts.set_text(counts_text(self::words(&handle), totals));
     }));
     Ok(())
 }
@@ -138,21 +155,22 @@ pub fn keep_running<R: Runtime>(window: &Window<R>) -> bool {
         let _ = window.minimize();
     }
     if !tray.noted.swap(true, Ordering::SeqCst) {
+        let words = words(app);
         let why = if waiting > 0 {
-            format!(
-                "Aelyst Desk keeps running to send {} still waiting.",
-                plural(waiting, "action", "actions")
-            )
+            words.text("tray.running_to_send", &[("count", &waiting)])
         } else {
-            "Aelyst Desk keeps running so the shortcut works from any app.".to_owned()
+            words.text("tray.running_for_shortcut", &[])
         };
         let find = if tray.shown.load(Ordering::SeqCst) {
-            "Find it in the tray (the Aelyst Desk icon); quit from there."
+            words.text("tray.find_in_tray", &[])
         } else {
-            "Find it in the taskbar; quit from its window menu."
+            words.text("tray.find_in_taskbar", &[])
         };
         // A notification, not a dialog: a modal dialog would hold the window's own events.
-        crate::notify::note("Aelyst Desk is still running", &format!("{why} {find}"));
+        crate::notify::note(
+            &words.text("tray.still_running", &[]),
+            &format!("{why} {find}"),
+        );
     }
     true
 }
@@ -165,16 +183,14 @@ fn quit<R: Runtime>(app: &AppHandle<R>) {
         return;
     }
     let handle = app.clone();
+    let words = words(app);
     app.dialog()
-        .message(format!(
-            "{} still waiting to be sent. If you quit, they are sent the next time Aelyst Desk starts.",
-            plural(waiting, "action is", "actions are")
-        ))
-        .title("Quit Aelyst Desk?")
+        .message(words.text("tray.quit_waiting", &[("count", &waiting)]))
+        .title(words.text("tray.quit_title", &[]))
         .kind(MessageDialogKind::Warning)
         .buttons(MessageDialogButtons::OkCancelCustom(
-            "Quit".into(),
-            "Keep running".into(),
+            words.text("tray.quit_confirm", &[]),
+            words.text("tray.keep_running", &[]),
         ))
         .show(move |quit| {
             if quit {

@@ -10,7 +10,17 @@ use crate::state::{blocking, AppState};
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     pub version: &'static str,
-    pub notices: Vec<String>,
+    pub notices: Vec<crate::state::Notice>,
+    pub language: LanguageInfo,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct LanguageInfo {
+    /// The agent's choice in Settings; `None`: the computer's.
+    pub chosen: Option<String>,
+    /// The computer's language, among the app's.
+    pub system: &'static str,
 }
 
 #[tauri::command]
@@ -18,6 +28,10 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
     Ok(AppInfo {
         version: aelyst_core::VERSION,
         notices: state.notices.clone(),
+        language: LanguageInfo {
+            chosen: state.settings.read(|s| s.language.clone()),
+            system: aelyst_core::language::system(),
+        },
     })
 }
 
@@ -51,10 +65,16 @@ pub async fn open_log_folder<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<(), AppError> {
     use tauri_plugin_opener::OpenerExt;
-    let unavailable = |message: &str| AppError::new(ErrorCode::LogFolderUnavailable, message);
-    std::fs::create_dir_all(&state.log_dir)
-        .map_err(|_| unavailable("The log folder could not be created."))?;
+    let unavailable = |detail: String| {
+        let mut err = AppError::new(
+            ErrorCode::LogFolderUnavailable,
+            format!("The log folder could not be opened ({detail})."),
+        );
+        err.fields = aelyst_core::fields! { "detail" => detail };
+        err
+    };
+    std::fs::create_dir_all(&state.log_dir).map_err(|err| unavailable(err.kind().to_string()))?;
     app.opener()
         .open_path(state.log_dir.display().to_string(), None::<&str>)
-        .map_err(|_| unavailable("No file manager could open the log folder."))
+        .map_err(|err| unavailable(err.to_string()))
 }

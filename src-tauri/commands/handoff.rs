@@ -57,9 +57,7 @@ pub async fn set_shortcut<R: Runtime>(
 #[tauri::command]
 pub async fn autostart_status<R: Runtime>(app: AppHandle<R>) -> Result<bool, AppError> {
     use tauri_plugin_autostart::ManagerExt;
-    app.autolaunch()
-        .is_enabled()
-        .map_err(|_| autostart_failed())
+    app.autolaunch().is_enabled().map_err(autostart_failed)
 }
 
 /// Turns starting with the computer on or off; answers with what it is now.
@@ -72,13 +70,16 @@ pub async fn set_autostart<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Resu
     } else {
         manager.disable()
     };
-    changed.map_err(|_| autostart_failed())?;
-    manager.is_enabled().map_err(|_| autostart_failed())
+    changed.map_err(autostart_failed)?;
+    manager.is_enabled().map_err(autostart_failed)
 }
 
-fn autostart_failed() -> AppError {
-    AppError::new(
+fn autostart_failed(err: impl std::fmt::Display) -> AppError {
+    let detail = err.to_string();
+    let mut failed = AppError::new(
         aelyst_core::ErrorCode::AutostartFailed,
-        "Starting with the computer could not be changed here. You can add Aelyst Desk to your desktop's startup applications instead.",
-    )
+        format!("Starting with the computer could not be changed here ({detail})."),
+    );
+    failed.fields = aelyst_core::fields! { "detail" => detail };
+    failed
 }

@@ -25,6 +25,7 @@ app_commands! {
     token::retry_sending,
     settings::get_settings,
     settings::save_settings,
+    settings::set_language,
     handoff::watch_handoffs,
     handoff::window_ready,
     handoff::paste_contact,

@@ -1,7 +1,7 @@
 //! What the agent can change: the shown workspace's name, address and closing rule, and how
 //! much history is kept.
 
-use aelyst_core::settings::{checked_address, HISTORY_LIMIT_RANGE};
+use aelyst_core::settings::{checked_address, checked_language, HISTORY_LIMIT_RANGE};
 use aelyst_core::workspace::{normalised, ClosingRule};
 use aelyst_core::AppError;
 use serde::{Deserialize, Serialize};
@@ -87,4 +87,18 @@ pub async fn save_settings(
         address_changed,
         confirm_address: false,
     })
+}
+
+/// The agent's language (`None`: the computer's), for the whole app. The window redraws
+/// itself in it; the tray and notifications read it when they next speak.
+#[tauri::command]
+pub async fn set_language(
+    state: State<'_, AppState>,
+    language: Option<String>,
+) -> Result<(), AppError> {
+    let chosen = checked_language(language.as_deref())?;
+    Ok(state.settings.update(|s| {
+        s.language = chosen;
+        Ok(())
+    })?)
 }

@@ -14,8 +14,8 @@ pub struct TokenStatus {
     pub saved: bool,
     /// Why sending is on hold, if it is.
     pub pause: Option<Pause>,
-    /// The keychain could not be read: plain words.
-    pub problem: Option<String>,
+    /// The keychain could not be read: why, as the window words it.
+    pub problem: Option<AppError>,
 }
 
 #[tauri::command]
@@ -28,7 +28,7 @@ pub async fn token_status(
     let stored = blocking(move || Ok(open.credentials())).await?;
     let (saved, problem) = match stored {
         Ok(pair) => (pair.is_some(), None),
-        Err(err) => (false, Some(err.to_string())),
+        Err(err) => (false, Some(err.into())),
     };
     Ok(TokenStatus {
         saved,

@@ -18,7 +18,10 @@ const LIMIT_PER_SECOND: u32 = 20;
 struct Token;
 
 impl TokenSource for Token {
-    fn current(&self, _address: &url::Url) -> Result<Option<ApiToken>, String> {
+    fn current(
+        &self,
+        _address: &url::Url,
+    ) -> Result<Option<ApiToken>, aelyst_core::keychain::KeychainError> {
         Ok(ApiToken::new(DEFAULT_TOKEN).ok())
     }
 }

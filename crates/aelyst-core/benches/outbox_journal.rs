@@ -15,7 +15,10 @@ const HISTORY: u64 = 10_000;
 struct NoToken;
 
 impl TokenSource for NoToken {
-    fn current(&self, _address: &url::Url) -> Result<Option<ApiToken>, String> {
+    fn current(
+        &self,
+        _address: &url::Url,
+    ) -> Result<Option<ApiToken>, aelyst_core::keychain::KeychainError> {
         Ok(None)
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{Action, Identifier, IdentifierError, IdentifierKind, StatusChange};
-use crate::error::{Coded, ErrorCode, Fields};
+use crate::error::{AppError, Coded, ErrorCode, Fields};
 use crate::workspace::ClosingRule;
 
 pub const MAX_ROWS: usize = 2_000;
@@ -48,6 +48,7 @@ impl Coded for BulkError {
             Self::TooManyRows => crate::fields! { "limit" => MAX_ROWS },
             Self::TooLarge => crate::fields! { "limit" => MAX_CSV_BYTES },
             Self::Csv { line } => crate::fields! { "line" => line },
+            Self::Read(detail) => crate::fields! { "detail" => detail },
             _ => Fields::new(),
         }
     }
@@ -87,12 +88,12 @@ pub struct Row {
     /// 1-based line in what was pasted or opened.
     pub line: usize,
     pub input: String,
-    /// Plain words (`phone +60 12-123 3112`), when the identifier is valid.
-    pub contact: Option<String>,
+    /// The contact, when the row names a valid one (the window words its kind).
+    pub identifier: Option<Identifier>,
     pub category: Option<String>,
     pub summary: Option<String>,
-    /// Why this row will not be sent.
-    pub problem: Option<String>,
+    /// Why this row will not be sent, as the window words it.
+    pub problem: Option<AppError>,
     /// Set when an earlier row already names the same contact.
     pub duplicate_of: Option<usize>,
     #[serde(skip)]
@@ -178,7 +179,7 @@ fn check(
     let mut row = Row {
         line,
         input,
-        contact: None,
+        identifier: None,
         category: None,
         summary: None,
         problem: None,
@@ -188,31 +189,39 @@ fn check(
     let identifier = match guess_identifier(&row.input) {
         Ok(identifier) => identifier,
         Err(IdentifierError::UnknownKind) => {
-            row.problem = Some("Can't tell if this is a phone, email or contact ID: write phone:, email: or id: in front.".into());
+            row.problem = Some(AppError::new(
+                ErrorCode::BulkRowKindUnknown,
+                "Can't tell if this is a phone, email or contact ID: write phone:, email: or id: in front.",
+            ));
             return row;
         }
         Err(err) => {
-            row.problem = Some(err.to_string());
+            row.problem = Some(err.into());
             return row;
         }
     };
-    row.contact = Some(identifier.describe());
+    row.identifier = Some(identifier.clone());
     let change = match StatusChange::new(defaults.action, category.as_deref(), summary.as_deref()) {
         Ok(change) => change,
         Err(err) => {
-            row.problem = Some(err.to_string());
+            row.problem = Some(err.into());
             return row;
         }
     };
     if let Err(err) = defaults.rule.check(&change) {
-        row.problem = Some(err.to_string());
+        row.problem = Some(err.into());
         return row;
     }
     row.category = change.category.clone();
     row.summary = change.summary.clone();
     if let Some(&first) = seen.get(&identifier.api_form()) {
         row.duplicate_of = Some(first);
-        row.problem = Some(format!("Same contact as line {first}: sent once only."));
+        let mut same = AppError::new(
+            ErrorCode::BulkRowRepeated,
+            format!("Same contact as line {first}: sent once only."),
+        );
+        same.fields = crate::fields! { "first" => first };
+        row.problem = Some(same);
         return row;
     }
     seen.insert(identifier.api_form(), line);
@@ -308,29 +317,38 @@ mod tests {
         let text =
             "+60 12-123 3112\n\nABDC@gmail.com\nid:7\n7\nsomeone\n0121233112\nphone:+60121233112\n";
         let rows = rows(Source::Lines, text, &CLOSE).unwrap();
-        let summary: Vec<(usize, Option<&str>, bool)> = rows
+        let summary: Vec<(usize, Option<String>, bool)> = rows
             .iter()
-            .map(|r| (r.line, r.contact.as_deref(), r.is_ready()))
+            .map(|r| {
+                let contact = r.identifier.as_ref().map(Identifier::describe);
+                (r.line, contact, r.is_ready())
+            })
             .collect();
         assert_eq!(
             summary,
             [
-                (1, Some("phone +60 12-123 3112"), true),
-                (3, Some("email abdc@gmail.com"), true),
-                (4, Some("contact ID 7"), true),
-                (5, Some("contact ID 7"), false),
+                (1, Some("phone +60 12-123 3112".to_owned()), true),
+                (3, Some("email abdc@gmail.com".to_owned()), true),
+                (4, Some("contact ID 7".to_owned()), true),
+                (5, Some("contact ID 7".to_owned()), false),
                 (6, None, false),
                 (7, None, false),
-                (8, Some("phone +60 12-123 3112"), false),
+                (8, Some("phone +60 12-123 3112".to_owned()), false),
             ]
         );
         assert_eq!(rows[3].duplicate_of, Some(4));
-        assert!(rows[4]
-            .problem
-            .as_deref()
-            .unwrap()
-            .contains("phone:, email: or id:"));
-        assert!(rows[5].problem.as_deref().unwrap().contains("country code"));
+        assert_eq!(
+            rows[4].problem.as_ref().unwrap().code,
+            ErrorCode::BulkRowKindUnknown
+        );
+        assert_eq!(
+            rows[5].problem.as_ref().unwrap().code,
+            ErrorCode::PhoneWithoutCountryCode
+        );
+        assert_eq!(
+            serde_json::to_value(rows[3].problem.as_ref().unwrap()).unwrap(),
+            serde_json::json!({"code": "bulk_row_repeated", "first": 4})
+        );
         assert_eq!(rows[6].duplicate_of, Some(1));
         assert_eq!(rows[0].category.as_deref(), Some("Resolved"));
         assert_eq!(ready(rows).unwrap().len(), 3);
@@ -351,7 +369,10 @@ mod tests {
         );
         assert_eq!(rows[0].line, 2);
         assert!(rows[1].is_ready() && rows[1].category.is_none());
-        assert!(rows[2].problem.as_deref().unwrap().contains("category"));
+        assert_eq!(
+            rows[2].problem.as_ref().unwrap().code,
+            ErrorCode::SummaryWithoutCategory
+        );
         assert_eq!(rows[3].summary.as_deref(), Some("two\nlines"));
         let no_header = rows_of("id:9,Resolved\n");
         assert_eq!(no_header[0].category.as_deref(), Some("Resolved"));
@@ -397,8 +418,8 @@ mod tests {
         .unwrap();
         assert!(checked[0].is_ready());
         assert_eq!(
-            checked[1].problem.as_deref(),
-            Some("This workspace needs a closing category and a summary. Write a summary before closing.")
+            checked[1].problem.as_ref().map(|p| p.code),
+            Some(ErrorCode::ClosingSummaryRequired)
         );
         assert!(!checked[2].is_ready(), "the run's category but no summary");
         let reopen = Defaults {

@@ -1,6 +1,7 @@
 //! The one shape every error takes on its way to the window: a stable [`ErrorCode`] the window
-//! can branch on (`ui/errors.js` handles each one), a `message` in plain words it can show as
-//! is, and the fields a message needs (a limit, a line, the value typed).
+//! can branch on (`ui/errors.js` handles each one) and the fields its sentence needs (a limit, a
+//! line, the value typed). The window turns the two into words in the agent's language; Rust
+//! keeps an English `message` for its own log only.
 //!
 //! Each domain error enum says its code through [`Coded`]; the shell turns any of them into an
 //! [`AppError`] with `?`.
@@ -53,6 +54,7 @@ pub enum ErrorCode {
     // Settings.
     HistoryLimitOutOfRange,
     SettingsNotSaved,
+    LanguageUnknown,
     // Workspaces and their closing rule.
     WorkspaceNotFound,
     WorkspaceNameInvalid,
@@ -64,6 +66,8 @@ pub enum ErrorCode {
     ShortcutInvalid,
     ShortcutRefused,
     ShortcutUnavailable,
+    /// Not a refusal: the shortcut is on, but a Wayland session may not pass it to the app.
+    ShortcutWaylandLimited,
     AutostartFailed,
     // Bulk runs.
     BulkEmpty,
@@ -72,6 +76,10 @@ pub enum ErrorCode {
     BulkCsvUnreadable,
     BulkFileUnreadable,
     BulkNothingReady,
+    /// A bulk row: the kind of contact can't be told (bulk rows have no kind chooser).
+    BulkRowKindUnknown,
+    /// A bulk row names the contact of an earlier row (`first`).
+    BulkRowRepeated,
     // The shell's own work.
     LogFolderUnavailable,
     ExportFailed,
@@ -108,10 +116,13 @@ pub trait Coded: std::fmt::Display {
     }
 }
 
-/// What the window receives when a command fails: `{code, message, …fields}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What the window receives when a command fails: `{code, …fields}`. The window words it in
+/// the agent's language (`ui/locales/`); `message` is the English sentence for the log and
+/// for tests, and never reaches the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AppError {
     pub code: ErrorCode,
+    #[serde(skip)]
     pub message: String,
     #[serde(flatten)]
     pub fields: Fields,
@@ -179,12 +190,12 @@ mod tests {
     }
 
     #[test]
-    fn an_error_reaches_the_window_as_code_message_and_fields() {
+    fn an_error_reaches_the_window_as_its_code_and_fields_without_english_words() {
         let mut err = AppError::new(ErrorCode::CategoryTooLong, "Too long.");
         err.fields = crate::fields! { "limit" => 128, "length" => 140 };
         assert_eq!(
             serde_json::to_value(&err).unwrap(),
-            serde_json::json!({"code": "category_too_long", "message": "Too long.", "limit": 128, "length": 140})
+            serde_json::json!({"code": "category_too_long", "limit": 128, "length": 140})
         );
     }
 }

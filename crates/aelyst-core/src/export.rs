@@ -7,20 +7,27 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::error::{Coded, ErrorCode};
+use crate::error::{Coded, ErrorCode, Fields};
 use crate::outbox::Entry;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExportError {
     #[error("The file could not be saved: {0}.")]
     Create(String),
-    #[error("The file could not be written completely.")]
-    Write,
+    #[error("The file could not be written completely ({0}).")]
+    Write(String),
 }
 
 impl Coded for ExportError {
     fn code(&self) -> ErrorCode {
         ErrorCode::ExportFailed
+    }
+
+    fn fields(&self) -> Fields {
+        match self {
+            Self::Create(detail) => crate::fields! { "detail" => detail },
+            Self::Write(detail) => crate::fields! { "detail" => detail },
+        }
     }
 }
 
@@ -29,11 +36,11 @@ pub fn write_file(path: &Path, entries: &[Entry]) -> Result<(), ExportError> {
     let file =
         std::fs::File::create(path).map_err(|err| ExportError::Create(err.kind().to_string()))?;
     let mut out = std::io::BufWriter::new(file);
-    write_csv(entries, &mut out).map_err(|_| ExportError::Write)?;
+    write_csv(entries, &mut out).map_err(|err| ExportError::Write(err.to_string()))?;
     out.into_inner()
-        .map_err(|_| ExportError::Write)?
+        .map_err(|err| ExportError::Write(err.to_string()))?
         .sync_all()
-        .map_err(|_| ExportError::Write)
+        .map_err(|err| ExportError::Write(err.to_string()))
 }
 
 pub const COLUMNS: [&str; 12] = [
@@ -92,7 +99,8 @@ pub fn write_csv(entries: &[Entry], out: impl Write) -> csv::Result<()> {
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default(),
             entry.attempts.to_string(),
-            text(&entry.last_error),
+            // In English, as the log has it: a file for spreadsheets and scripts, not the window.
+            text(&entry.reason_text()),
             entry
                 .contact_id
                 .map(|id| id.to_string())
@@ -122,7 +130,9 @@ mod tests {
             Identifier::parse("phone:+60121233112").unwrap(),
             change,
         );
-        entry.last_error = Some("@SUM(A1)".into());
+        entry.reason = Some(crate::api::Reason::Legacy {
+            text: "@SUM(A1)".into(),
+        });
         let mut out = Vec::new();
         write_csv(&[entry], &mut out).unwrap();
         let mut reader = csv::Reader::from_reader(out.as_slice());

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::api::{Identifier, IdentifierError, IdentifierKind};
-use crate::error::{Coded, ErrorCode};
+use crate::error::{AppError, Coded, ErrorCode, Fields};
 
 pub const SCHEME: &str = "aelyst-desk";
 pub const FROM_CLIPBOARD: &str = "--close-from-clipboard";
@@ -33,6 +33,13 @@ impl Coded for ShortcutError {
             Self::Unavailable => ErrorCode::ShortcutUnavailable,
         }
     }
+
+    fn fields(&self) -> Fields {
+        match self {
+            Self::Invalid(value) | Self::Refused(value) => crate::fields! { "value" => value },
+            Self::Unavailable => Fields::new(),
+        }
+    }
 }
 
 /// What the app was asked to do, from its command line or a link.
@@ -42,8 +49,51 @@ pub enum Handoff {
     FromClipboard,
     /// Put this contact (as typed, a link's or the command line's) in the form.
     Contact(String),
-    /// Something was asked that cannot be done: the note says what, in plain words.
-    Refused(String),
+    /// Something was asked that cannot be done: the note says what.
+    Refused(Note),
+}
+
+/// Where a contact came from, for the note's words ("The clipboard holds no contact").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    CommandLine,
+    Link,
+    Clipboard,
+}
+
+/// Why the form got no contact: a code the window words (`handoff.<code>` in `ui/locales/`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Note {
+    #[error("holds no contact (a phone number, an email address or a contact ID), so the form is empty.")]
+    NoContact,
+    #[error("holds something like a contact, but: {}", problem.message)]
+    NotUsable { problem: AppError },
+    #[error("--contact needs the contact after it, for example --contact +60121233112.")]
+    ContactMissing,
+    #[error("That link could not be used: {why}")]
+    LinkRefused { why: LinkProblem },
+}
+
+/// What is wrong with a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkProblem {
+    #[error("it is not a well-formed link.")]
+    Malformed,
+    #[error("it is not an Aelyst Desk link.")]
+    NotOurs,
+    #[error(
+        "Aelyst Desk links can only open a contact for closing (aelyst-desk://close?contact=…)."
+    )]
+    NotClose,
+    #[error("it names more than one contact.")]
+    TwoContacts,
+    #[error("it has something in it other than the contact.")]
+    Extra,
+    #[error("it names no contact.")]
+    NoContact,
 }
 
 /// What the window shows: a contact in the form (Close chosen, focus in the category), a
@@ -56,7 +106,9 @@ pub enum FormFill {
         value: String,
     },
     Note {
-        text: String,
+        #[serde(flatten)]
+        note: Note,
+        source: Source,
     },
     /// Not the form: show this history entry (a notification about it was clicked).
     Entry {
@@ -75,10 +127,7 @@ pub fn from_args<S: AsRef<str>>(args: &[S]) -> Option<Handoff> {
         if arg == CONTACT {
             return Some(match args.next() {
                 Some(value) => Handoff::Contact(value.to_owned()),
-                None => Handoff::Refused(
-                    "--contact needs the contact after it, for example --contact +60121233112."
-                        .into(),
-                ),
+                None => Handoff::Refused(Note::ContactMissing),
             });
         }
         if let Some(value) = arg.strip_prefix("--contact=") {
@@ -94,49 +143,46 @@ pub fn from_args<S: AsRef<str>>(args: &[S]) -> Option<Handoff> {
 /// `aelyst-desk://close?contact=<identifier>`, and nothing else: no other action, no other
 /// parameter (a link never carries a token, and one that tries is refused whole).
 pub fn from_link(link: &str) -> Handoff {
-    let refused = |why: &str| Handoff::Refused(format!("That link could not be used: {why}"));
+    let refused = |why| Handoff::Refused(Note::LinkRefused { why });
     let Ok(url) = url::Url::parse(link) else {
-        return refused("it is not a well-formed link.");
+        return refused(LinkProblem::Malformed);
     };
     if url.scheme() != SCHEME {
-        return refused("it is not an Aelyst Desk link.");
+        return refused(LinkProblem::NotOurs);
     }
     if url.host_str() != Some("close") || !matches!(url.path(), "" | "/") {
-        return refused("Aelyst Desk links can only open a contact for closing (aelyst-desk://close?contact=…).");
+        return refused(LinkProblem::NotClose);
     }
     let mut contact = None;
     for (key, value) in url.query_pairs() {
         match (key.as_ref(), &contact) {
             ("contact", None) => contact = Some(value.into_owned()),
-            ("contact", Some(_)) => return refused("it names more than one contact."),
-            _ => return refused("it has something in it other than the contact."),
+            ("contact", Some(_)) => return refused(LinkProblem::TwoContacts),
+            _ => return refused(LinkProblem::Extra),
         }
     }
     match contact {
         Some(contact) if !contact.trim().is_empty() => Handoff::Contact(contact),
-        _ => refused("it names no contact."),
+        _ => refused(LinkProblem::NoContact),
     }
 }
 
 /// The contact in a text (the clipboard's, a link's, the command line's), for the form: a
 /// phone number in any common format (with its country code), an email address, or
 /// `id:`/`phone:`/`email:` forms. A plain note when it holds none.
-pub fn fill_from_text(text: &str, source: &str) -> FormFill {
+pub fn fill_from_text(text: &str, source: Source) -> FormFill {
+    let note = |note| FormFill::Note { note, source };
     let trimmed = text.trim();
     let single_line = !trimmed.contains('\n');
     if trimmed.is_empty() || !single_line || trimmed.chars().count() > LONGEST_CONTACT_TEXT {
-        return FormFill::Note {
-            text: format!("{source} holds no contact (a phone number, an email address or a contact ID), so the form is empty."),
-        };
+        return note(Note::NoContact);
     }
     match guess(trimmed) {
         Ok(identifier) => contact(&identifier),
-        Err(IdentifierError::UnknownKind) => FormFill::Note {
-            text: format!("{source} holds no contact (a phone number, an email address or a contact ID), so the form is empty."),
-        },
-        Err(err) => FormFill::Note {
-            text: format!("{source} holds something like a contact, but: {err}"),
-        },
+        Err(IdentifierError::UnknownKind) => note(Note::NoContact),
+        Err(err) => note(Note::NotUsable {
+            problem: err.into(),
+        }),
     }
 }
 
@@ -173,7 +219,7 @@ mod tests {
     use super::*;
 
     fn fill(text: &str) -> FormFill {
-        fill_from_text(text, "The clipboard")
+        fill_from_text(text, Source::Clipboard)
     }
 
     fn is_contact(fill: &FormFill, kind: IdentifierKind) -> bool {
@@ -225,7 +271,7 @@ mod tests {
             let Handoff::Refused(note) = from_link(bad) else {
                 panic!("{bad} was taken")
             };
-            assert!(note.starts_with("That link could not be used: "), "{note}");
+            assert!(matches!(note, Note::LinkRefused { .. }), "{note}");
         }
     }
 
@@ -260,9 +306,19 @@ mod tests {
         for junk in ["", "hello there", "line one\nline two", &"9".repeat(400)] {
             assert!(matches!(fill(junk), FormFill::Note { .. }), "{junk:?}");
         }
-        let FormFill::Note { text } = fill("012 123 3112") else {
+        let note = fill("012 123 3112");
+        let FormFill::Note {
+            note: Note::NotUsable { problem },
+            ..
+        } = &note
+        else {
             panic!("a local number is not a contact")
         };
-        assert!(text.contains("country code"), "{text}");
+        assert_eq!(problem.code, ErrorCode::PhoneWithoutCountryCode);
+        assert_eq!(
+            serde_json::to_value(&note).unwrap(),
+            serde_json::json!({"type": "note", "code": "not_usable", "source": "clipboard",
+                "problem": {"code": "phone_without_country_code"}})
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use keyring_core::{CredentialStore, Entry, Error as StoreError};
 
 use crate::api::{ApiToken, TokenFormatError};
-use crate::error::{Coded, ErrorCode};
+use crate::error::{Coded, ErrorCode, Fields};
 
 pub const SERVICE: &str = "ai.aelyst.desk";
 pub const DEFAULT_ACCOUNT: &str = "default";
@@ -21,7 +21,7 @@ pub enum KeychainError {
     #[error("The keychain is locked or did not allow access. Unlock it (for example by logging in again) and try once more.")]
     Locked,
     #[error("The keychain could not do this: {0}")]
-    Failed(String),
+    Failed(FailCause),
     #[error(transparent)]
     InvalidToken(#[from] TokenFormatError),
 }
@@ -35,6 +35,25 @@ impl Coded for KeychainError {
             Self::InvalidToken(err) => err.code(),
         }
     }
+
+    fn fields(&self) -> Fields {
+        match self {
+            Self::Failed(cause) => crate::fields! { "cause" => cause },
+            _ => Fields::new(),
+        }
+    }
+}
+
+/// Why the keychain could not do what was asked, as a word the window has a sentence for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::Display)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FailCause {
+    /// The saved token is not text: paste it again.
+    Unreadable,
+    /// More than one token is saved under this account.
+    Ambiguous,
+    Other,
 }
 
 /// Maps store errors to plain words. Some variants carry the stored bytes (the secret):
@@ -45,12 +64,10 @@ fn plain(err: StoreError) -> KeychainError {
         StoreError::NoStorageAccess(_) => KeychainError::Locked,
         StoreError::PlatformFailure(_) => KeychainError::Unavailable,
         StoreError::BadEncoding(_) | StoreError::BadDataFormat(..) => {
-            KeychainError::Failed("the saved token is unreadable; paste it again".into())
+            KeychainError::Failed(FailCause::Unreadable)
         }
-        StoreError::Ambiguous(_) => {
-            KeychainError::Failed("more than one token is saved for this profile".into())
-        }
-        _ => KeychainError::Failed("the keychain reported an error".into()),
+        StoreError::Ambiguous(_) => KeychainError::Failed(FailCause::Ambiguous),
+        _ => KeychainError::Failed(FailCause::Other),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod export;
 pub mod fsutil;
 pub mod handoff;
 pub mod keychain;
+pub mod language;
 pub mod logging;
 pub mod mine;
 pub mod outbox;

@@ -24,6 +24,8 @@ pub enum SettingsError {
     Workspace(#[from] WorkspaceError),
     #[error("The settings could not be saved: {0}")]
     Save(String),
+    #[error("The app does not have that language.")]
+    Language,
 }
 
 impl Coded for SettingsError {
@@ -33,6 +35,7 @@ impl Coded for SettingsError {
             Self::HistoryLimit => ErrorCode::HistoryLimitOutOfRange,
             Self::Workspace(err) => err.code(),
             Self::Save(_) => ErrorCode::SettingsNotSaved,
+            Self::Language => ErrorCode::LanguageUnknown,
         }
     }
 
@@ -44,7 +47,8 @@ impl Coded for SettingsError {
                 "max" => HISTORY_LIMIT_RANGE.end(),
             },
             Self::Workspace(err) => err.fields(),
-            Self::Save(_) => Fields::new(),
+            Self::Save(detail) => crate::fields! { "detail" => detail },
+            Self::Language => Fields::new(),
         }
     }
 }
@@ -60,6 +64,9 @@ pub struct Settings {
     pub workspaces: Vec<Workspace>,
     /// The workspace the window shows.
     pub shown: Option<String>,
+    /// The language the agent chose in Settings (one of [`crate::language::LANGUAGES`]);
+    /// `None`: the computer's.
+    pub language: Option<String>,
     /// What versions before workspaces kept at the top level: read once, to make the first
     /// workspace, then no longer written.
     #[serde(rename = "apiBaseUrl", skip_serializing)]
@@ -77,6 +84,7 @@ impl Default for Settings {
             shortcut: default_shortcut(),
             workspaces: Vec::new(),
             shown: None,
+            language: None,
             legacy_api_base_url: None,
             legacy_closing_notes: Vec::new(),
             legacy_recent_categories: Vec::new(),
@@ -92,6 +100,36 @@ pub const DEFAULT_SHORTCUT: &str = "Ctrl+Shift+F9";
 
 fn default_shortcut() -> Option<String> {
     Some(DEFAULT_SHORTCUT.to_owned())
+}
+
+/// The language saved in the settings file at `path`, read on its own and before anything
+/// else, so the window can start in it (an unreadable file means "the computer's").
+pub fn peek_language(path: &Path) -> Option<String> {
+    #[derive(Deserialize)]
+    struct File {
+        settings: Language,
+    }
+    #[derive(Deserialize)]
+    struct Language {
+        language: Option<String>,
+    }
+    let bytes = std::fs::read(path).ok()?;
+    serde_json::from_slice::<File>(&bytes)
+        .ok()?
+        .settings
+        .language
+}
+
+/// A language choice from Settings: one the app speaks, or `None` for the computer's.
+pub fn checked_language(input: Option<&str>) -> Result<Option<String>, SettingsError> {
+    match input {
+        None | Some("") => Ok(None),
+        Some(tag) => crate::language::LANGUAGES
+            .iter()
+            .find(|l| **l == tag)
+            .map(|l| Some((*l).to_owned()))
+            .ok_or(SettingsError::Language),
+    }
 }
 
 /// Checks an API address as typed in Settings: empty means "the real Aelyst API".
@@ -291,6 +329,25 @@ fn parse(bytes: &[u8]) -> Option<Settings> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_language_is_read_from_a_saved_file_on_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        assert_eq!(peek_language(&path), None);
+        let (store, _) = SettingsStore::open(&path).unwrap();
+        store
+            .update(|s| {
+                s.language = checked_language(Some("ms"))?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(peek_language(&path).as_deref(), Some("ms"));
+        assert!(matches!(
+            checked_language(Some("fr")),
+            Err(SettingsError::Language)
+        ));
+    }
+
     use super::*;
 
     #[test]

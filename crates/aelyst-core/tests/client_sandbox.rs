@@ -6,8 +6,8 @@ mod support;
 use std::time::Duration;
 
 use aelyst_core::api::{
-    Action, ApiToken, Client, ContactLookup, Feature, Identifier, Outcome, ReadError, RetryPolicy,
-    RetryReason, StatusChange, StatusReply,
+    Action, ApiToken, Client, ContactLookup, Feature, Identifier, Outcome, ReadError, Reason,
+    RetryPolicy, RetryReason, StatusChange, StatusReply,
 };
 use aelyst_sandbox::{status_path, ContactStatus, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use serde_json::json;
@@ -96,7 +96,7 @@ async fn client_errors_are_rejected_or_unauthorized_and_never_retried() {
     assert_eq!(
         missing.outcome,
         Outcome::Rejected {
-            reason: "No contact matches phone +60 12-999 9999.".into()
+            reason: Reason::NoContact
         }
     );
 
@@ -104,14 +104,17 @@ async fn client_errors_are_rejected_or_unauthorized_and_never_retried() {
     let unauthorized = client
         .set_status(&wrong, &phone(), &StatusChange::open(), 1)
         .await;
-    assert!(matches!(unauthorized.outcome, Outcome::Unauthorized { .. }));
+    assert!(matches!(unauthorized.outcome, Outcome::Unauthorized));
     assert!(!sandbox.requests().last().unwrap().authorized);
 
     let refused = reopen(&client, &id("id:13")).await;
     assert_eq!(
         refused.outcome,
         Outcome::Rejected {
-            reason: "Aelyst did not accept this action: Contact is blocked.".into()
+            reason: Reason::Refused {
+                status: 400,
+                server_message: Some("Contact is blocked.".into())
+            }
         }
     );
 
@@ -120,7 +123,10 @@ async fn client_errors_are_rejected_or_unauthorized_and_never_retried() {
     assert_eq!(
         invalid.outcome,
         Outcome::Rejected {
-            reason: "Aelyst did not accept this action: Validation error.".into()
+            reason: Reason::Refused {
+                status: 400,
+                server_message: Some("Validation error.".into())
+            }
         }
     );
     assert_eq!(invalid.http_status, Some(400));

@@ -177,7 +177,7 @@ async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
         // Every saved action is answered; none of those answers can be written down.
         let entries = settle(&outbox, "every answer heard", |e| {
             e.iter()
-                .all(|e| e.state != EntryState::Pending || e.last_error.is_some())
+                .all(|e| e.state != EntryState::Pending || e.reason.is_some())
         })
         .await;
         for entry in entries {
@@ -397,11 +397,14 @@ async fn only_server_errors_in_a_row_fail_an_action() {
 struct LockedKeychain(std::sync::atomic::AtomicU32);
 
 impl aelyst_core::outbox::TokenSource for LockedKeychain {
-    fn current(&self, _address: &url::Url) -> Result<Option<aelyst_core::api::ApiToken>, String> {
+    fn current(
+        &self,
+        _address: &url::Url,
+    ) -> Result<Option<aelyst_core::api::ApiToken>, aelyst_core::keychain::KeychainError> {
         let left = self.0.load(std::sync::atomic::Ordering::SeqCst);
         if left > 0 {
             self.0.store(left - 1, std::sync::atomic::Ordering::SeqCst);
-            return Err("The keychain is locked.".into());
+            return Err(aelyst_core::keychain::KeychainError::Locked);
         }
         Ok(aelyst_core::api::ApiToken::new(DEFAULT_TOKEN).ok())
     }

@@ -316,7 +316,10 @@ fn previous_version_install(dir: &Path, store: &Arc<CredentialStore>, address: &
         .unwrap();
     struct Never;
     impl TokenSource for Never {
-        fn current(&self, _: &url::Url) -> Result<Option<ApiToken>, String> {
+        fn current(
+            &self,
+            _: &url::Url,
+        ) -> Result<Option<ApiToken>, aelyst_core::keychain::KeychainError> {
             Ok(None)
         }
     }

@@ -45,6 +45,7 @@ impl Coded for ClientError {
     fn fields(&self) -> Fields {
         match self {
             Self::InvalidBaseUrl(address) => crate::fields! { "address" => address },
+            Self::Setup(detail) => crate::fields! { "detail" => detail },
             _ => Fields::new(),
         }
     }
@@ -78,6 +79,7 @@ impl Coded for ReadError {
 
     fn fields(&self) -> Fields {
         match self {
+            Self::Unreachable(reason) => crate::fields! { "reason" => reason.word() },
             Self::Unexpected(status) => crate::fields! { "status" => status },
             _ => Fields::new(),
         }
@@ -271,13 +273,7 @@ impl Client {
             body: &body,
         };
         StatusReply {
-            outcome: classify(
-                &answer,
-                identifier,
-                tries,
-                &self.config.policy,
-                SystemTime::now(),
-            ),
+            outcome: classify(&answer, tries, &self.config.policy, SystemTime::now()),
             rate_limit,
             http_status: Some(status),
         }

@@ -4,7 +4,6 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use super::identifier::Identifier;
 use super::retry::{parse_retry_after, RetryPolicy};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,20 +22,76 @@ pub enum RetryReason {
 }
 
 impl RetryReason {
-    /// Plain words for the history.
-    pub fn describe(&self) -> String {
+    /// The word the window has a sentence for (`unreachable` errors carry it as `reason`).
+    pub fn word(&self) -> &'static str {
         match self {
-            Self::RateLimited => "Aelyst asked us to slow down; sending again shortly.".into(),
-            Self::Queued => {
-                "Aelyst has queued this request; sending again in a few minutes.".into()
-            }
-            Self::ServerError { status } => {
-                format!("Aelyst had a problem on its side (error {status}); trying again.")
-            }
-            Self::Timeout => "Aelyst did not answer in time; trying again.".into(),
-            Self::Network => {
-                "Could not reach Aelyst (check the internet connection); trying again.".into()
-            }
+            Self::RateLimited => "rate_limited",
+            Self::Queued => "queued",
+            Self::ServerError { .. } => "server_error",
+            Self::Timeout => "timeout",
+            Self::Network => "network",
+        }
+    }
+
+    /// Plain English words, for the log.
+    pub fn describe(&self) -> String {
+        Reason::from(self).to_string()
+    }
+}
+
+/// Why an action waits or did not go through: a code and the fields its sentence needs. The
+/// window words it in the agent's language (`reason.<code>` in `ui/locales/`); the English
+/// below is for the log and the CSV export. Kept in the journal as it is serialised here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(
+    tag = "code",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+pub enum Reason {
+    #[error("Aelyst asked us to slow down; sending again shortly.")]
+    RateLimited,
+    #[error("Aelyst has queued this request; sending again in a few minutes.")]
+    Queued,
+    #[error("Aelyst had a problem on its side (error {status}); trying again.")]
+    ServerError { status: u16 },
+    #[error("Aelyst did not answer in time; trying again.")]
+    Timeout,
+    #[error("Could not reach Aelyst (check the internet connection); trying again.")]
+    Network,
+    #[error("{UNAUTHORIZED_REASON}")]
+    TokenRefused,
+    /// A 400 or another answer that will not change by sending again; `server_message` is
+    /// Aelyst's own words, when it gave some.
+    #[error("Aelyst did not accept this action (error {status}){}", server_message.as_ref().map(|m| format!(": {m}")).unwrap_or_else(|| ".".into()))]
+    Refused {
+        status: u16,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        server_message: Option<String>,
+    },
+    /// 404: the entry's own contact is named by the window.
+    #[error("No contact matches it.")]
+    NoContact,
+    #[error("Aelyst kept having a problem on its side (error {status}), {tries} tries in a row. Try again later.")]
+    ServerKeptFailing { status: u16, tries: u32 },
+    #[error("Cancelled before it was sent.")]
+    Cancelled,
+    /// The answer came but could not be written down; it goes again.
+    #[error("Aelyst answered, but the answer could not be saved on this computer (is the disk full?). It will be sent again.")]
+    NotRecorded,
+    /// Words an earlier version saved, shown as they are.
+    #[error("{text}")]
+    Legacy { text: String },
+}
+
+impl From<&RetryReason> for Reason {
+    fn from(reason: &RetryReason) -> Self {
+        match reason {
+            RetryReason::RateLimited => Self::RateLimited,
+            RetryReason::Queued => Self::Queued,
+            RetryReason::ServerError { status } => Self::ServerError { status: *status },
+            RetryReason::Timeout => Self::Timeout,
+            RetryReason::Network => Self::Network,
         }
     }
 }
@@ -51,9 +106,9 @@ pub enum Outcome {
         reason: RetryReason,
     },
     /// Will not succeed as it is; never retried automatically.
-    Rejected { reason: String },
+    Rejected { reason: Reason },
     /// 401/403: the token is wrong or revoked. Wait for a new one, then send again.
-    Unauthorized { reason: String },
+    Unauthorized,
 }
 
 /// `X-RateLimit-Limit` / `X-RateLimit-Remaining`, when the server sent them.
@@ -117,7 +172,6 @@ impl From<u32> for Tries {
 /// Maps one answer to an outcome.
 pub fn classify(
     answer: &Answer<'_>,
-    target: &Identifier,
     tries: impl Into<Tries>,
     policy: &RetryPolicy,
     now: SystemTime,
@@ -141,17 +195,9 @@ pub fn classify(
                 .ok()
                 .and_then(|body| body.contact_id),
         },
-        400 => Outcome::Rejected {
-            reason: match server_message() {
-                Some(message) => format!("Aelyst did not accept this action: {message}"),
-                None => "Aelyst did not accept this action.".into(),
-            },
-        },
-        401 | 403 => Outcome::Unauthorized {
-            reason: UNAUTHORIZED_REASON.into(),
-        },
+        401 | 403 => Outcome::Unauthorized,
         404 => Outcome::Rejected {
-            reason: format!("No contact matches {}.", target.describe()),
+            reason: Reason::NoContact,
         },
         408 => Outcome::RetryLater {
             after: policy.backoff(attempt),
@@ -172,14 +218,15 @@ pub fn classify(
             reason: RetryReason::ServerError { status },
         },
         status @ 500..=599 => Outcome::Rejected {
-            reason: format!(
-                "Aelyst kept having a problem on its side (error {status}), {in_a_row} tries in a row. Try again later."
-            ),
+            reason: Reason::ServerKeptFailing {
+                status,
+                tries: in_a_row,
+            },
         },
         status => Outcome::Rejected {
-            reason: match server_message() {
-                Some(message) => format!("Aelyst did not accept this action (error {status}): {message}"),
-                None => format!("Aelyst did not accept this action (error {status})."),
+            reason: Reason::Refused {
+                status,
+                server_message: server_message(),
             },
         },
     }
@@ -189,23 +236,13 @@ pub fn classify(
 mod tests {
     use super::*;
 
-    fn phone() -> Identifier {
-        Identifier::parse("phone:+60121233112").unwrap()
-    }
-
     fn run(status: u16, retry_after: Option<&str>, body: &str, attempt: u32) -> Outcome {
         let answer = Answer {
             status,
             retry_after,
             body: body.as_bytes(),
         };
-        classify(
-            &answer,
-            &phone(),
-            attempt,
-            &RetryPolicy::default(),
-            SystemTime::now(),
-        )
+        classify(&answer, attempt, &RetryPolicy::default(), SystemTime::now())
     }
 
     #[test]
@@ -228,17 +265,17 @@ mod tests {
                 1
             ),
             Outcome::Rejected {
-                reason: "Aelyst did not accept this action: Validation error.".into()
+                reason: Reason::Refused {
+                    status: 400,
+                    server_message: Some("Validation error.".into())
+                }
             }
         );
         assert!(matches!(
             run(401, None, r#"{"code":401,"message":"UN_AUTHORIZED"}"#, 1),
-            Outcome::Unauthorized { .. }
+            Outcome::Unauthorized
         ));
-        assert!(matches!(
-            run(403, None, "", 1),
-            Outcome::Unauthorized { .. }
-        ));
+        assert!(matches!(run(403, None, "", 1), Outcome::Unauthorized));
         assert_eq!(
             run(
                 404,
@@ -247,7 +284,7 @@ mod tests {
                 1
             ),
             Outcome::Rejected {
-                reason: "No contact matches phone +60 12-123 3112.".into()
+                reason: Reason::NoContact
             }
         );
         assert_eq!(
@@ -278,9 +315,14 @@ mod tests {
                 ..
             }
         ));
-        assert!(
-            matches!(run(422, None, r#"{"message":"Blocked contact"}"#, 1),
-            Outcome::Rejected { reason } if reason.contains("Blocked contact") && reason.contains("422"))
+        assert_eq!(
+            run(422, None, r#"{"message":"Blocked contact"}"#, 1),
+            Outcome::Rejected {
+                reason: Reason::Refused {
+                    status: 422,
+                    server_message: Some("Blocked contact".into())
+                }
+            }
         );
     }
 
@@ -291,8 +333,34 @@ mod tests {
             run(500, None, "", max - 1),
             Outcome::RetryLater { .. }
         ));
-        assert!(
-            matches!(run(500, None, "", max), Outcome::Rejected { reason } if reason.contains("500"))
+        assert_eq!(
+            run(500, None, "", max),
+            Outcome::Rejected {
+                reason: Reason::ServerKeptFailing {
+                    status: 500,
+                    tries: max
+                }
+            }
+        );
+    }
+
+    #[test]
+    fn reasons_reach_the_window_as_a_code_and_fields() {
+        let refused = Reason::Refused {
+            status: 422,
+            server_message: Some("Blocked contact".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(&refused).unwrap(),
+            serde_json::json!({"code": "refused", "status": 422, "serverMessage": "Blocked contact"})
+        );
+        assert_eq!(
+            serde_json::to_value(Reason::NoContact).unwrap(),
+            serde_json::json!({"code": "no_contact"})
+        );
+        assert_eq!(
+            refused.to_string(),
+            "Aelyst did not accept this action (error 422): Blocked contact"
         );
     }
 }

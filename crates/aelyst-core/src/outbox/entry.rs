@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Action, Identifier, Outcome, RetryReason, StatusChange};
+use crate::api::{Action, Identifier, Outcome, Reason, RetryReason, StatusChange};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -32,8 +32,13 @@ pub struct Entry {
     pub summary: Option<String>,
     pub state: EntryState,
     pub attempts: u32,
-    /// Why it failed, or why it is still waiting, in plain words.
-    pub last_error: Option<String>,
+    /// Why it failed, or why it is still waiting: a code the window words.
+    #[serde(default)]
+    pub reason: Option<Reason>,
+    /// The plain English words versions before 0.5 kept instead of `reason`; read once, on
+    /// load, into `Reason::Legacy` (see [`Entry::upgrade`]), and never written.
+    #[serde(default, rename = "lastError", skip_serializing)]
+    legacy_error: Option<String>,
     pub contact_id: Option<u64>,
     /// When the next try is due (ms since the epoch); `None` means "as soon as possible".
     pub next_attempt_at: Option<u64>,
@@ -61,7 +66,8 @@ impl Entry {
             summary: change.summary,
             state: EntryState::Pending,
             attempts: 0,
-            last_error: None,
+            reason: None,
+            legacy_error: None,
             contact_id: None,
             next_attempt_at: None,
             revision: 0,
@@ -106,17 +112,13 @@ impl Entry {
         next.revision += 1;
         match change {
             Transition::Cancel => {
-                next.finish(
-                    EntryState::Cancelled,
-                    now,
-                    Some("Cancelled before it was sent.".into()),
-                );
+                next.finish(EntryState::Cancelled, now, Some(Reason::Cancelled));
             }
             Transition::Retry => {
                 next.state = EntryState::Pending;
                 next.attempts = 0;
                 next.server_errors_in_a_row = 0;
-                next.last_error = None;
+                next.reason = None;
                 next.finished_at = None;
                 next.next_attempt_at = None;
             }
@@ -126,7 +128,7 @@ impl Entry {
                         reason: RetryReason::ServerError { .. },
                         ..
                     } => self.server_errors_in_a_row + 1,
-                    Outcome::Unauthorized { .. } => self.server_errors_in_a_row,
+                    Outcome::Unauthorized => self.server_errors_in_a_row,
                     _ => 0,
                 };
                 match outcome {
@@ -137,7 +139,7 @@ impl Entry {
                     }
                     Outcome::RetryLater { after, reason } => {
                         next.attempts = attempt;
-                        next.last_error = Some(reason.describe());
+                        next.reason = Some(reason.into());
                         let after = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
                         next.next_attempt_at = Some(now.saturating_add(after));
                     }
@@ -147,8 +149,8 @@ impl Entry {
                     }
                     // Not a failure of this action, and not a try: it goes out once a new token
                     // is saved.
-                    Outcome::Unauthorized { reason } => {
-                        next.last_error = Some(reason.clone());
+                    Outcome::Unauthorized => {
+                        next.reason = Some(Reason::TokenRefused);
                     }
                 }
             }
@@ -156,11 +158,28 @@ impl Entry {
         next
     }
 
-    fn finish(&mut self, state: EntryState, now: u64, reason: Option<String>) {
+    fn finish(&mut self, state: EntryState, now: u64, reason: Option<Reason>) {
         self.state = state;
         self.finished_at = Some(now);
         self.next_attempt_at = None;
-        self.last_error = reason;
+        self.reason = reason;
+    }
+
+    /// Why it waits or failed, in English words naming its contact: for the log and the CSV
+    /// export (the window words the reason itself).
+    pub fn reason_text(&self) -> Option<String> {
+        self.reason.as_ref().map(|reason| match reason {
+            Reason::NoContact => format!("No contact matches {}.", self.identifier.describe()),
+            other => other.to_string(),
+        })
+    }
+
+    /// An entry as an earlier version wrote it: its English words become a `Legacy` reason,
+    /// shown as they are.
+    pub fn upgrade(&mut self) {
+        if let Some(text) = self.legacy_error.take() {
+            self.reason.get_or_insert(Reason::Legacy { text });
+        }
     }
 }
 

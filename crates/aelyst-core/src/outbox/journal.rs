@@ -236,9 +236,10 @@ fn replay(file: File) -> io::Result<(BTreeMap<u64, Entry>, usize, u64, bool)> {
         match serde_json::from_slice::<RecordIn>(&line) {
             Ok(RecordIn {
                 op: Op::Put,
-                entry: Some(entry),
+                entry: Some(mut entry),
                 ..
             }) => {
+                entry.upgrade();
                 if let Some(old_seq) = ids.insert(entry.id.clone(), entry.seq) {
                     entries.remove(&old_seq);
                 }

@@ -31,7 +31,8 @@ use journal::Journal;
 use scheduler::Schedule;
 
 use crate::api::{ApiToken, Client, Identifier, StatusChange};
-use crate::error::{Coded, ErrorCode, Fields};
+use crate::error::{AppError, Coded, ErrorCode, Fields};
+use crate::keychain::{FailCause, KeychainError};
 
 pub const DEFAULT_HISTORY_LIMIT: usize = 1_000;
 /// Different contacts go out in parallel, a few at a time.
@@ -66,7 +67,7 @@ impl Coded for OutboxError {
 
     fn fields(&self) -> Fields {
         match self {
-            Self::Disk(reason) => crate::fields! { "reason" => reason },
+            Self::Disk(detail) => crate::fields! { "detail" => detail },
             _ => Fields::new(),
         }
     }
@@ -88,8 +89,11 @@ impl From<journal::OpenError> for OutboxError {
 /// Where the token comes from. Called from a blocking thread (a keychain can prompt).
 pub trait TokenSource: Send + Sync + 'static {
     /// The token to send to `address`: `Ok(None)` when none is saved for that address; `Err`
-    /// with plain words when the store can't be read.
-    fn current(&self, address: &url::Url) -> Result<Option<ApiToken>, String>;
+    /// when the store can't be read.
+    fn current(
+        &self,
+        address: &url::Url,
+    ) -> Result<Option<ApiToken>, crate::keychain::KeychainError>;
 }
 
 /// Why sending is on hold for every action.
@@ -99,9 +103,9 @@ pub enum Pause {
     /// No token saved yet.
     NoToken,
     /// The server refused the token (401/403).
-    TokenRejected { message: String },
-    /// The keychain could not be read.
-    Keychain { message: String },
+    TokenRejected,
+    /// The keychain could not be read: why, as the window words it.
+    Keychain { problem: AppError },
 }
 
 impl Pause {
@@ -109,15 +113,8 @@ impl Pause {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::NoToken => "no token",
-            Self::TokenRejected { .. } => "token refused",
+            Self::TokenRejected => "token refused",
             Self::Keychain { .. } => "keychain unavailable",
-        }
-    }
-
-    pub fn message(&self) -> String {
-        match self {
-            Self::NoToken => "Waiting for an API token: save one to send.".into(),
-            Self::TokenRejected { message } | Self::Keychain { message } => message.clone(),
         }
     }
 }
@@ -595,7 +592,7 @@ impl Shared {
         let url = client.config().base_url().clone();
         let loaded = tokio::task::spawn_blocking(move || source.current(&url))
             .await
-            .unwrap_or_else(|_| Err("The keychain stopped answering.".into()));
+            .unwrap_or(Err(KeychainError::Failed(FailCause::Other)));
         match loaded {
             Ok(Some(token)) => {
                 let token = Arc::new(token);
@@ -603,7 +600,9 @@ impl Shared {
                 Ok((client, token))
             }
             Ok(None) => Err(Pause::NoToken),
-            Err(message) => Err(Pause::Keychain { message }),
+            Err(err) => Err(Pause::Keychain {
+                problem: err.into(),
+            }),
         }
     }
 }

@@ -423,7 +423,7 @@ mod tests {
             Transition::Answered {
                 attempt: 1,
                 outcome: &Outcome::Rejected {
-                    reason: "No contact.".into(),
+                    reason: crate::api::Reason::NoContact,
                 },
             },
             6,

@@ -17,9 +17,7 @@ const NOT_RECORDED_RETRY_MS: u64 = 30_000;
 fn not_recorded(current: &Entry, now: u64) -> Entry {
     let mut held = current.clone();
     held.revision += 1;
-    held.last_error = Some(
-        "Aelyst answered, but the answer could not be saved on this computer (is the disk full?). It will be sent again.".into(),
-    );
+    held.reason = Some(crate::api::Reason::NotRecorded);
     held.next_attempt_at = Some(now.saturating_add(NOT_RECORDED_RETRY_MS));
     held
 }
@@ -86,9 +84,7 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
         "status call answered"
     );
     let pause = match &reply.outcome {
-        Outcome::Unauthorized { reason } => Some(Pause::TokenRejected {
-            message: reason.clone(),
-        }),
+        Outcome::Unauthorized => Some(Pause::TokenRejected),
         _ => None,
     };
     let (updated, removed) = {

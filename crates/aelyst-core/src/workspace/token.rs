@@ -71,7 +71,7 @@ impl WorkspaceToken {
 }
 
 impl TokenSource for WorkspaceToken {
-    fn current(&self, address: &Url) -> Result<Option<ApiToken>, String> {
-        self.load_for(address).map_err(|err| err.to_string())
+    fn current(&self, address: &Url) -> Result<Option<ApiToken>, crate::keychain::KeychainError> {
+        self.load_for(address)
     }
 }

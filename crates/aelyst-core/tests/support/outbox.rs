@@ -24,7 +24,10 @@ impl Tokens {
 }
 
 impl TokenSource for Tokens {
-    fn current(&self, _address: &url::Url) -> Result<Option<ApiToken>, String> {
+    fn current(
+        &self,
+        _address: &url::Url,
+    ) -> Result<Option<ApiToken>, aelyst_core::keychain::KeychainError> {
         Ok(self
             .0
             .lock()

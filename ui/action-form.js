@@ -2,15 +2,16 @@
 // only reflects the answer on screen.
 import { callIn } from "./ipc.js";
 import { previewContact, clearPreview } from "./contact-preview.js";
-import { fieldToFix } from "./errors.js";
+import { fieldToFix, problemText } from "./errors.js";
 import { setUpActionToggle } from "./action-toggle.js";
-import { ACTION_WORDS } from "./words.js";
+import { t } from "./i18n.js";
 
 const KINDS = {
-  phone: { label: "Phone number", hint: "With the country code, for example +60 12 123 3112", inputMode: "tel" },
-  email: { label: "Email address", hint: "For example name@example.com", inputMode: "email" },
-  id: { label: "Contact ID", hint: "The number Aelyst shows for the contact, for example 123", inputMode: "numeric" },
+  phone: { label: "form.value_phone", hint: "form.hint_phone", inputMode: "tel" },
+  email: { label: "form.value_email", hint: "form.hint_email", inputMode: "email" },
+  id: { label: "form.value_id", hint: "form.hint_id", inputMode: "numeric" },
 };
+const SUBMIT_KEYS = { close: "form.submit_close", open: "form.submit_open" };
 const SUMMARY_MAX = 512;
 const PREVIEW_DELAY_MS = 400;
 
@@ -31,8 +32,8 @@ export function setUpActionForm({ onSubmitted }) {
 
   function showKind() {
     const info = KINDS[kind.value];
-    valueLabel.textContent = info.label;
-    hint.textContent = info.hint;
+    valueLabel.textContent = t(info.label);
+    hint.textContent = t(info.hint);
     value.inputMode = info.inputMode;
   }
 
@@ -41,14 +42,14 @@ export function setUpActionForm({ onSubmitted }) {
     open,
     noteFields: document.getElementById("note-fields"),
     onChange: (action) => {
-      submit.textContent = `${ACTION_WORDS[action]} conversation`;
+      submit.textContent = t(SUBMIT_KEYS[action]);
     },
   });
 
   function showNoteState() {
     summary.disabled = category.value.trim() === "";
     // UTF-16 units, as Rust, the API and `maxlength` count them (an emoji counts 2).
-    counter.textContent = `${summary.value.length} of ${SUMMARY_MAX} characters`;
+    counter.textContent = t("form.summary_count", { count: summary.value.length, max: SUMMARY_MAX });
   }
 
   function showError(message) {
@@ -107,7 +108,7 @@ export function setUpActionForm({ onSubmitted }) {
       showNoteState();
       value.focus();
     } catch (problem) {
-      showError(problem.message);
+      showError(problemText(problem));
       focusFieldToFix(problem);
     } finally {
       submit.disabled = false;

@@ -2,10 +2,13 @@
 // the outbox, follow the run, cancel what has not gone yet.
 import { callIn, call } from "./ipc.js";
 import { announce } from "./announcer.js";
-import { fieldToFix } from "./errors.js";
+import { fieldToFix, problemText } from "./errors.js";
 import { setUpActionToggle } from "./action-toggle.js";
 import { batchCounts, onHistoryChange } from "./history.js";
-import { ACTION_WORDS, plural } from "./words.js";
+import { t } from "./i18n.js";
+import { contactWords } from "./words.js";
+
+const CONFIRM_KEYS = { close: "bulk.confirm_close", open: "bulk.confirm_open" };
 
 export function setUpBulk() {
   const form = document.getElementById("bulk-form");
@@ -47,7 +50,7 @@ export function setUpBulk() {
   // The message, then the field to fix when there is one (a file that cannot be read leaves the
   // focus where it is: nothing on screen is wrong).
   function showProblem(problem) {
-    showError(problem.message);
+    showError(problemText(problem));
     ({ "bulk-input": input, identifier: input, category, summary })[fieldToFix(problem)]?.focus();
   }
   for (const field of [input, category, summary]) {
@@ -68,7 +71,7 @@ export function setUpBulk() {
       if (text === null) return;
       csvText = text;
       input.value = "";
-      source.textContent = "Using the CSV file (identifier, category, summary). Type above to use a list instead.";
+      source.textContent = t("bulk.csv_source");
       form.requestSubmit();
     } catch (problem) {
       showProblem(problem);
@@ -96,9 +99,9 @@ export function setUpBulk() {
       tr.dataset.line = row.line;
       const cells = [
         String(row.line),
-        row.contact ?? row.input,
+        row.identifier ? contactWords(row.identifier) : row.input,
         [row.category, row.summary].filter(Boolean).join(" · "),
-        row.problem ?? "Ready",
+        row.problem ? problemText(row.problem) : t("bulk.row_ready"),
       ];
       for (const text of cells) {
         const td = document.createElement("td");
@@ -111,9 +114,9 @@ export function setUpBulk() {
     const ready = rows.filter((row) => !row.problem).length;
     const bad = rows.length - ready;
     document.getElementById("bulk-review-summary").textContent =
-      `${ready} of ${rows.length} rows are ready` + (bad ? `; ${bad} will not be sent (see why below).` : ".");
+      t(bad ? "bulk.review_summary_bad" : "bulk.review_summary", { ready, count: rows.length, bad });
     const confirm = document.getElementById("bulk-confirm");
-    confirm.textContent = `${ACTION_WORDS[action()]} ${plural(ready, "conversation")}`;
+    confirm.textContent = t(CONFIRM_KEYS[action()], { count: ready });
     confirm.disabled = ready === 0;
     review.hidden = false;
   }
@@ -127,7 +130,7 @@ export function setUpBulk() {
       run.hidden = false;
       cancel.disabled = false;
       showProgress();
-      announce(`Sending ${plural(started.count, "action")}.`);
+      announce(t("bulk.sending", { count: started.count }));
     } catch (problem) {
       showProblem(problem);
     }
@@ -141,9 +144,9 @@ export function setUpBulk() {
     cancel.disabled = true;
     try {
       const stopped = await callIn("bulk_cancel", { batch });
-      announce(`Cancelled ${plural(stopped, "action")} not sent yet.`);
+      announce(t("bulk.cancelled", { count: stopped }));
     } catch (problem) {
-      showError(problem.message);
+      showError(problemText(problem));
     }
     cancel.disabled = false;
     showProgress();
@@ -157,8 +160,13 @@ export function setUpBulk() {
     const progress = document.getElementById("bulk-progress");
     progress.max = Math.max(counts.total, 1);
     progress.value = counts.total - counts.pending;
-    document.getElementById("bulk-counts").textContent =
-      `${counts.done} done · ${counts.failed} failed · ${counts.pending} waiting · ${counts.cancelled} cancelled, of ${counts.total}`;
+    document.getElementById("bulk-counts").textContent = t("bulk.progress", {
+      done: counts.done,
+      failed: counts.failed,
+      waiting: counts.pending,
+      cancelled: counts.cancelled,
+      total: counts.total,
+    });
     if (counts.pending === 0) {
       cancel.disabled = true;
     }

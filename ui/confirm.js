@@ -1,5 +1,7 @@
 // A yes/no question in a real dialog (focus is trapped, Esc cancels). Resolves to true on yes.
-export function confirmAction({ title, text, yes, no = "Cancel" }) {
+import { t } from "./i18n.js";
+
+export function confirmAction({ title, text, yes, no = t("app.cancel") }) {
   const dialog = document.getElementById("confirm-dialog");
   document.getElementById("confirm-title").textContent = title;
   document.getElementById("confirm-text").textContent = text;

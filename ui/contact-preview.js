@@ -1,7 +1,8 @@
 // Who the typed contact is, when the workspace can tell: a help, never a blocker.
 import { callIn } from "./ipc.js";
+import { t } from "./i18n.js";
 
-const STATUS_WORDS = { open: "conversation open", close: "conversation closed" };
+const STATUS_KEYS = { open: "form.preview_open", close: "form.preview_closed" };
 let latest = 0;
 
 export async function previewContact(kind, value) {
@@ -21,11 +22,11 @@ export async function previewContact(kind, value) {
   if (!preview) {
     line.textContent = "";
   } else if (!preview.found) {
-    line.textContent = "No contact in Aelyst matches this yet.";
+    line.textContent = t("form.preview_none");
   } else {
-    const who = preview.name ?? "This contact";
-    const status = STATUS_WORDS[preview.status] ?? "";
-    line.textContent = status ? `${who} · ${status}` : who;
+    const who = preview.name ?? t("form.preview_unnamed");
+    const status = Object.hasOwn(STATUS_KEYS, preview.status) ? t(STATUS_KEYS[preview.status]) : "";
+    line.textContent = status ? t("form.preview_line", { who, status }) : who;
   }
 }
 

@@ -1,8 +1,9 @@
-// The one module of the window that knows Rust's error codes. Rust rejects a command with
-// { code, message, ...fields }: `code` is one of its `ErrorCode` enum (snake_case) and `message`
-// is plain words the window shows as they are. Every other module asks this one what a problem
-// means for the screen, so a code added or renamed in Rust is one line to change here, and a
-// Rust test compares the keys below with the enum.
+// The one module of the window that knows the codes Rust sends: error codes (a refused command
+// rejects with { code, ...fields }: `code` is one of its `ErrorCode` enum, snake_case, and the
+// fields are what its sentence needs), and the codes of history reasons, start-up notices and
+// handoff notes. It turns each into words in the agent's language (ui/locales/), so a code added
+// or renamed in Rust is one line to change here, and a Rust test compares the keys below with
+// the enum (another checks that no other module reads a code).
 //
 // `field`: the form field the agent should fix (the module that shows the form maps the name to
 // its own input), or null when nothing the agent typed is wrong. `waiting`: refused because
@@ -10,6 +11,9 @@
 //
 // The table keeps one code per line and no comments inside, because that Rust test reads its
 // keys line by line between the opening line and the closing `});`.
+import { formatMegabytes, hasWords, t } from "./i18n.js";
+import { contactWords } from "./words.js";
+
 export const ERROR_HANDLING = Object.freeze({
   identifier_empty: { field: "identifier" },
   identifier_kind_unknown: { field: "identifier" },
@@ -40,6 +44,7 @@ export const ERROR_HANDLING = Object.freeze({
   already_running: { field: null },
   history_limit_out_of_range: { field: "history-size" },
   settings_not_saved: { field: null },
+  language_unknown: { field: null },
   workspace_not_found: { field: null },
   workspace_name_invalid: { field: "workspace-name" },
   closing_category_required: { field: "category" },
@@ -49,6 +54,7 @@ export const ERROR_HANDLING = Object.freeze({
   shortcut_invalid: { field: null },
   shortcut_refused: { field: null },
   shortcut_unavailable: { field: null },
+  shortcut_wayland_limited: { field: null },
   autostart_failed: { field: null },
   bulk_empty: { field: "bulk-input" },
   bulk_too_many_rows: { field: "bulk-input" },
@@ -56,35 +62,49 @@ export const ERROR_HANDLING = Object.freeze({
   bulk_csv_unreadable: { field: null },
   bulk_file_unreadable: { field: null },
   bulk_nothing_ready: { field: "bulk-input" },
+  bulk_row_kind_unknown: { field: "bulk-input" },
+  bulk_row_repeated: { field: "bulk-input" },
   log_folder_unavailable: { field: null },
   export_failed: { field: null },
   internal: { field: null },
 });
-
-const INTERNAL_MESSAGE = "Something went wrong inside the app. Try again.";
 
 function known(code) {
   return typeof code === "string" && Object.hasOwn(ERROR_HANDLING, code);
 }
 
 /**
- * Turns anything `invoke` threw into { code, message, ...fields }, with `code` always one of
+ * Turns anything `invoke` threw into { code, ...fields }, with `code` always one of
  * ERROR_HANDLING's keys, so the rest of the window never has to guess.
  */
 export function toProblem(error) {
   const isRustAnswer = error !== null && typeof error === "object" && !(error instanceof Error);
-  if (isRustAnswer && known(error.code) && typeof error.message === "string" && error.message) {
+  if (isRustAnswer && known(error.code)) {
     return { ...error };
   }
-  // Kept for whoever opens the developer tools: the agent only sees plain words.
+  // Kept for whoever opens the developer tools: the agent only sees plain words. A code this
+  // window does not know yet, a string from Tauri itself, a script error: none has words here.
   console.warn("An error the window does not know:", error);
-  // A Rust answer with a code this window does not know yet still carries plain words (every
-  // Rust error does); anything else (a string from Tauri itself, a script error) is not meant
-  // for the agent.
-  const message = isRustAnswer && typeof error.message === "string" && error.message.trim()
-    ? error.message
-    : INTERNAL_MESSAGE;
-  return { code: "internal", message };
+  return { code: "internal" };
+}
+
+/** One of `allowed`, or `otherwise`: a sub-key is never built from a word Rust made up. */
+const oneOf = (word, allowed, otherwise) => (allowed.includes(word) ? word : otherwise);
+
+/** The words for a problem, in the agent's language. */
+export function problemText(problem) {
+  const code = known(problem?.code) ? problem.code : "internal";
+  if (code === "keychain_failed") {
+    return t(`error.keychain_failed.${oneOf(problem.cause, ["unreadable", "ambiguous"], "other")}`);
+  }
+  if (code === "unreachable") {
+    const reason = oneOf(problem.reason, ["timeout", "server_error", "rate_limited", "queued"], "network");
+    return t(`error.unreachable.${reason}`);
+  }
+  if (code === "bulk_file_too_large") {
+    return t("error.bulk_file_too_large", { size: formatMegabytes(problem.limit) });
+  }
+  return t(`error.${code}`, problem);
 }
 
 /** The form field the agent should fix for this problem (see ERROR_HANDLING), or null. */
@@ -95,4 +115,65 @@ export function fieldToFix(problem) {
 /** How many actions still wait, when that is why the problem refused; else 0. */
 export function actionsWaiting(problem) {
   return known(problem?.code) && ERROR_HANDLING[problem.code].waiting ? problem.count : 0;
+}
+
+/**
+ * Why a history entry waits or did not go through: `reason` is null or { code, ...fields }
+ * (see `Reason` in the core's api/outcome.rs). Some words name the entry's own contact.
+ */
+export function reasonText(reason, entry) {
+  if (!reason) return "";
+  switch (reason.code) {
+    case "legacy":
+      // Words an earlier version saved, in the language it spoke then.
+      return reason.text ?? "";
+    case "no_contact":
+      return t("reason.no_contact", { contact: contactWords(entry.identifier) });
+    case "server_kept_failing":
+      return t("reason.server_kept_failing", { status: reason.status, count: reason.tries });
+    case "refused": {
+      // Aelyst's own words, when it gave some, come after ours as they are.
+      const said = typeof reason.serverMessage === "string" && reason.serverMessage.trim() !== "";
+      const fields = { status: reason.status, serverMessage: reason.serverMessage };
+      if (reason.status === 400) return t(said ? "reason.refused_said" : "reason.refused", fields);
+      return t(said ? "reason.refused_status_said" : "reason.refused_status", fields);
+    }
+    default: {
+      const key = `reason.${reason.code}`;
+      if (hasWords(key)) return t(key, reason);
+      console.warn("A reason the window does not know:", reason);
+      return "";
+    }
+  }
+}
+
+/** Why sending is on hold: { kind: "noToken" | "tokenRejected" | "keychain", problem? }. */
+export function pauseText(pause) {
+  if (pause.kind === "keychain") return problemText(pause.problem);
+  if (pause.kind === "tokenRejected") return t("reason.token_refused");
+  return t("history.pause_no_token");
+}
+
+/** A start-up notice: { code, ...fields } (see state.rs). */
+export function noticeText(notice) {
+  const problem = notice.problem ? problemText(notice.problem) : undefined;
+  return t(`notice.${notice.code}`, { ...notice, problem });
+}
+
+const SOURCES = ["command_line", "link", "clipboard", "shortcut"];
+const LINK_PROBLEMS = ["malformed", "not_ours", "not_close", "two_contacts", "extra", "no_contact"];
+
+/** The note the form shows when a handoff brought no usable contact. */
+export function handoffNoteText(note) {
+  const source = t(`handoff.source.${oneOf(note.source, SOURCES, "clipboard")}`);
+  switch (note.code) {
+    case "not_usable":
+      return t("handoff.not_usable", { source, problem: problemText(note.problem) });
+    case "contact_missing":
+      return t("handoff.contact_missing");
+    case "link_refused":
+      return t(`handoff.link_refused.${oneOf(note.why, LINK_PROBLEMS, "malformed")}`);
+    default:
+      return t("handoff.no_contact", { source });
+  }
 }

@@ -3,6 +3,8 @@
 // in the category, or a plain note when there was no contact. The clipboard is read in Rust.
 import { call, channel, shownWorkspaceId } from "./ipc.js";
 import { showView } from "./views.js";
+import { handoffNoteText } from "./errors.js";
+import { ready } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 /** An entry to show once the page has started again on its workspace. */
@@ -26,6 +28,8 @@ export function showEntryAfterReload() {
 
 export async function showFill(fill, { focus = true } = {}) {
   if (!fill) return;
+  // A handoff can come in while the catalog still loads; its note needs the words.
+  await ready;
   if (fill.type === "entry") {
     if (fill.workspace === shownWorkspaceId()) {
       showEntry(fill.id);
@@ -42,7 +46,7 @@ export async function showFill(fill, { focus = true } = {}) {
   if (fill.type === "note") {
     value.value = "";
     value.dispatchEvent(new Event("input"));
-    note.textContent = fill.text;
+    note.textContent = handoffNoteText(fill);
     note.hidden = false;
     if (focus) value.focus();
     return;

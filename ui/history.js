@@ -6,7 +6,9 @@
 import { callIn, channel } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { confirmAction } from "./confirm.js";
-import { ACTION_WORDS, DONE_WORDS, KIND_WORDS, STATE_WORDS, plural } from "./words.js";
+import { problemText, pauseText, reasonText } from "./errors.js";
+import { formatDateTime, formatDateTimeWithSeconds, formatTime, formatTimeWithSeconds, t } from "./i18n.js";
+import { actionWord, contactWords, stateWord } from "./words.js";
 
 /**
  * id → { entry, element, haystack }: the entry as last heard, its <li> while it is on screen
@@ -40,11 +42,17 @@ const ONE_BY_ONE = 64;
 const MEASURES_KEPT = 20000;
 let measures = 0;
 
-// One formatter each, made once: toLocale…String with options builds a new one per call
-// (in V8, 20,000 times: 1.26 s, against 16 ms for a shared one), once or twice per row drawn.
-const TIME = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit" });
-const TIME_WITH_SECONDS = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-const DATE = new Intl.DateTimeFormat();
+// Words that differ by action, as keys written out (a test checks each exists).
+const KEYS = {
+  close: {
+    saved: "history.saved_close", done: "history.done_close", failed: "history.announce_failed_close",
+    retry: "history.retry_close",
+  },
+  open: {
+    saved: "history.saved_open", done: "history.done_open", failed: "history.announce_failed_open",
+    retry: "history.retry_open",
+  },
+};
 
 /**
  * Called after every change with the entries it touched (the new versions; the removed ones
@@ -73,7 +81,7 @@ function notify(changed) {
 }
 
 function contactText(entry) {
-  return `${KIND_WORDS[entry.identifier.kind]} ${entry.identifier.display}`;
+  return contactWords(entry.identifier);
 }
 
 /** Local midnight today and tomorrow, worked out again only once the day is over. */
@@ -91,23 +99,24 @@ function isToday(ms) {
 }
 
 function timeText(ms) {
-  const time = TIME.format(ms);
-  return isToday(ms) ? time : `${DATE.format(ms)} ${time}`;
+  return isToday(ms) ? formatTime(ms) : formatDateTime(ms);
 }
 
 function stateWords(entry) {
-  if (entry.state !== "pending") return STATE_WORDS[entry.state];
-  return entry.lastError ? "Waiting" : "Sending";
+  if (entry.state !== "pending") return stateWord(entry.state);
+  return stateWord(entry.reason ? "waiting" : "pending");
 }
 
-function reasonText(entry) {
-  if (entry.state === "pending" && entry.lastError && entry.nextAttemptAt) {
+/** Why the entry waits or failed, with when it goes again while it waits. */
+function reasonLine(entry) {
+  const words = reasonText(entry.reason, entry);
+  if (entry.state === "pending" && words && entry.nextAttemptAt) {
     const at = entry.nextAttemptAt;
     // Not today (a clock set back or forward): the date too, so the time is not misread.
-    const when = isToday(at) ? TIME_WITH_SECONDS.format(at) : `${DATE.format(at)} ${TIME_WITH_SECONDS.format(at)}`;
-    return `${entry.lastError} Next try at ${when}.`;
+    const time = isToday(at) ? formatTimeWithSeconds(at) : formatDateTimeWithSeconds(at);
+    return t("history.next_try", { reason: words, time });
   }
-  return entry.lastError ?? "";
+  return words;
 }
 
 /**
@@ -141,15 +150,15 @@ function render(entry) {
   const [badge, action, contact] = item.firstChild.childNodes;
   badge.className = `state state-${entry.state}`;
   badge.textContent = stateWords(entry);
-  action.textContent = ACTION_WORDS[entry.action];
+  action.textContent = actionWord(entry.action);
   const who = contactText(entry);
   contact.textContent = who;
   let meta = timeText(entry.createdAt);
   if (entry.category) meta += ` · ${entry.category}`;
-  if (entry.summary) meta += ` · “${entry.summary}”`;
+  if (entry.summary) meta += ` · ${t("history.quoted", { text: entry.summary })}`;
   item.lastChild.textContent = meta;
 
-  const reason = reasonText(entry);
+  const reason = reasonLine(entry);
   if (reason) {
     const p = document.createElement("p");
     p.className = "entry-reason";
@@ -157,11 +166,12 @@ function render(entry) {
     item.append(p);
   }
   if (entry.state === "failed" || entry.state === "cancelled") {
-    item.append(entryButton("retry", "Try again", `Try again: ${ACTION_WORDS[entry.action]} ${who}`));
+    item.append(entryButton("retry", t("app.try_again"), t(KEYS[entry.action].retry, { contact: who })));
   }
   if (entry.state === "done") {
-    const label = entry.action === "close" ? "Reopen" : "Close again";
-    item.append(entryButton("undo", label, `${label}: ${who}`));
+    item.append(entry.action === "close"
+      ? entryButton("undo", t("history.undo_reopen"), t("history.undo_reopen_label", { contact: who }))
+      : entryButton("undo", t("history.undo_close_again"), t("history.undo_close_again_label", { contact: who })));
   }
   return item;
 }
@@ -189,10 +199,10 @@ async function undoEntry(entry) {
   const reopening = entry.action === "close";
   const contact = contactText(entry);
   const sure = await confirmAction(reopening
-    ? { title: "Reopen this conversation?", yes: "Reopen",
-        text: `Reopening ${contact} can start a new conversation for this contact.` }
-    : { title: "Close this conversation again?", yes: "Close again",
-        text: `${contact} will be closed without a closing note.` });
+    ? { title: t("confirm.reopen_title"), yes: t("confirm.reopen_yes"),
+        text: t("confirm.reopen_text", { contact }) }
+    : { title: t("confirm.close_again_title"), yes: t("confirm.close_again_yes"),
+        text: t("confirm.close_again_text", { contact }) });
   if (!sure) return;
   try {
     const next = await callIn("submit_action", { input: {
@@ -202,7 +212,7 @@ async function undoEntry(entry) {
     } });
     showSubmitted(next);
   } catch (problem) {
-    announce(problem.message);
+    announce(problemText(problem));
   }
 }
 
@@ -210,16 +220,19 @@ async function retryEntry(id) {
   try {
     upsert(await callIn("retry_action", { id }));
   } catch (problem) {
-    announce(problem.message);
+    announce(problemText(problem));
   }
 }
 
-/** Whether the filter lets the row through. Its text is put together once per version. */
+/**
+ * Whether the filter lets the row through: it searches the words shown, in the agent's
+ * language. Its text is put together once per version.
+ */
 function matches(row) {
   if (!filter) return true;
   const { entry } = row;
   row.haystack ??= [contactText(entry), entry.identifier.canonical, entry.category ?? "", entry.summary ?? "",
-    stateWords(entry), ACTION_WORDS[entry.action], entry.lastError ?? ""].join(" ").toLowerCase();
+    stateWords(entry), actionWord(entry.action), reasonText(entry.reason, entry)].join(" ").toLowerCase();
   return row.haystack.includes(filter);
 }
 
@@ -242,15 +255,13 @@ function historyList() {
 function showEmpty() {
   const empty = document.getElementById("history-empty");
   empty.hidden = matchCount > 0;
-  const text = rows.size === 0
-    ? "No actions yet. What you close or reopen shows up here."
-    : "No action matches the filter.";
+  const text = rows.size === 0 ? t("history.empty") : t("history.no_match");
   if (empty.textContent !== text) empty.textContent = text;
   const more = document.getElementById("history-more");
   const hidden = matchCount <= shown;
   if (more.hidden !== hidden) more.hidden = hidden;
   if (!hidden) {
-    const text = `Show older actions (${matchCount - shown} more)`;
+    const text = t("history.more_count", { count: matchCount - shown });
     if (more.textContent !== text) more.textContent = text;
   }
 }
@@ -348,9 +359,10 @@ function upsert(entry) {
   showEmpty();
   notify([entry]);
   if (before && before.state === "pending" && entry.state !== "pending") {
+    const keys = KEYS[entry.action];
     announce(entry.state === "done"
-      ? `${DONE_WORDS[entry.action]}: ${contactText(entry)}.`
-      : `Could not ${ACTION_WORDS[entry.action].toLowerCase()} ${contactText(entry)}. ${entry.lastError ?? ""}`);
+      ? t(keys.done, { contact: contactText(entry) })
+      : t(keys.failed, { contact: contactText(entry), reason: reasonText(entry.reason, entry) }).trim());
   }
 }
 
@@ -423,7 +435,7 @@ function showMore() {
 
 export function showSubmitted(entry) {
   upsert(entry);
-  announce(`Saved. Sending: ${ACTION_WORDS[entry.action]} ${contactText(entry)}.`);
+  announce(t(KEYS[entry.action].saved, { contact: contactText(entry) }));
 }
 
 export function showPause(pause) {
@@ -434,8 +446,8 @@ export function showPause(pause) {
   }
   const keychain = pause.kind === "keychain";
   document.getElementById("history-paused-text").textContent = keychain
-    ? `Sending is on hold: ${pause.message}`
-    : "Sending is on hold until a working API token is saved. Nothing is lost: waiting actions go out then.";
+    ? t("history.paused_keychain", { problem: pauseText(pause) })
+    : t("history.paused_token");
   // The keychain is asked again by itself every half minute; this asks now.
   document.getElementById("history-paused-retry").hidden = !keychain;
   line.hidden = false;
@@ -449,7 +461,7 @@ export async function setUpHistory({ onPause }) {
     try {
       await callIn("retry_sending");
     } catch (problem) {
-      announce(problem.message);
+      announce(problemText(problem));
     }
   });
   const more = document.getElementById("history-more");
@@ -463,22 +475,22 @@ export async function setUpHistory({ onPause }) {
     // for everything.
     const ids = filter ? order.filter(matches).map((row) => row.entry.id).reverse() : [];
     if (filter && ids.length === 0) {
-      status.textContent = "Nothing to export: no action matches the filter.";
+      status.textContent = t("history.export_nothing");
       return;
     }
     try {
       const path = await callIn("export_history", { ids });
-      status.textContent = path ? `Saved to ${path}` : "";
+      status.textContent = path ? t("history.export_saved", { path }) : "";
     } catch (problem) {
-      status.textContent = problem.message;
+      status.textContent = problemText(problem);
     }
   });
   document.getElementById("clear-finished").addEventListener("click", async () => {
     try {
       const removed = await callIn("clear_finished");
-      announce(`Cleared ${plural(removed, "finished action")}.`);
+      announce(t("history.cleared", { count: removed }));
     } catch (problem) {
-      status.textContent = problem.message;
+      status.textContent = problemText(problem);
     }
   });
   const apply = (event) => {

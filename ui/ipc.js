@@ -1,5 +1,5 @@
-// The one door to the Rust side. A refused command always rejects with { code, message, ... }:
-// errors.js makes sure of the shape, whatever invoke threw.
+// The one door to the Rust side. A refused command always rejects with { code, ...fields }:
+// errors.js makes sure of the shape, whatever invoke threw, and has the words for it.
 import { toProblem } from "./errors.js";
 
 const { invoke, Channel } = window.__TAURI__.core;

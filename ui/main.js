@@ -1,10 +1,12 @@
 // Starts each part of the window, then marks it ready (the end-to-end tests wait for that).
 import { call, callIn } from "./ipc.js";
+import { ready } from "./i18n.js";
+import { pauseText, problemText, toProblem } from "./errors.js";
 import { showAppInfo } from "./header.js";
 import { setUpActionForm } from "./action-form.js";
 import { setUpHistory, showSubmitted, showPause } from "./history.js";
 import { setUpTokenStep, showTokenStep } from "./token-step.js";
-import { setUpSettings } from "./settings.js";
+import { setUpSettings, showSettingsAfterReload } from "./settings.js";
 import { showCachedCategories, refreshCategories } from "./categories.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { setUpBulk } from "./bulk.js";
@@ -15,24 +17,27 @@ import { setUpHandoffs, showEntryAfterReload, showFill } from "./handoff.js";
 
 function askForToken(pause) {
   if (pause && (pause.kind === "tokenRejected" || pause.kind === "noToken")) {
-    showTokenStep({ reason: pause.kind === "tokenRejected" ? pause.message : "" });
+    showTokenStep({ reason: pause.kind === "tokenRejected" ? pauseText(pause) : "" });
   }
 }
 
 async function start() {
+  // Questions about no workspace go out at once, beside the one that says which is shown and
+  // the catalog's download (i18n.js starts it as it loads); every question after that names the
+  // workspace. (A contact handed over at launch is shown last, in a form that is ready for it.)
+  const info = call("app_info");
+  const handoffs = setUpHandoffs();
+  const shown = setUpWorkspaces();
+  // Nothing is drawn before the words are there.
+  await ready;
   const form = setUpActionForm({ onSubmitted: showSubmitted });
   setUpShortcuts(form);
   setUpViews();
   setUpBulk();
   setUpTokenStep({ onSaved: refreshCategories });
-  // Questions about no workspace go out at once, beside the one that says which is shown;
-  // every question after that names it. (A contact handed over at launch is shown last, in a
-  // form that is ready for it.)
-  const info = call("app_info");
-  const handoffs = setUpHandoffs();
-  const workspace = await setUpWorkspaces();
+  const workspace = await shown;
   showClosingRule(workspace.closingRule);
-  setUpSettings();
+  setUpSettings({ appInfo: info });
   const [token, , , , handed] = await Promise.all([
     callIn("token_status"),
     setUpHistory({ onPause: askForToken }),
@@ -43,7 +48,7 @@ async function start() {
   showPause(token.pause);
   showEntryAfterReload();
   if (!token.saved) {
-    showTokenStep({ reason: token.problem ?? "" });
+    showTokenStep({ reason: token.problem ? problemText(token.problem) : "" });
     showFill(handed, { focus: false });
   } else if (handed) {
     askForToken(token.pause);
@@ -60,14 +65,18 @@ async function start() {
       document.getElementById("identifier-value").focus();
     }
   }
+  // Last, so nothing above takes the focus from it.
+  await showSettingsAfterReload();
 }
 
 start()
-  .catch((problem) => {
+  .catch(async (problem) => {
+    // `ready` never fails: without a catalog, the words are the keys, still better than nothing.
+    await ready;
     const notices = document.getElementById("notices");
     const p = document.createElement("p");
     p.className = "notice";
-    p.textContent = problem.message ?? String(problem);
+    p.textContent = problemText(toProblem(problem));
     notices.append(p);
   })
   .finally(() => {

@@ -6,7 +6,8 @@ import { announce } from "./announcer.js";
 import { onHistoryChange } from "./history.js";
 import { shownWorkspace } from "./workspace.js";
 import { showView } from "./views.js";
-import { plural } from "./words.js";
+import { problemText, reasonText } from "./errors.js";
+import { t } from "./i18n.js";
 
 /** The view's own timer; Rust skips a tick that comes too soon after the last refresh. */
 const REFRESH_EVERY_MS = 120_000;
@@ -42,7 +43,7 @@ export function setUpMine() {
     const tick = document.createElement("input");
     tick.type = "checkbox";
     tick.id = `mine-tick-${contactId}`;
-    tick.setAttribute("aria-label", `Select ${name}`);
+    tick.setAttribute("aria-label", t("mine.select_row", { name }));
     tick.addEventListener("change", showSelected);
     const pick = document.createElement("button");
     pick.type = "button";
@@ -54,7 +55,9 @@ export function setUpMine() {
     how.className = "mine-reach";
     how.textContent = reach ?? "";
     pick.append(who, how);
-    pick.setAttribute("aria-label", `Close the conversation with ${name}${reach ? `, ${reach}` : ""}`);
+    pick.setAttribute("aria-label", reach
+      ? t("mine.pick_label_reach", { name, reach })
+      : t("mine.pick_label", { name }));
     pick.addEventListener("click", () => pickContact(contactId));
     const note = document.createElement("span");
     note.className = "mine-note";
@@ -65,13 +68,11 @@ export function setUpMine() {
   function showSelected() {
     const count = list.querySelectorAll("input[type=checkbox]:checked").length;
     closeSelected.disabled = count === 0;
-    closeSelected.textContent = count ? `Close selected (${count})…` : "Close selected…";
+    closeSelected.textContent = count ? t("mine.close_selected_count", { count }) : t("mine.close_selected");
   }
 
   function emptyWords() {
-    return search.value.trim()
-      ? "Nothing open matches that search."
-      : "Nothing open is assigned to you. New conversations show up here.";
+    return search.value.trim() ? t("mine.empty_search") : t("mine.empty");
   }
 
   /** Loads the first page (`reset`) or the next one. */
@@ -92,11 +93,11 @@ export function setUpMine() {
       if (page.state === "unavailable") {
         list.replaceChildren();
         more.hidden = true;
-        say("This workspace cannot list conversations by agent, so this view is empty here. The other views work as usual.");
+        say(t("mine.unavailable"));
         return;
       }
       if (page.state === "noToken") {
-        say("Save this workspace's API token first (Settings), then the list shows up here.");
+        say(t("mine.no_token"));
         return;
       }
       const rows = page.rows.filter((r) => !sent.has(r.contactId) || sent.get(r.contactId) === "failed");
@@ -105,10 +106,10 @@ export function setUpMine() {
       next = page.next;
       more.hidden = !next;
       const count = list.children.length;
-      say(count ? plural(count, "open conversation") + (next ? " so far" : "") : emptyWords());
+      say(count ? t(next ? "mine.count_so_far" : "mine.count", { count }) : emptyWords());
       showSelected();
     } catch (problem) {
-      say(`The list could not be loaded: ${problem.message} It tries again by itself; closing by contact still works.`);
+      say(t("mine.load_failed", { problem: problemText(problem) }));
     } finally {
       loading = false;
     }
@@ -119,29 +120,29 @@ export function setUpMine() {
     chooser.hidden = false;
     const select = $("me-select");
     const hint = $("me-status");
-    hint.textContent = "Loading the people of this workspace…";
+    hint.textContent = t("mine.people_loading");
     let users;
     try {
       users = await callIn("workspace_users");
     } catch (problem) {
-      hint.textContent = `The list of people could not be loaded: ${problem.message}`;
+      hint.textContent = t("mine.people_failed", { problem: problemText(problem) });
       return;
     }
     if (!users) {
-      hint.textContent = "This workspace does not share its list of people (or no token is saved yet), so this view is not available. The other views work as usual.";
+      hint.textContent = t("mine.people_unshared");
       return;
     }
     const options = users.map((user) => {
       const option = document.createElement("option");
       option.value = String(user.id);
-      option.textContent = user.email ? `${user.name} (${user.email})` : user.name;
+      option.textContent = user.email ? t("mine.user_with_email", { name: user.name, email: user.email }) : user.name;
       option.dataset.search = `${user.name} ${user.email ?? ""}`.toLowerCase();
       option.dataset.name = user.name;
       option.dataset.email = user.email ?? "";
       return option;
     });
     select.replaceChildren(...options);
-    hint.textContent = plural(users.length, "person", "people") + " in this workspace.";
+    hint.textContent = t("mine.people_count", { count: users.length });
     $("me-filter").oninput = () => {
       const wanted = $("me-filter").value.trim().toLowerCase();
       for (const option of options) option.hidden = !option.dataset.search.includes(wanted);
@@ -159,7 +160,7 @@ export function setUpMine() {
     await callIn("set_me", { me });
     chooser.hidden = true;
     body.hidden = false;
-    announce(`Showing the open conversations assigned to ${me.name}.`);
+    announce(t("mine.showing_for", { name: me.name }));
     await load({ reset: true });
     search.focus();
   });
@@ -186,7 +187,7 @@ export function setUpMine() {
     input.dispatchEvent(new Event("input"));
     $("bulk-close").click();
     $("bulk-category").focus();
-    announce(`${plural(ids.length, "contact")} ready for closing: add the closing note, then Check the list.`);
+    announce(t("mine.ready_for_closing", { count: ids.length }));
   });
 
   // A close of a listed contact: the row waits while it is sent, leaves once done, and comes
@@ -201,10 +202,10 @@ export function setUpMine() {
       const note = item.querySelector(".mine-note");
       if (entry.state === "done") {
         item.remove();
-        say(list.children.length ? plural(list.children.length, "open conversation") : emptyWords());
+        say(list.children.length ? t("mine.count", { count: list.children.length }) : emptyWords());
       } else if (entry.state === "failed") {
         item.hidden = false;
-        note.textContent = entry.lastError ?? "Not closed.";
+        note.textContent = reasonText(entry.reason, entry) || t("mine.not_closed");
       } else if (entry.state === "pending") {
         item.hidden = true;
       }

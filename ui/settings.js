@@ -1,15 +1,20 @@
-// The settings panel: the shown workspace (name, closing rule, address), how much history is
-// kept, its token (replace or forget), adding and removing workspaces, and help.
+// The settings panel: this computer's language, the shown workspace (name, closing rule,
+// address), how much history is kept, its token (replace or forget), adding and removing
+// workspaces, and help.
 import { call, callIn } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { confirmAction } from "./confirm.js";
-import { actionsWaiting, fieldToFix } from "./errors.js";
+import { actionsWaiting, fieldToFix, problemText } from "./errors.js";
+import { CHOSEN_LANGUAGE, LANGUAGES, LANGUAGE_NAMES, t } from "./i18n.js";
 import { showTokenStep } from "./token-step.js";
 import { shownWorkspace, switchTo } from "./workspace.js";
-import { plural } from "./words.js";
 import { showView } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
+/** Set before the reload that applies a new language: Settings opens again after it. */
+const SHOW_SETTINGS = "aelyst.showSettings";
+/** Opens the panel (set up by setUpSettings). */
+let openPanel = async () => {};
 
 /**
  * On a refusal because actions still wait, asks whether to cancel them; true when they were
@@ -18,19 +23,72 @@ const $ = (id) => document.getElementById(id);
 async function cancelWaitingFirst(problem, { title, yes }) {
   const count = actionsWaiting(problem);
   if (!count) return false;
-  const one = count === 1;
   const cancel = await confirmAction({
     title,
-    text: `${plural(count, "action")} of this workspace ${one ? "is" : "are"} still waiting to be sent. Keep waiting until ${one ? "it is" : "they are"} sent (they show in the history), or cancel ${one ? "it" : "them"} now?`,
+    text: t("confirm.waiting_text", { count }),
     yes,
-    no: "Keep waiting",
+    no: t("confirm.keep_waiting"),
   });
   if (!cancel) return false;
   await callIn("cancel_waiting");
   return true;
 }
 
-export function setUpSettings() {
+/**
+ * The language of this computer's window (not per workspace). A change is saved in Rust, then
+ * the page starts again in it, with Settings open where the agent left it. `appInfo`: the
+ * app_info answer (or its promise), which says the choice and what the computer's own is.
+ */
+function setUpLanguage(appInfo) {
+  const select = $("language-select");
+  const error = $("language-error");
+  let system = "en";
+  const systemOption = document.createElement("option");
+  systemOption.value = "";
+  systemOption.textContent = t("settings.language_system", { name: LANGUAGE_NAMES.en });
+  select.replaceChildren(
+    systemOption,
+    ...LANGUAGES.map((code) => {
+      const option = document.createElement("option");
+      option.value = code;
+      // Each name in its own language, so a screen reader says it as a speaker would.
+      option.lang = code;
+      option.textContent = LANGUAGE_NAMES[code];
+      return option;
+    }),
+  );
+  Promise.resolve(appInfo).then((info) => {
+    system = LANGUAGES.includes(info.language?.system) ? info.language.system : "en";
+    systemOption.textContent = t("settings.language_system", { name: LANGUAGE_NAMES[system] });
+    select.value = LANGUAGES.includes(info.language?.chosen) ? info.language.chosen : "";
+  }, () => {});
+
+  select.addEventListener("change", async () => {
+    const chosen = select.value;
+    error.hidden = true;
+    try {
+      await call("set_language", { language: chosen || null });
+    } catch (problem) {
+      error.textContent = problemText(problem);
+      error.hidden = false;
+      return;
+    }
+    // The window's own start-up script still says the language it was opened in: this wins.
+    sessionStorage.setItem(CHOSEN_LANGUAGE, chosen || system);
+    sessionStorage.setItem(SHOW_SETTINGS, "1");
+    location.reload();
+  });
+}
+
+/** After a reload that applied a new language: Settings as the agent left it. */
+export async function showSettingsAfterReload() {
+  if (!sessionStorage.getItem(SHOW_SETTINGS)) return;
+  sessionStorage.removeItem(SHOW_SETTINGS);
+  await openPanel();
+  $("language-select").focus();
+}
+
+export function setUpSettings({ appInfo } = {}) {
   const panel = $("settings");
   const toggle = $("settings-toggle");
   const form = $("settings-form");
@@ -47,6 +105,9 @@ export function setUpSettings() {
     error.hidden = !message;
   }
 
+  setUpLanguage(appInfo ?? call("app_info"));
+  const shortcut = setUpShortcutSetting();
+
   async function fill() {
     try {
       loaded = await callIn("get_settings");
@@ -54,27 +115,40 @@ export function setUpSettings() {
       rule.value = loaded.closingRule;
       address.value = loaded.apiBaseUrl;
       size.value = loaded.historyLimit;
-      $("me-state").textContent = loaded.me
-        ? `You are ${loaded.me.name}${loaded.me.email ? ` (${loaded.me.email})` : ""}: "My conversations" shows what is assigned to you.`
-        : "Not chosen yet: \"My conversations\" asks once.";
+      const me = loaded.me;
+      $("me-state").textContent = !me
+        ? t("settings.me_unset")
+        : me.email
+          ? t("settings.me_set_email", { name: me.name, email: me.email })
+          : t("settings.me_set", { name: me.name });
       const token = await callIn("token_status");
       tokenState.textContent = token.problem
-        ?? (token.saved ? "A token is saved in this computer's keychain." : "No token is saved yet.");
+        ? problemText(token.problem)
+        : t(token.saved ? "settings.token_saved" : "settings.token_none");
     } catch (problem) {
-      showError(problem.message);
+      showError(problemText(problem));
     }
   }
 
+  async function open() {
+    panel.hidden = false;
+    toggle.setAttribute("aria-expanded", "true");
+    showError("");
+    // The shortcut's line fills beside the rest; the focus does not wait for it.
+    shortcut.fill().catch((err) => console.warn("shortcut status:", err));
+    await fill();
+    panel.scrollIntoView({ block: "start" });
+  }
+  openPanel = open;
+
   toggle.addEventListener("click", async () => {
-    const opening = panel.hidden;
-    panel.hidden = !opening;
-    toggle.setAttribute("aria-expanded", String(opening));
-    if (opening) {
-      showError("");
-      await fill();
-      panel.scrollIntoView({ block: "start" });
-      $("token-replace").focus();
+    if (!panel.hidden) {
+      panel.hidden = true;
+      toggle.setAttribute("aria-expanded", "false");
+      return;
     }
+    await open();
+    $("token-replace").focus();
   });
 
   $("me-change").addEventListener("click", async () => {
@@ -89,9 +163,9 @@ export function setUpSettings() {
 
   $("token-forget").addEventListener("click", async () => {
     const sure = await confirmAction({
-      title: "Forget the API token?",
-      text: "Nothing can be sent until a new one is saved.",
-      yes: "Forget token",
+      title: t("confirm.forget_title"),
+      text: t("confirm.forget_text"),
+      yes: t("confirm.forget_yes"),
     });
     if (!sure) return;
     try {
@@ -99,11 +173,11 @@ export function setUpSettings() {
     } catch (problem) {
       // The line under "API token" is where the agent looks; it is not a live region, so the
       // message is also said out loud.
-      tokenState.textContent = problem.message;
-      announce(problem.message);
+      tokenState.textContent = problemText(problem);
+      announce(problemText(problem));
       return;
     }
-    announce("The token was removed from this computer.");
+    announce(t("settings.token_removed"));
     showTokenStep();
     await fill();
   });
@@ -114,7 +188,7 @@ export function setUpSettings() {
       await call("open_log_folder");
       helpStatus.textContent = "";
     } catch (problem) {
-      helpStatus.textContent = problem.message;
+      helpStatus.textContent = problemText(problem);
     }
   });
   $("copy-diagnostics").addEventListener("click", async () => {
@@ -122,7 +196,7 @@ export function setUpSettings() {
     try {
       text = await callIn("diagnostics");
     } catch (problem) {
-      helpStatus.textContent = problem.message;
+      helpStatus.textContent = problemText(problem);
       return;
     }
     const box = $("diagnostics");
@@ -130,10 +204,10 @@ export function setUpSettings() {
     box.hidden = false;
     try {
       await navigator.clipboard.writeText(text);
-      helpStatus.textContent = "Copied. Paste it into your message to support.";
+      helpStatus.textContent = t("settings.copied");
     } catch {
       box.select();
-      helpStatus.textContent = "Select the text below and copy it into your message to support.";
+      helpStatus.textContent = t("settings.select_to_copy");
     }
   });
 
@@ -161,17 +235,17 @@ export function setUpSettings() {
         saved = await save(confirmAddress);
       } catch (problem) {
         const cancelled = await cancelWaitingFirst(problem, {
-          title: "Actions are waiting for the old address",
-          yes: "Cancel them and change",
+          title: t("confirm.waiting_address_title"),
+          yes: t("confirm.waiting_address_yes"),
         });
         if (!cancelled) throw problem;
         continue;
       }
       if (!saved.confirmAddress) return saved;
       const sure = await confirmAction({
-        title: "Change this workspace's address?",
-        text: "Its token is forgotten, and you will be asked for the token that goes with the new address.",
-        yes: "Change address",
+        title: t("confirm.address_title"),
+        text: t("confirm.address_text"),
+        yes: t("confirm.address_yes"),
       });
       if (!sure) return null;
       confirmAddress = true;
@@ -186,7 +260,7 @@ export function setUpSettings() {
       saved = await saveAsked();
       if (!saved) return;
     } catch (problem) {
-      showError(problem.message);
+      showError(problemText(problem));
       ({ "api-address": address, "history-size": size, "workspace-name": name })[fieldToFix(problem)]?.focus();
       return;
     }
@@ -196,17 +270,14 @@ export function setUpSettings() {
       location.reload();
       return;
     }
-    announce("Settings saved.");
+    announce(t("settings.saved"));
     await fill();
   });
 
   setUpAddWorkspace();
   setUpRemoveWorkspace();
-  const shortcut = setUpShortcutSetting();
-  toggle.addEventListener("click", () => {
-    if (!panel.hidden) shortcut.fill();
-  });
 }
+
 
 /** The global shortcut: shown, switched on or off, changed by pressing the new keys. */
 function setUpShortcutSetting() {
@@ -221,11 +292,12 @@ function setUpShortcutSetting() {
     status = next;
     value.textContent = next.shortcut ?? "";
     const on = next.shortcut !== null;
-    onOff.textContent = on ? "On" : "Off";
+    onOff.textContent = t(on ? "settings.shortcut_on" : "settings.shortcut_off");
     onOff.setAttribute("aria-pressed", String(on));
-    onOff.setAttribute("aria-label", on ? "Shortcut on: switch it off" : "Shortcut off: switch it on");
+    onOff.setAttribute("aria-label", t(on ? "settings.shortcut_on_label" : "settings.shortcut_off_label"));
     line.textContent = next.problem
-      ?? (next.active ? `Press ${next.shortcut} in any app.` : "Switched off. The command aelyst-desk --close-from-clipboard still works.");
+      ? problemText(next.problem)
+      : next.active ? t("settings.shortcut_active", { shortcut: next.shortcut }) : t("settings.shortcut_switched_off");
   }
 
   async function set(wanted) {
@@ -233,8 +305,8 @@ function setUpShortcutSetting() {
       show(await call("set_shortcut", { shortcut: wanted }));
       announce(line.textContent);
     } catch (problem) {
-      line.textContent = problem.message;
-      announce(problem.message);
+      line.textContent = problemText(problem);
+      announce(problemText(problem));
     }
   }
 
@@ -280,12 +352,10 @@ function setUpShortcutSetting() {
   autostart.addEventListener("change", async () => {
     try {
       autostart.checked = await call("set_autostart", { enabled: autostart.checked });
-      $("autostart-state").textContent = autostart.checked
-        ? "Aelyst Desk starts when you log in."
-        : "";
+      $("autostart-state").textContent = autostart.checked ? t("settings.autostart_on") : "";
     } catch (problem) {
       autostart.checked = !autostart.checked;
-      $("autostart-state").textContent = problem.message;
+      $("autostart-state").textContent = problemText(problem);
     }
   });
 
@@ -295,7 +365,7 @@ function setUpShortcutSetting() {
       try {
         autostart.checked = await call("autostart_status");
       } catch (problem) {
-        $("autostart-state").textContent = problem.message;
+        $("autostart-state").textContent = problemText(problem);
       }
     },
   };
@@ -327,7 +397,7 @@ function setUpAddWorkspace() {
       // Shown at once; with no token yet, the page asks for it.
       await switchTo(id);
     } catch (problem) {
-      error.textContent = problem.message;
+      error.textContent = problemText(problem);
       error.hidden = false;
       ({ "workspace-name": $("workspace-name"), "api-address": $("workspace-address") })[fieldToFix(problem)]?.focus();
     }
@@ -339,9 +409,9 @@ function setUpRemoveWorkspace() {
   $("workspace-remove").addEventListener("click", async () => {
     const workspace = shownWorkspace();
     const sure = await confirmAction({
-      title: `Remove the workspace “${workspace.name}”?`,
-      text: "Its token is forgotten and its history deleted from this computer. Nothing in Aelyst changes.",
-      yes: "Remove workspace",
+      title: t("confirm.remove_title", { name: workspace.name }),
+      text: t("confirm.remove_text"),
+      yes: t("confirm.remove_yes"),
     });
     if (!sure) return;
     try {
@@ -349,15 +419,15 @@ function setUpRemoveWorkspace() {
         await callIn("remove_workspace");
       } catch (problem) {
         const cancelled = await cancelWaitingFirst(problem, {
-          title: "Actions are still waiting",
-          yes: "Cancel them and remove",
+          title: t("confirm.waiting_remove_title"),
+          yes: t("confirm.waiting_remove_yes"),
         });
         if (!cancelled) throw problem;
         await callIn("remove_workspace");
       }
     } catch (problem) {
-      status.textContent = problem.message;
-      announce(problem.message);
+      status.textContent = problemText(problem);
+      announce(problemText(problem));
       return;
     }
     location.reload();

@@ -1,7 +1,8 @@
 // The token step: first run, a token the server refused, or "Replace token" in settings.
 import { callIn } from "./ipc.js";
 import { announce } from "./announcer.js";
-import { fieldToFix } from "./errors.js";
+import { fieldToFix, problemText } from "./errors.js";
+import { t } from "./i18n.js";
 import { shownWorkspace, workspaceCount } from "./workspace.js";
 
 const step = () => document.getElementById("token-step");
@@ -19,10 +20,10 @@ export function setUpTokenStep({ onSaved }) {
       await callIn("save_token", { token: input.value });
       input.value = "";
       hideTokenStep();
-      announce("Token saved. You can close and reopen conversations now.");
+      announce(t("token.saved"));
       await onSaved();
     } catch (problem) {
-      error.textContent = problem.message;
+      error.textContent = problemText(problem);
       error.hidden = false;
       // A token to fix: back to it. A keychain problem: the token is fine, and Save is where
       // the agent tries again once the keychain is unlocked.
@@ -41,8 +42,8 @@ export function showTokenStep({ reason = "", cancellable = false } = {}) {
   document.getElementById("token-error").hidden = true;
   // With several workspaces, the agent must know whose token this is.
   document.getElementById("token-heading").textContent = workspaceCount() > 1
-    ? `Connect to your Aelyst workspace “${shownWorkspace().name}”`
-    : "Connect to your Aelyst workspace";
+    ? t("token.heading_named", { name: shownWorkspace().name })
+    : t("token.heading");
   step().hidden = false;
   document.body.dataset.tokenStep = "true";
   document.getElementById("token-input").focus();

@@ -1,11 +1,26 @@
 // The words the window uses for actions, states and kinds of contact, in one place so the
-// form, the bulk view and the history always say the same thing.
-export const ACTION_WORDS = Object.freeze({ close: "Close", open: "Reopen" });
-export const DONE_WORDS = Object.freeze({ close: "Closed", open: "Reopened" });
-export const STATE_WORDS = Object.freeze({ pending: "Sending", done: "Done", failed: "Failed", cancelled: "Cancelled" });
-export const KIND_WORDS = Object.freeze({ phone: "phone", email: "email", id: "contact ID" });
+// form, the bulk view and the history always say the same thing. Looked up when asked (the
+// catalog loads after the modules do), from keys written out so a test can find them.
+import { t } from "./i18n.js";
 
-/** "1 action", "3 actions": a count with its noun, for every count the window says. */
-export function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
+const ACTION_KEYS = { close: "action.close", open: "action.open" };
+const STATE_KEYS = {
+  pending: "state.pending",
+  waiting: "state.waiting",
+  done: "state.done",
+  failed: "state.failed",
+  cancelled: "state.cancelled",
+};
+const KIND_KEYS = { phone: "kind.phone", email: "kind.email", id: "kind.id" };
+
+/** "Close" or "Reopen". */
+export const actionWord = (action) => t(ACTION_KEYS[action]);
+/** "Sending", "Waiting", "Done", "Failed", "Cancelled". */
+export const stateWord = (state) => t(STATE_KEYS[state]);
+/** "phone", "email", "contact ID": lower case, as it reads inside a sentence. */
+export const kindWord = (kind) => t(KIND_KEYS[kind]);
+
+/** A contact as the agent reads it: "phone +60 12-123 3112", "contact ID 123". */
+export function contactWords(identifier) {
+  return t("kind.contact", { kind: kindWord(identifier.kind), display: identifier.display });
 }

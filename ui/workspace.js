@@ -2,14 +2,18 @@
 // and the badge naming the others that have failed actions. Every other module works on the
 // shown workspace only (see `callIn` in ipc.js).
 import { call, channel, setShownWorkspace } from "./ipc.js";
-import { plural } from "./words.js";
+import { ready, t } from "./i18n.js";
 
 let view = { shown: "", workspaces: [] };
 
-/** Asks Rust for the workspaces (and to hear of failed counts changing); shows the switcher. */
+/**
+ * Asks Rust for the workspaces (and to hear of failed counts changing); shows the switcher once
+ * the catalog is there too. Start-up calls it before the catalog has loaded: the two go on at once.
+ */
 export async function setUpWorkspaces() {
   view = await call("watch_workspaces", { onEvent: channel(onFailedCount) });
   setShownWorkspace(view.shown);
+  await ready;
   showSwitcher();
   return shownWorkspace();
 }
@@ -49,7 +53,7 @@ function showSwitcher() {
   const label = document.createElement("label");
   label.htmlFor = "workspace-select";
   label.className = "visually-hidden";
-  label.textContent = "Workspace";
+  label.textContent = t("header.workspace_label");
   const select = document.createElement("select");
   select.id = "workspace-select";
   select.setAttribute("aria-describedby", "workspace-failed");
@@ -76,7 +80,7 @@ function showBadge() {
   if (!badge) return;
   const elsewhere = view.workspaces.filter((w) => w.id !== view.shown && w.failed > 0);
   badge.textContent = elsewhere
-    .map((w) => `${w.name}: ${plural(w.failed, "failed action")}`)
+    .map((w) => t("header.failed_elsewhere", { name: w.name, count: w.failed }))
     .join(" · ");
   badge.hidden = elsewhere.length === 0;
   for (const option of document.getElementById("workspace-select").options) {

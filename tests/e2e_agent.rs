@@ -330,7 +330,7 @@ async fn settings_refuse_bad_values_and_the_window_fits_small_and_zoomed() {
     app.wait_text("#token-state", "A token is saved").await;
     app.fill("#history-size", "5").await;
     app.click("#settings-save").await;
-    app.wait_text("#settings-error", "between 10 and 100000")
+    app.wait_text("#settings-error", "between 10 and 100,000")
         .await;
     app.fill("#history-size", "200").await;
     app.fill("#api-address", "http://example.com/v1").await;

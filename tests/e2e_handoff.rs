@@ -8,7 +8,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use aelyst_sandbox::{status_path, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use aelyst_sandbox::{status_path, Fault, Sandbox, SandboxOptions};
 use support::desktop::keys::{CTRL, F8, RELEASE, SHIFT};
 use support::desktop::{app_binary, one_at_a_time, App, Desktop};
 use support::notifications::Notifications;
@@ -62,11 +62,8 @@ async fn clear_form(app: &App) {
 async fn the_clipboard_the_shortcut_and_links_fill_the_form_and_send_nothing() {
     let _turn = one_at_a_time().await;
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
-        .start();
-    let app = desktop.launch().await;
-    app.save_token(DEFAULT_TOKEN).await;
+    let desktop = Desktop::builder().sandbox(&sandbox).start();
+    let app = desktop.launch_signed_in().await;
 
     // The command, against the running app, for each form a contact can be copied in.
     for (copied, kind, shown) in [
@@ -158,10 +155,7 @@ async fn the_clipboard_the_shortcut_and_links_fill_the_form_and_send_nothing() {
 
     // A first launch with --contact starts with it in the form.
     let home = desktop.stop_keep_home();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
-        .home(home)
-        .start();
+    let desktop = Desktop::builder().sandbox(&sandbox).home(home).start();
     let app = desktop.launch_with(&["--contact", "+60121233112"]).await;
     wait_form(&app, "--contact at launch", |(k, v, close, focus, _)| {
         k == "phone" && v == "+60 12-123 3112" && *close && focus == "category"
@@ -209,9 +203,7 @@ fn app_processes() -> usize {
 async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
     let _turn = one_at_a_time().await;
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
-        .start();
+    let desktop = Desktop::builder().sandbox(&sandbox).start();
     let bus = desktop
         .env()
         .iter()
@@ -219,8 +211,7 @@ async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
         .map(|(_, value)| value.clone())
         .unwrap();
     let notifications = Notifications::serve(&bus).await;
-    let app = desktop.launch().await;
-    app.save_token(DEFAULT_TOKEN).await;
+    let app = desktop.launch_signed_in().await;
     sandbox.set_down(true);
     app.submit_action("id", "3", true, "Resolved", "").await;
     app.wait_history("waiting", Duration::from_secs(20), |rows| {

@@ -32,7 +32,7 @@ use aelyst_core::api::{Action, Identifier, StatusChange};
 use aelyst_core::outbox::journal::Journal;
 use aelyst_core::outbox::{now_ms, Entry, EntryState};
 use aelyst_core::settings::SettingsStore;
-use aelyst_sandbox::{ContactStatus, Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use aelyst_sandbox::{ContactStatus, Sandbox, SandboxOptions};
 use serde_json::json;
 use support::desktop::{one_at_a_time, App, Desktop};
 
@@ -137,7 +137,18 @@ async fn row_counts(app: &App) -> RowCounts {
 /// The run's rows by state, as the Bulk view counts them (`#bulk-counts`: "N done · N failed ·
 /// N waiting · N cancelled, of N"); the history shows only its newest page.
 async fn batch_counts(app: &App) -> RowCounts {
-    let text = app.text("#bulk-counts").await;
+    // Counts are written the agent's way ("2,000" in English): read them as plain numbers.
+    let shown: Vec<char> = app.text("#bulk-counts").await.chars().collect();
+    let text: String = (0..shown.len())
+        .filter(|&i| {
+            let digit = |j: Option<usize>| {
+                j.and_then(|j| shown.get(j))
+                    .is_some_and(char::is_ascii_digit)
+            };
+            !(shown[i] == ',' && digit(i.checked_sub(1)) && digit(Some(i + 1)))
+        })
+        .map(|i| shown[i])
+        .collect();
     let number = |word: &str| -> usize {
         text.split(" · ")
             .flat_map(|part| part.split(", of "))
@@ -237,7 +248,9 @@ async fn figure_render_a_10000_entry_history_at_start() {
     assert_eq!(counts.done, PAGE, "done rows: {counts:?}");
     let more = app.text("#history-more").await;
     assert!(
-        more.contains(&format!("{} more", HISTORY as usize - PAGE)),
+        // Counts are written the agent's way (Intl): "9,800" in English.
+        more.replace(',', "")
+            .contains(&format!("{} more", HISTORY as usize - PAGE)),
         "{more}"
     );
     // Scrolling down to "Show older actions" brings the next page by itself.
@@ -320,13 +333,10 @@ async fn figure_window_work_per_history_change_in_a_2000_row_bulk_run() {
     })
     .await
     .unwrap();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
-        .start();
+    let desktop = Desktop::builder().sandbox(&sandbox).start();
     // The default history keeps 1,000: the whole run must stay in the history to be counted.
     keep_history(&app_data_dir(&desktop), 10_000);
-    let app = desktop.launch().await;
-    app.save_token(DEFAULT_TOKEN).await;
+    let app = desktop.launch_signed_in().await;
 
     // The Bulk view: a note for every row, then the list pasted in one go.
     app.click("#view-bulk").await;
@@ -353,7 +363,8 @@ async fn figure_window_work_per_history_change_in_a_2000_row_bulk_run() {
     app.wait_visible("#bulk-review", true).await;
     app.wait_text(
         "#bulk-review-summary",
-        &format!("{BULK_ROWS} of {BULK_ROWS} rows are ready"),
+        // Counts are written the agent's way: "2,000" in English.
+        "2,000 of 2,000 rows are ready",
     )
     .await;
 
@@ -383,9 +394,7 @@ async fn figure_window_work_per_history_change_in_a_2000_row_bulk_run() {
         (BULK_ROWS as usize, 0, 0),
         "{counts:?}"
     );
-    let progress = app
-        .wait_text("#bulk-counts", &format!("{BULK_ROWS} done"))
-        .await;
+    let progress = app.wait_text("#bulk-counts", "2,000 done").await;
     assert!(progress.contains("0 waiting"), "{progress}");
     let closed = ids
         .iter()

@@ -9,7 +9,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use aelyst_sandbox::{Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use aelyst_sandbox::{Fault, Sandbox, SandboxOptions};
 use serde_json::json;
 use support::desktop::keys::{CTRL, ENTER, RELEASE};
 use support::desktop::{one_at_a_time, App, Desktop};
@@ -64,11 +64,8 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     })
     .await
     .unwrap();
-    let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
-        .start();
-    let app = desktop.launch().await;
-    app.save_token(DEFAULT_TOKEN).await;
+    let desktop = Desktop::builder().sandbox(&sandbox).start();
+    let app = desktop.launch_signed_in().await;
     assert_eq!(
         list_requests(&sandbox),
         0,

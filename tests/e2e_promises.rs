@@ -178,11 +178,10 @@ async fn try_again_close_again_filter_export_clear_bulk_reopen_and_a_cancelled_r
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
     let export = tempfile::NamedTempFile::new().unwrap();
     let desktop = Desktop::builder()
-        .env("AELYST_API_BASE_URL", &sandbox.base_url())
+        .sandbox(&sandbox)
         .env("AELYST_DIALOG_PATH", &export.path().display().to_string())
         .start();
-    let app = desktop.launch().await;
-    app.save_token(DEFAULT_TOKEN).await;
+    let app = desktop.launch_signed_in().await;
 
     // Try again on a failure sends it again.
     app.submit_action("id", "999", true, "Spam", "").await;
@@ -390,4 +389,91 @@ async fn a_second_launch_hands_over_and_the_window_size_and_position_come_back()
     let rect = app.client.get_window_rect().await.unwrap();
     assert_eq!(rect, (70, 50, 610, 640), "the position and size came back");
     app.close().await;
+}
+
+/// The history channel through the real IPC: a new `watch_history` stream answers with the
+/// history as it is, then carries each change as it happens (the action saved, then sent),
+/// each a newer revision, and a removal when the finished ones are cleared.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_history_channel_carries_every_change_in_order() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let desktop = Desktop::builder().sandbox(&sandbox).start();
+    let app = desktop.launch_signed_in().await;
+    // The page's own modules (debug builds load them as written) name the shown workspace.
+    let _: serde_json::Value = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             import('./ipc.js').then(async ({ shownWorkspaceId }) => {\
+               const { invoke, Channel } = window.__TAURI__.core;\
+               const workspace = shownWorkspaceId();\
+               window.__events = [];\
+               const stream = new Channel();\
+               stream.onmessage = (event) => window.__events.push(event);\
+               const snapshot = await invoke('watch_history', { workspace, onEvent: stream });\
+               window.__snapshot = snapshot.length;\
+               await invoke('submit_action', { workspace, input: { identifierKind: 'id',\
+                 identifierValue: '5', action: 'close' } });\
+               done(null);\
+             }).catch((e) => done(String(e)));",
+            vec![],
+        )
+        .await
+        .expect("watch_history through IPC");
+    let snapshot: usize = app.js("return window.__snapshot;").await;
+    assert_eq!(snapshot, 0, "a fresh history");
+    let deadline = Instant::now() + DELIVERY;
+    let events: Vec<serde_json::Value> = loop {
+        let events: Vec<serde_json::Value> = app.js("return window.__events;").await;
+        let done = events
+            .iter()
+            .any(|e| e["type"] == "upsert" && e["entry"]["state"] == "done");
+        if done {
+            break events;
+        }
+        assert!(Instant::now() < deadline, "no done upsert: {events:#?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let upserts: Vec<(&str, u64)> = events
+        .iter()
+        .filter(|e| e["type"] == "upsert")
+        .map(|e| {
+            (
+                e["entry"]["state"].as_str().unwrap(),
+                e["entry"]["revision"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(upserts.first().map(|u| u.0), Some("pending"), "{upserts:?}");
+    assert_eq!(upserts.last().map(|u| u.0), Some("done"), "{upserts:?}");
+    assert!(
+        upserts.windows(2).all(|w| w[0].1 < w[1].1),
+        "each change is a newer revision: {upserts:?}"
+    );
+    let id = events[0]["entry"]["id"].clone();
+    let _: serde_json::Value = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             import('./ipc.js').then(({ shownWorkspaceId }) => window.__TAURI__.core\
+               .invoke('clear_finished', { workspace: shownWorkspaceId() }))\
+             .then(() => done(null), (e) => done(String(e)));",
+            vec![],
+        )
+        .await
+        .expect("clear_finished");
+    let deadline = Instant::now() + DELIVERY;
+    loop {
+        let events: Vec<serde_json::Value> = app.js("return window.__events;").await;
+        if events.iter().any(|e| {
+            e["type"] == "removed" && e["ids"].as_array().is_some_and(|ids| ids.contains(&id))
+        }) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no removal of {id}: {events:#?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.close().await;
+    sandbox.stop().await;
 }

@@ -65,3 +65,166 @@ fn only_errors_js_reads_error_codes() {
         }
     }
 }
+
+/// The catalogs every language shares (`ui/locales/*.json`).
+fn catalog(language: &str) -> serde_json::Map<String, serde_json::Value> {
+    let path = ui_dir().join("locales").join(format!("{language}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// Every key the window and the shell ask for by name: `t("…")` in `ui/*.js`, `data-i18n`
+/// and `data-i18n-attr` in `ui/index.html`, and `"tray.…"`, `"notify.…"`, `"reason.…"`,
+/// `"kind.…"` in `src-tauri/`.
+fn keys_asked_for() -> BTreeSet<String> {
+    let call = regex::Regex::new(r#"\bt\("([a-z_.]+)""#).unwrap();
+    let attr = regex::Regex::new(r#"data-i18n="([a-z_.]+)""#).unwrap();
+    let attrs = regex::Regex::new(r#"data-i18n-attr="([^"]+)""#).unwrap();
+    let shell = regex::Regex::new(r#""((?:tray|notify|reason|kind)\.[a-z_.]+)""#).unwrap();
+    let mut keys = BTreeSet::new();
+    let read = |path: &Path| std::fs::read_to_string(path).unwrap();
+    for entry in std::fs::read_dir(ui_dir()).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "js") {
+            keys.extend(call.captures_iter(&read(&path)).map(|c| c[1].to_owned()));
+        }
+    }
+    let html = read(&ui_dir().join("index.html"));
+    keys.extend(attr.captures_iter(&html).map(|c| c[1].to_owned()));
+    for list in attrs.captures_iter(&html) {
+        for pair in list[1].split(';') {
+            let (_, key) = pair.split_once(':').expect("attr:key");
+            keys.insert(key.trim().to_owned());
+        }
+    }
+    let shell_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri");
+    for entry in std::fs::read_dir(&shell_dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            keys.extend(shell.captures_iter(&read(&path)).map(|c| c[1].to_owned()));
+        }
+    }
+    keys
+}
+
+/// The keys built at run time (`i18n.js` lists them): one per error code, reason, notice,
+/// handoff source and link problem Rust can send.
+fn keys_built_at_run_time() -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for code in ErrorCode::all() {
+        match code {
+            ErrorCode::KeychainFailed => {
+                for cause in ["unreadable", "ambiguous", "other"] {
+                    keys.insert(format!("error.keychain_failed.{cause}"));
+                }
+            }
+            ErrorCode::Unreachable => {
+                for reason in [
+                    "timeout",
+                    "network",
+                    "server_error",
+                    "rate_limited",
+                    "queued",
+                ] {
+                    keys.insert(format!("error.unreachable.{reason}"));
+                }
+            }
+            code => {
+                keys.insert(format!("error.{}", code.as_str()));
+            }
+        }
+    }
+    for code in [
+        "rate_limited",
+        "queued",
+        "server_error",
+        "timeout",
+        "network",
+        "token_refused",
+        "cancelled",
+        "not_recorded",
+        "no_contact",
+        "server_kept_failing",
+        "refused",
+        "refused_said",
+        "refused_status",
+        "refused_status_said",
+    ] {
+        keys.insert(format!("reason.{code}"));
+    }
+    for code in [
+        "settings_unreadable",
+        "address_variable_invalid",
+        "history_unreadable",
+    ] {
+        keys.insert(format!("notice.{code}"));
+    }
+    for source in ["command_line", "link", "clipboard", "shortcut"] {
+        keys.insert(format!("handoff.source.{source}"));
+    }
+    for why in [
+        "malformed",
+        "not_ours",
+        "not_close",
+        "two_contacts",
+        "extra",
+        "no_contact",
+    ] {
+        keys.insert(format!("handoff.link_refused.{why}"));
+    }
+    keys
+}
+
+#[test]
+fn every_key_the_window_and_the_shell_ask_for_is_in_the_catalog() {
+    let english = catalog("en");
+    let asked = keys_asked_for();
+    assert!(
+        asked.len() > 100,
+        "the scan found the keys ({})",
+        asked.len()
+    );
+    let built = keys_built_at_run_time();
+    let missing: Vec<_> = asked
+        .iter()
+        .chain(built.iter())
+        .filter(|key| !english.contains_key(*key))
+        .collect();
+    assert!(missing.is_empty(), "ui/locales/en.json lacks {missing:?}");
+}
+
+#[test]
+fn the_desktop_entry_speaks_every_language_of_the_catalogs() {
+    let entry = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/aelyst-desk.desktop"),
+    )
+    .unwrap();
+    let (main, action) = entry
+        .split_once("[Desktop Action close-from-clipboard]")
+        .expect("the Close from clipboard action");
+    let mut wrong = Vec::new();
+    for language in aelyst_core::language::LANGUAGES {
+        let words = catalog(language);
+        let text = |key: &str| words[key].as_str().unwrap().to_owned();
+        // The desktop entry spec names locales with an underscore (pt_BR); English is plain.
+        let suffix = match language {
+            "en" => String::new(),
+            other => format!("[{}]", other.replace('-', "_")),
+        };
+        for (part, field, key) in [
+            (main, "Comment", "desktop.comment"),
+            (main, "GenericName", "desktop.generic_name"),
+            (action, "Name", "desktop.action_close_from_clipboard"),
+        ] {
+            let line = format!("{field}{suffix}={}", text(key));
+            if !part.lines().any(|l| l == line) {
+                wrong.push(line);
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "src-tauri/aelyst-desk.desktop should have these lines:\n{}",
+        wrong.join("\n")
+    );
+}

@@ -50,6 +50,11 @@ impl DesktopBuilder {
         self
     }
 
+    /// The app sends to `sandbox` (its address through `AELYST_API_BASE_URL`).
+    pub fn sandbox(self, sandbox: &aelyst_sandbox::Sandbox) -> Self {
+        self.env("AELYST_API_BASE_URL", &sandbox.base_url())
+    }
+
     pub fn start(self) -> Desktop {
         Desktop::start(self)
     }
@@ -451,6 +456,13 @@ impl Desktop {
     }
 
     /// Launches the app through WebDriver and waits for its window to render.
+    /// Launches the app and saves the sandbox's token: the form is ready.
+    pub async fn launch_signed_in(&self) -> App {
+        let app = self.launch().await;
+        app.save_token(aelyst_sandbox::DEFAULT_TOKEN).await;
+        app
+    }
+
     pub async fn launch(&self) -> App {
         self.launch_with(&[]).await
     }

@@ -1,0 +1,203 @@
+//! The agent's own language in the real window: the computer's language at start, a choice in
+//! Settings that applies at once, and in Bahasa Melayu and Português (Brasil) no English
+//! word from the catalog in any main state, axe-core at 0, and the layout whole at 200%.
+
+mod support;
+
+use aelyst_sandbox::{Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use support::desktop::{one_at_a_time, App, Desktop};
+
+const DELIVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// English texts of the catalog on screen where the shown language has its own words: every
+/// visible text, `aria-label`, `title` and `placeholder`. A text is split at its placeholders,
+/// and a piece counts only when it is not also a piece of the shown language's own catalog
+/// (a brand name, "CSV"). Names and identifiers come from the test's data, none English.
+const ENGLISH_ON_SCREEN: &str = r#"
+const done = arguments[arguments.length - 1];
+const lang = document.documentElement.lang;
+Promise.all([fetch('locales/en.json'), fetch(`locales/${lang}.json`)].map(p => p.then(r => r.json())))
+  .then(([en, shown]) => {
+    const texts = (v) => typeof v === 'string' ? [v] : Object.values(v);
+    const pieces = (v) => texts(v).flatMap(t => t.split(/\{[^}]*\}/)).map(s => s.trim())
+      .filter(s => s.length >= 4 && /[A-Za-z]{3}/.test(s));
+    const own = new Set(Object.values(shown).flatMap(pieces));
+    const ownText = Object.values(shown).flatMap(texts).join('\n');
+    // Workspace names are names, whoever gave them ("Sandbox" for a practice server).
+    const names = [document.getElementById('workspace-rename')?.value,
+      ...[...document.querySelectorAll('#workspace-select option')].map(o => o.textContent)]
+      .filter(Boolean);
+    const english = [...new Set(Object.values(en).flatMap(pieces))]
+      .filter(p => !own.has(p) && !ownText.includes(p) && !names.includes(p));
+    const seen = [];
+    const visible = (e) => e.offsetParent !== null || e === document.body;
+    for (const e of document.querySelectorAll('body *')) {
+      if (!visible(e)) continue;
+      for (const attr of ['aria-label', 'title', 'placeholder']) {
+        if (e.hasAttribute(attr)) seen.push(e.getAttribute(attr));
+      }
+    }
+    seen.push(document.body.innerText);
+    const all = seen.join('\n');
+    // Whole words only: "Close" inside a longer word is not the English "Close".
+    const found = english.filter(p => new RegExp(`(^|[^\\p{L}])${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u').test(all));
+    done({ lang, found });
+  })
+  .catch(e => done({ lang, found: ['check failed: ' + e] }));
+"#;
+
+async fn english_on_screen(app: &App, state: &str, language: &str) {
+    let result = app
+        .client
+        .execute_async(ENGLISH_ON_SCREEN, vec![])
+        .await
+        .expect("the check ran");
+    assert_eq!(result["lang"], language, "<html lang> follows the language");
+    let found = result["found"].as_array().cloned().unwrap_or_default();
+    assert!(
+        found.is_empty(),
+        "{state} in {language} shows English words: {found:#?}"
+    );
+}
+
+/// Chooses `value` in Settings ("" for the computer's language); the window redraws in
+/// `expect`, with Settings open again.
+async fn choose_language(app: &App, value: &str, expect: &str) {
+    if !app.is_visible("#settings").await {
+        app.click("#settings-toggle").await;
+    }
+    app.wait_visible("#language-select", true).await;
+    app.mark_page().await;
+    app.choose("#language-select", value).await;
+    app.wait_new_page().await;
+    app.wait_visible("#settings", true).await;
+    let shown: String = app.js("return document.documentElement.lang;").await;
+    assert_eq!(shown, expect);
+}
+
+/// The main states, each checked for English and by axe-core: Settings, the form with an
+/// error, the history with a failed action, the bulk review, then the token step.
+async fn main_states(app: &App, sandbox: &Sandbox, language: &str) {
+    english_on_screen(app, "Settings", language).await;
+    app.assert_accessible(&format!("Settings in {language}"))
+        .await;
+    app.click("#settings-toggle").await;
+
+    // The form with an error: a phone number without its country code.
+    app.choose("#identifier-type", "phone").await;
+    app.fill("#identifier-value", "012 123 3112").await;
+    app.click("#submit").await;
+    app.wait_visible("#form-error", true).await;
+    english_on_screen(app, "the form with an error", language).await;
+    app.assert_accessible(&format!("the form with an error in {language}"))
+        .await;
+    app.screenshot(&format!("30-form-{language}")).await;
+
+    // A failed action in the history: no such contact.
+    app.submit_action("id", "999", true, "Selesai", "").await;
+    app.wait_history("a failed action", DELIVERY, |rows| {
+        rows.iter().any(|r| r.status == "failed")
+    })
+    .await;
+    english_on_screen(app, "the history with a failed action", language).await;
+    app.assert_accessible(&format!("the history in {language}"))
+        .await;
+
+    // The bulk review, with one good row, one bad and one repeated.
+    app.click("#view-bulk").await;
+    app.paste("#bulk-input", "id:3\nsomeone\nid:3").await;
+    app.click("#bulk-check").await;
+    app.wait_visible("#bulk-review", true).await;
+    english_on_screen(app, "the bulk review", language).await;
+    app.assert_accessible(&format!("the bulk review in {language}"))
+        .await;
+    app.click("#view-single").await;
+
+    // The token step, asked again after the token is forgotten.
+    app.click("#settings-toggle").await;
+    app.wait_visible("#token-forget", true).await;
+    app.click("#token-forget").await;
+    app.click("#confirm-yes").await;
+    app.wait_visible("#token-step", true).await;
+    english_on_screen(app, "the token step", language).await;
+    app.assert_accessible(&format!("the token step in {language}"))
+        .await;
+    app.save_token(DEFAULT_TOKEN).await;
+    let _ = sandbox;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn in_malay_and_brazilian_portuguese_no_english_is_shown_and_axe_finds_nothing() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    // The computer speaks English: the window starts in it.
+    let desktop = Desktop::builder()
+        .sandbox(&sandbox)
+        .env("LANG", "en_US.UTF-8")
+        .start();
+    let app = desktop.launch_signed_in().await;
+    let lang: String = app.js("return document.documentElement.lang;").await;
+    assert_eq!(lang, "en");
+
+    for language in ["ms", "pt-BR"] {
+        choose_language(&app, language, language).await;
+        main_states(&app, &sandbox, language).await;
+    }
+
+    // The choice is kept: a restart opens in Portuguese, whatever the computer says.
+    app.close().await;
+    let app = desktop.launch().await;
+    let lang: String = app.js("return document.documentElement.lang;").await;
+    assert_eq!(lang, "pt-BR");
+    // "As the computer" goes back to English at once.
+    choose_language(&app, "", "en").await;
+    app.close().await;
+    sandbox.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_follows_the_computer_and_holds_in_every_language_at_200_percent() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    for (locale, language) in [
+        ("ms_MY.UTF-8", "ms"),
+        ("id_ID.UTF-8", "id"),
+        ("pt_BR.UTF-8", "pt-BR"),
+        ("es_ES.UTF-8", "es"),
+        ("en_GB.UTF-8", "en"),
+    ] {
+        let desktop = Desktop::builder()
+            .sandbox(&sandbox)
+            .env("LANG", locale)
+            .start();
+        let app = desktop.launch().await;
+        let lang: String = app.js("return document.documentElement.lang;").await;
+        assert_eq!(lang, language, "LANG={locale}");
+        app.save_token(DEFAULT_TOKEN).await;
+        app.screenshot(&format!("31-form-{language}")).await;
+
+        // The smallest window at 200%, Settings open (the longest words): nothing runs off
+        // the side.
+        app.client.set_window_size(420, 560).await.expect("resize");
+        app.click("#settings-toggle").await;
+        app.wait_visible("#settings", true).await;
+        let _: serde_json::Value = app
+            .js("document.documentElement.style.zoom = '2';\
+                 document.getElementById('settings').scrollIntoView(); return null;")
+            .await;
+        app.screenshot(&format!("32-small-200-percent-{language}"))
+            .await;
+        let offenders: Vec<String> = app
+            .js("const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]\
+                 .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden') && (e.getBoundingClientRect().right > w + 1\
+                    || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'hidden'))\
+                 .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));")
+            .await;
+        assert!(
+            offenders.is_empty(),
+            "{language} at 200%: cut off or past the window's edge: {offenders:?}"
+        );
+        app.close().await;
+    }
+    sandbox.stop().await;
+}

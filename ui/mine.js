@@ -36,7 +36,8 @@ export function setUpMine() {
     status.textContent = text;
   }
 
-  function row({ contactId, name, reach }) {
+  function row({ contactId, name: given, reach }) {
+    const name = given ?? t("mine.unnamed_contact", { id: contactId });
     const item = document.createElement("li");
     item.className = "mine-row";
     item.dataset.contactId = String(contactId);

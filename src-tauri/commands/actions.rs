@@ -1,25 +1,13 @@
 //! The form: submit one action in a workspace, its closing categories, who a contact is.
 
-use aelyst_core::api::{Action, Feature, Identifier, IdentifierKind, StatusChange};
+use aelyst_core::api::{Feature, Identifier, IdentifierKind};
 use aelyst_core::outbox::Entry;
+use aelyst_core::workspace::TypedAction;
 use aelyst_core::AppError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::State;
 
 use crate::state::{blocking, AppState};
-
-/// What the form sends: the fields as typed.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActionInput {
-    pub identifier_kind: IdentifierKind,
-    pub identifier_value: String,
-    pub action: Action,
-    #[serde(default)]
-    pub category: Option<String>,
-    #[serde(default)]
-    pub summary: Option<String>,
-}
 
 /// Checks (the fields, then the workspace's closing rule), saves to disk, and queues the
 /// action in the workspace's outbox. Nothing is saved or sent when a check fails.
@@ -27,29 +15,9 @@ pub struct ActionInput {
 pub async fn submit_action(
     state: State<'_, AppState>,
     workspace: String,
-    input: ActionInput,
+    input: TypedAction,
 ) -> Result<Entry, AppError> {
-    let open = state.workspace(&workspace)?;
-    let identifier = Identifier::from_typed(input.identifier_kind, &input.identifier_value)?;
-    let change = StatusChange::new(
-        input.action,
-        input.category.as_deref(),
-        input.summary.as_deref(),
-    )?;
-    state.closing_rule(&workspace)?.check(&change)?;
-    let category = change.category.clone();
-    let entry = open.outbox.submit(identifier, change)?;
-    if let Some(category) = category {
-        // The action is safe already; a settings write that fails only loses the suggestion.
-        let remembered = state.settings.update(|s| {
-            s.existing(&workspace)?.remember_category(&category);
-            Ok(())
-        });
-        if let Err(err) = remembered {
-            tracing::warn!("recent categories not saved: {}", AppError::from(err).code);
-        }
-    }
-    Ok(entry)
+    state.workspaces.submit(&workspace, &input)
 }
 
 /// The workspace's cached choices, at once.

@@ -1,16 +1,13 @@
 //! "My conversations": the workspace's users (to say who you are), who you are, and your open
 //! conversations or a search, a page at a time.
 
-use aelyst_core::api::{local_timezone, ContactQuery, Feature};
-use aelyst_core::mine::{Me, Row, Trigger};
+use aelyst_core::api::Feature;
+use aelyst_core::mine::{self, Ask, ListPage, Me, Trigger};
 use aelyst_core::AppError;
 use serde::Serialize;
 use tauri::State;
 
 use crate::state::{blocking, AppState};
-
-/// Contacts asked for per page (the API allows 1–99).
-const PAGE_SIZE: u8 = 25;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,30 +55,9 @@ pub async fn set_me(
     })?)
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MineView {
-    /// `ok`, `skipped` (a refresh by itself came too soon: keep what is shown), `unavailable`
-    /// (this workspace cannot offer the list), `noToken`, or `noMe` (ask who the agent is).
-    pub state: &'static str,
-    pub rows: Vec<Row>,
-    /// The cursor of the next page, when there is one.
-    pub next: Option<String>,
-}
-
-impl MineView {
-    fn empty(state: &'static str) -> Self {
-        Self {
-            state,
-            rows: Vec::new(),
-            next: None,
-        }
-    }
-}
-
-/// The open conversations assigned to the agent (or, with `search`, any open conversation the
-/// search finds), from `cursor`. A refresh the window makes by itself (`trigger`) is skipped
-/// when the list is recent.
+/// A page of the agent's open conversations (or, with `search`, of any open conversation
+/// the search finds), from `cursor`. A refresh the window makes by itself (`trigger`) is
+/// skipped when the list is recent.
 #[tauri::command]
 pub async fn my_conversations(
     state: State<'_, AppState>,
@@ -89,37 +65,13 @@ pub async fn my_conversations(
     search: String,
     cursor: Option<String>,
     trigger: Trigger,
-) -> Result<MineView, AppError> {
+) -> Result<ListPage, AppError> {
     let open = state.workspace(&workspace)?;
-    let search = search.trim().to_owned();
-    let assignee = if search.is_empty() {
-        match state.read_workspace(&workspace, |w| w.me.clone())? {
-            Some(me) => Some(me.id),
-            None => return Ok(MineView::empty("noMe")),
-        }
-    } else {
-        None
+    let me = state.read_workspace(&workspace, |w| w.me.clone())?;
+    let ask = Ask {
+        search: &search,
+        cursor: cursor.as_deref(),
+        trigger,
     };
-    if !state.refresher.admit(&workspace, trigger) {
-        return Ok(MineView::empty("skipped"));
-    }
-    let Some((client, token)) = blocking(move || Ok(open.credentials()?)).await? else {
-        return Ok(MineView::empty("noToken"));
-    };
-    let query = ContactQuery {
-        assignee,
-        search,
-        timezone: local_timezone(),
-        limit: PAGE_SIZE,
-    };
-    Ok(
-        match client.contacts(&token, &query, cursor.as_deref()).await? {
-            Feature::Available(page) => MineView {
-                state: "ok",
-                rows: Row::open_rows(page.items),
-                next: page.next,
-            },
-            Feature::Unavailable => MineView::empty("unavailable"),
-        },
-    )
+    mine::list(open, me.as_ref(), &state.refresher, ask).await
 }

@@ -6,8 +6,95 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::ContactPreview;
+use crate::api::{local_timezone, ContactPreview, ContactQuery, Feature};
 use crate::outbox::Clock;
+use crate::workspace::OpenWorkspace;
+use crate::AppError;
+
+/// Contacts asked for per page (the API allows 1–99).
+pub const PAGE_SIZE: u8 = 25;
+
+/// What the list can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ListState {
+    Ok,
+    /// A refresh by itself came too soon: keep what is shown.
+    Skipped,
+    /// This workspace cannot offer the list.
+    Unavailable,
+    NoToken,
+    /// Ask who the agent is first.
+    NoMe,
+}
+
+/// A page of the list.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListPage {
+    pub state: ListState,
+    pub rows: Vec<Row>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+}
+
+impl ListPage {
+    fn empty(state: ListState) -> Self {
+        Self {
+            state,
+            rows: Vec::new(),
+            next: None,
+        }
+    }
+}
+
+/// What the window asks for: the agent's open conversations, or with a `search` any open
+/// conversation it finds, from `cursor`.
+pub struct Ask<'a> {
+    pub search: &'a str,
+    pub cursor: Option<&'a str>,
+    pub trigger: Trigger,
+}
+
+/// One page of the list of `open`, for the agent `me`. A refresh the window makes by itself
+/// is skipped when the list is recent (`refresher`).
+pub async fn list(
+    open: std::sync::Arc<OpenWorkspace>,
+    me: Option<&Me>,
+    refresher: &Refresher,
+    ask: Ask<'_>,
+) -> Result<ListPage, AppError> {
+    let search = ask.search.trim().to_owned();
+    let assignee = match (search.is_empty(), me) {
+        (true, Some(me)) => Some(me.id),
+        (true, None) => return Ok(ListPage::empty(ListState::NoMe)),
+        (false, _) => None,
+    };
+    if !refresher.admit(&open.id, ask.trigger) {
+        return Ok(ListPage::empty(ListState::Skipped));
+    }
+    let reader = open.clone();
+    let credentials = tokio::task::spawn_blocking(move || reader.credentials())
+        .await
+        .map_err(|_| AppError::internal())??;
+    let Some((client, token)) = credentials else {
+        return Ok(ListPage::empty(ListState::NoToken));
+    };
+    let query = ContactQuery {
+        assignee,
+        search,
+        timezone: local_timezone(),
+        limit: PAGE_SIZE,
+    };
+    Ok(match client.contacts(&token, &query, ask.cursor).await? {
+        Feature::Available(page) => ListPage {
+            state: ListState::Ok,
+            rows: Row::open_rows(page.items),
+            next: page.next,
+        },
+        Feature::Unavailable => ListPage::empty(ListState::Unavailable),
+    })
+}
 
 /// The agent, as they said in "Who are you in this workspace?" (kept with the workspace).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,7 +111,8 @@ pub struct Me {
 #[serde(rename_all = "camelCase")]
 pub struct Row {
     pub contact_id: u64,
-    pub name: String,
+    /// `None` for a contact with no name (the window says "Contact 12" in the agent's words).
+    pub name: Option<String>,
     /// How to reach them: the phone number, else the email.
     pub reach: Option<String>,
 }
@@ -36,7 +124,7 @@ impl Row {
             .into_iter()
             .filter(|c| c.status.as_deref() == Some("open"))
             .map(|c| Self {
-                name: c.full_name().unwrap_or_else(|| format!("Contact {}", c.id)),
+                name: c.full_name(),
                 reach: c.phone.clone().or(c.email.clone()),
                 contact_id: c.id,
             })

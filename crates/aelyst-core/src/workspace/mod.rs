@@ -7,6 +7,7 @@
 //! - `token`: the token of one workspace, only ever handed out for its own address;
 //! - `registry`: the open workspaces and what adding or removing one does to disk.
 
+mod edit;
 mod registry;
 mod rule;
 mod token;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{validate_base_url, ClosingNote, DEFAULT_BASE_URL};
 use crate::error::{Coded, ErrorCode, Fields};
 
+pub use edit::{Saved, TypedAction, WorkspaceSettings};
 pub use registry::{OpenWorkspace, Setup, Spawner, Workspaces, WorkspacesListener};
 pub use rule::ClosingRule;
 pub use token::WorkspaceToken;

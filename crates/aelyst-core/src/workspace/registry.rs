@@ -239,6 +239,11 @@ impl Workspaces {
         Ok(true)
     }
 
+    /// The settings every workspace is kept in.
+    pub fn settings(&self) -> &SettingsStore {
+        &self.setup.settings
+    }
+
     pub fn set_history_limit(&self, limit: usize) -> Result<(), AppError> {
         self.setup.settings.update(|s| s.set_history_limit(limit))?;
         for open in self.all() {

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Prints the README's fault matrix: each fault the tests in crates/aelyst-core/tests/faults.rs
-# inject, how, and what happened to the actions (each test prints its own row).
+# Prints the README's fault matrix: each fault the tests inject (crates/aelyst-core/tests/faults.rs,
+# the crash test and the scheduler's clock test), how, and what happened to the actions (each
+# test prints its own row).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "| fault | injected as | what happened to the actions |"
 echo "| --- | --- | --- |"
-cargo test -q -p aelyst-core --test faults -- --nocapture --test-threads 1 2>/dev/null \
-  | grep -o 'FAULT |.*' | sed 's/^FAULT //'
+{
+  cargo test -q -p aelyst-core --test faults -- --nocapture --test-threads 1
+  cargo test -q -p aelyst-core --lib a_clock_set_back -- --nocapture
+  cargo test -q -p aelyst-core --test outbox_sandbox sigkill -- --nocapture
+} 2>/dev/null | grep -o 'FAULT |.*' | sed 's/^FAULT //'

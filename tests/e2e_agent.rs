@@ -208,6 +208,12 @@ async fn bad_input_is_refused_in_plain_words_and_failures_and_retries_show() {
         .js("return document.getElementById('summary').disabled;")
         .await;
     assert!(summary_disabled, "no summary without a category");
+    // The counter counts as a JavaScript server does (UTF-16 units): an emoji is two.
+    app.fill("#category", "Resolved").await;
+    app.paste("#summary", "😀😀").await;
+    app.wait_text("#summary-count", "4 of 512").await;
+    app.paste("#summary", "").await;
+    app.fill("#category", "").await;
     assert!(posts(&sandbox).is_empty(), "nothing was sent for bad input");
     assert!(
         app.history().await.is_empty(),

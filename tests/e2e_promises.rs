@@ -45,6 +45,15 @@ fn offline_desktop(home: Option<tempfile::TempDir>) -> Desktop {
     .start()
 }
 
+/// `token` is in no input's value, no markup and no text of the page.
+async fn assert_not_in_page(app: &App, token: &str) {
+    let page: String = app
+        .js("return [...document.querySelectorAll('input, textarea')].map(e => e.value).join('\\n')\
+             + document.documentElement.outerHTML + document.body.innerText;")
+        .await;
+    assert!(!page.contains(token), "the token reached the page");
+}
+
 async fn open_settings(app: &App) {
     if !app.is_visible("#settings").await {
         app.click("#settings-toggle").await;
@@ -104,11 +113,7 @@ async fn an_address_saved_in_settings_is_used_and_kept_and_the_token_stays_out_o
     assert!(diagnostics.contains("2 done"), "{diagnostics}");
 
     // The token is in no input, no text of the page.
-    let page: String = app
-        .js("return [...document.querySelectorAll('input, textarea')].map(e => e.value).join('\\n')\
-             + document.documentElement.outerHTML + document.body.innerText;")
-        .await;
-    assert!(!page.contains(DEFAULT_TOKEN), "the token reached the page");
+    assert_not_in_page(&app, DEFAULT_TOKEN).await;
 
     // Forget the token: asked first, then gone from the keychain; a new one sends again.
     app.click("#token-forget").await;
@@ -125,6 +130,7 @@ async fn an_address_saved_in_settings_is_used_and_kept_and_the_token_stays_out_o
     app.save_token("replaced-token-2").await;
     app.submit_action("id", "5", true, "Resolved", "").await;
     delivered(&sandbox, "id:5", 1).await;
+    assert_not_in_page(&app, "replaced-token-2").await;
     app.close().await;
 
     // A restart keeps the address (still no environment variable).
@@ -156,6 +162,8 @@ async fn an_address_saved_in_settings_is_used_and_kept_and_the_token_stays_out_o
     assert!(log.contains("status call answered"), "the log is written");
     for secret in [
         "Secret summary words",
+        "secret summary words",
+        "SECRET SUMMARY WORDS",
         "+60 12-123 3112",
         "+60121233112",
         "60121233112",
@@ -376,6 +384,33 @@ async fn a_second_launch_hands_over_and_the_window_size_and_position_come_back()
         app.client.windows().await.unwrap().len(),
         1,
         "still one window"
+    );
+    // Without a session bus the launch cannot hand over: the app's own lock stops it before
+    // it opens a window or writes anything, and it says why.
+    let written = |home: &std::path::Path| -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        walk(&home.join(DATA))
+            .into_iter()
+            .filter(|f| !f.starts_with(home.join(DATA).join("logs")))
+            .map(|f| {
+                let bytes = std::fs::read(&f).unwrap_or_default();
+                (f, bytes)
+            })
+            .collect()
+    };
+    let before = written(desktop.home());
+    let busless = Command::new(support::desktop::app_binary())
+        .envs(desktop.env().iter().cloned())
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .output()
+        .unwrap();
+    assert!(!busless.status.success(), "a launch without a bus stopped");
+    let said = String::from_utf8_lossy(&busless.stderr);
+    assert!(said.contains("already running"), "it says why: {said}");
+    assert_eq!(app.client.windows().await.unwrap().len(), 1);
+    assert_eq!(
+        written(desktop.home()),
+        before,
+        "the stopped launch wrote nothing"
     );
     let ready: bool = app
         .js("return document.body.dataset.ready === 'true';")

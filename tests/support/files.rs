@@ -20,11 +20,14 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
 
 /// Panics naming the first file under `dir` whose bytes contain `needle`.
 pub fn assert_in_no_file(dir: &Path, needle: &str) {
+    // As UTF-8, and as UTF-16 (little-endian, as WebKit's storage keeps strings).
+    let utf16: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
     for file in walk(dir) {
         let bytes = std::fs::read(&file).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
+        let in_utf16 = bytes.windows(utf16.len()).any(|w| w == utf16.as_slice());
         assert!(
-            !text.contains(needle),
+            !text.contains(needle) && !in_utf16,
             "{} holds {needle:?}",
             file.display()
         );

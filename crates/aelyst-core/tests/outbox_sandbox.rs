@@ -393,6 +393,12 @@ async fn sigkill_with_the_server_down_loses_nothing() {
             "contact {id}"
         );
     }
+    // A row of the README's fault matrix (scripts/fault-matrix.sh).
+    println!(
+        "FAULT | SIGKILL with the server down | `outbox_sandbox.rs`: a child process queues {CRASH_ACTIONS} actions, is killed | all {} delivered after the restart, each with its recorded tries and next-try time; lost: {} |",
+        delivered.len(),
+        CRASH_ACTIONS as usize - delivered.len()
+    );
     sandbox.stop().await;
 }
 

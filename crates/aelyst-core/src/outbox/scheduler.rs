@@ -374,6 +374,8 @@ mod tests {
             [1],
             "a wait longer than any the policy makes is a clock jump"
         );
+        // A row of the README's fault matrix (scripts/fault-matrix.sh).
+        println!("FAULT | the clock set back five hours | the scheduler handed a wall clock five hours back (`scheduler.rs` tests) | the waiting action is due at once, not in five hours; a 429 hold runs on the monotonic clock |");
     }
 
     #[test]

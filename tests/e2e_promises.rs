@@ -398,7 +398,10 @@ async fn a_second_launch_hands_over_and_the_window_size_and_position_come_back()
             .collect()
     };
     let before = written(desktop.home());
-    let busless = Command::new(support::desktop::app_binary())
+    // Under `timeout`: a launch that did not stop would otherwise hold the test forever.
+    let busless = Command::new("timeout")
+        .arg("20")
+        .arg(support::desktop::app_binary())
         .envs(desktop.env().iter().cloned())
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .output()

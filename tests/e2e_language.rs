@@ -176,28 +176,55 @@ async fn the_window_follows_the_computer_and_holds_in_every_language_at_200_perc
         app.save_token(DEFAULT_TOKEN).await;
         app.screenshot(&format!("31-form-{language}")).await;
 
-        // The smallest window at 200%, Settings open (the longest words): nothing runs off
-        // the side.
-        app.client.set_window_size(420, 560).await.expect("resize");
+        // Settings open (the longest words), in the smallest window, then zoomed to 200% in
+        // the window the app opens with: nothing cut off, nothing past the edge.
         app.click("#settings-toggle").await;
         app.wait_visible("#settings", true).await;
-        let _: serde_json::Value = app
-            .js("document.documentElement.style.zoom = '2';\
-                 document.getElementById('settings').scrollIntoView(); return null;")
-            .await;
-        app.screenshot(&format!("32-small-200-percent-{language}"))
-            .await;
-        let offenders: Vec<String> = app
-            .js("const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]\
-                 .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden') && (e.getBoundingClientRect().right > w + 1\
-                    || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'hidden'))\
-                 .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));")
-            .await;
-        assert!(
-            offenders.is_empty(),
-            "{language} at 200%: cut off or past the window's edge: {offenders:?}"
-        );
+        for (width, height, zoom, shot) in [
+            (420, 560, "1", "32-smallest"),
+            (520, 720, "2", "33-200-percent"),
+        ] {
+            app.client
+                .set_window_size(width, height)
+                .await
+                .expect("resize");
+            let _: serde_json::Value = app
+                .client
+                .execute(
+                    "document.documentElement.style.zoom = arguments[0];\
+                     document.getElementById('settings').scrollIntoView(); return null;",
+                    vec![serde_json::json!(zoom)],
+                )
+                .await
+                .expect("zoom");
+            app.screenshot(&format!("{shot}-{language}")).await;
+            let problems = layout_problems(&app).await;
+            assert!(
+                problems.is_empty(),
+                "{language}, {width}x{height} at {zoom}x: cut off or past the edge: {problems:#?}"
+            );
+        }
         app.close().await;
     }
     sandbox.stop().await;
+}
+
+/// What does not fit: an element past the window's right edge or clipping its own text, and
+/// a select option wider than its box (a select cannot wrap; whichever option is chosen must
+/// fit, less the arrow).
+async fn layout_problems(app: &App) -> Vec<String> {
+    app.js(
+        "const w = document.documentElement.clientWidth;\
+         const past = [...document.querySelectorAll('body *')]\
+           .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden') && (e.getBoundingClientRect().right > w + 1\
+              || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'hidden'))\
+           .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));\
+         const c = document.createElement('canvas').getContext('2d');\
+         const cut = [...document.querySelectorAll('select:not([size])')].filter(s => s.offsetParent !== null)\
+           .flatMap(s => { c.font = getComputedStyle(s).font;\
+             return [...s.options].filter(o => c.measureText(o.text).width > s.clientWidth - 32)\
+               .map(o => s.id + ': ' + o.text); });\
+         return past.concat(cut);",
+    )
+    .await
 }

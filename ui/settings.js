@@ -43,9 +43,12 @@ function setUpLanguage(appInfo) {
   const select = $("language-select");
   const error = $("language-error");
   let system = "en";
+  const hint = $("language-hint");
+  // A short label (a select cannot wrap, and at 200% a long one is cut off); which language
+  // the computer has is said beside it.
   const systemOption = document.createElement("option");
   systemOption.value = "";
-  systemOption.textContent = t("settings.language_system", { name: LANGUAGE_NAMES.en });
+  systemOption.textContent = t("settings.language_auto");
   select.replaceChildren(
     systemOption,
     ...LANGUAGES.map((code) => {
@@ -59,7 +62,7 @@ function setUpLanguage(appInfo) {
   );
   Promise.resolve(appInfo).then((info) => {
     system = LANGUAGES.includes(info.language?.system) ? info.language.system : "en";
-    systemOption.textContent = t("settings.language_system", { name: LANGUAGE_NAMES[system] });
+    hint.textContent = t("settings.language_system", { name: LANGUAGE_NAMES[system] });
     select.value = LANGUAGES.includes(info.language?.chosen) ? info.language.chosen : "";
   }, () => {});
 

@@ -41,13 +41,10 @@ pub fn resolve(tag: &str) -> Option<&'static str> {
         .unwrap_or_default()
         .to_ascii_lowercase();
     match primary.as_str() {
-        "en" => Some("en"),
-        "ms" => Some("ms"),
-        "id" | "in" => Some("id"),
+        "in" => Some("id"),
         // Brazilian Portuguese is the Portuguese the app has.
         "pt" => Some("pt-BR"),
-        "es" => Some("es"),
-        _ => None,
+        other => LANGUAGES.iter().copied().find(|l| *l == other),
     }
 }
 

@@ -10,7 +10,8 @@ use aelyst_core::api::Reason;
 use aelyst_core::outbox::{EntryState, HistoryEvent, OutboxOptions, Pause};
 use aelyst_sandbox::{status_path, ContactStatus, Fault, DEFAULT_TOKEN};
 use support::outbox::{
-    all_finished, journal, journal_of, open, poll, reload, sending, sending_with, settle, Tokens,
+    all_finished, journal, journal_of, open, poll, quiet, reload, sending, sending_with, settle,
+    Tokens,
 };
 use support::{close, files, reopen, sandbox, slower_than_the_timeout};
 
@@ -85,8 +86,8 @@ async fn not_found_fails_after_exactly_one_request() {
     let entries = settle(&h.outbox, "404", all_finished).await;
     assert_eq!(entries[0].state, EntryState::Failed);
     assert_eq!(entries[0].reason, Some(Reason::NoContact));
-    // Room for a wrong retry to show; the check holds however long this takes.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A wrong retry that was due has been sent by the time the loop is quiet.
+    quiet(&h.outbox).await;
     assert_eq!(sandbox.requests().len(), 1, "a 404 is never retried");
 
     // The agent can retry it by hand; it fails the same way, with one more request.
@@ -111,8 +112,8 @@ async fn a_rejected_token_pauses_until_a_new_one_then_sends() {
     h.outbox.submit(identifier, change).unwrap();
     let pause = poll("paused", || h.outbox.pause(), Option::is_some).await;
     assert!(matches!(pause, Some(Pause::TokenRejected)));
-    // Room for a wrong resend to show; the check holds however long this takes.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A wrong resend that was due has been sent by the time the loop is quiet.
+    quiet(&h.outbox).await;
     assert_eq!(
         sandbox.requests().len(),
         1,

@@ -58,6 +58,23 @@ async fn a_workspace_limit_costs_one_burst_of_429s_then_none() {
         "at most the first burst (one per request in flight) is refused: {too_many}"
     );
     assert_eq!(answered.len(), 30);
+    // Once taught, the limit holds: after the last 429, no second sees more than the limit
+    // (the pacer's window is 50 ms longer than a second, room for loopback jitter).
+    let last_refused = calls.iter().rposition(|r| r.status == 429).unwrap_or(0);
+    let after: Vec<&LoggedRequest> = calls[last_refused + 1..].to_vec();
+    let per_second = most_within(&after, 1_000);
+    println!(
+        "PACING: after the last 429, {} requests, at most {per_second} in any second",
+        after.len()
+    );
+    assert!(
+        per_second <= limit as usize,
+        "{per_second} requests in one second after the limit was learned (limit {limit})"
+    );
+    assert!(
+        after.len() >= 20,
+        "most of the run went after the limit was learned"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

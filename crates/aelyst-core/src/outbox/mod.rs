@@ -165,6 +165,15 @@ pub struct Counts {
     pub cancelled: usize,
 }
 
+/// See [`Outbox::progress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Turns of the sending loop finished: each took what was due and handed it out.
+    pub turns: u64,
+    /// Sends on their way, not yet answered and recorded.
+    pub in_flight: usize,
+}
+
 #[derive(Clone)]
 pub struct Outbox {
     shared: Arc<Shared>,
@@ -181,6 +190,8 @@ struct Shared {
     keychain_recheck: std::time::Duration,
     /// Set by [`Outbox::stop`]: the worker ends at its next turn.
     stopped: std::sync::atomic::AtomicBool,
+    /// How many times the worker has looked for due work (see [`Outbox::progress`]).
+    turns: std::sync::atomic::AtomicU64,
 }
 
 struct State {
@@ -229,6 +240,7 @@ impl Outbox {
                 clock: options.clock,
                 keychain_recheck: options.keychain_recheck,
                 stopped: std::sync::atomic::AtomicBool::new(false),
+                turns: std::sync::atomic::AtomicU64::new(0),
             }),
         };
         Ok((
@@ -384,6 +396,21 @@ impl Outbox {
 
     pub fn pause(&self) -> Option<Pause> {
         self.shared.lock().pause.clone()
+    }
+
+    /// How far the sending loop has got, so a caller can know that nothing more goes out by
+    /// itself: once a turn that began after a [`Outbox::nudge`] is over and nothing is in
+    /// flight, whatever was due then has been sent and answered.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            turns: self.shared.turns.load(std::sync::atomic::Ordering::SeqCst),
+            in_flight: self.shared.lock().schedule.in_flight.len(),
+        }
+    }
+
+    /// Has the sending loop look for due work now, not at its next wake-up.
+    pub fn nudge(&self) {
+        self.shared.wake.notify_one();
     }
 
     /// Puts a failed or cancelled action back in the queue, as if just submitted (it keeps

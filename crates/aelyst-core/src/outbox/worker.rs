@@ -48,6 +48,9 @@ pub(super) async fn run(shared: Arc<Shared>) {
         for entry in due {
             tokio::spawn(send(shared.clone(), entry));
         }
+        shared
+            .turns
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let recheck_wait =
             next_recheck.map(|at| at.saturating_duration_since(tokio::time::Instant::now()));
         let idle = [next_wait, recheck_wait, Some(MAX_IDLE)]

@@ -105,6 +105,29 @@ pub async fn settle(outbox: &Outbox, what: &str, done: impl Fn(&[Entry]) -> bool
     poll(what, || outbox.list(), |entries| done(entries)).await
 }
 
+/// Returns once nothing more goes out by itself without waiting: two turns of the sending loop
+/// have begun after this was called (each nudged, so neither waits for a timer), and every send
+/// they handed out has been answered. A wrong resend that was due shows in the sandbox's log by
+/// then, on any machine, however slow.
+pub async fn quiet(outbox: &Outbox) {
+    for turn in ["first", "second"] {
+        let before = outbox.progress().turns;
+        outbox.nudge();
+        poll(
+            &format!("the {turn} turn of the sending loop"),
+            || outbox.progress().turns,
+            |&turns| turns > before,
+        )
+        .await;
+    }
+    poll(
+        "the sends in flight",
+        || outbox.progress(),
+        |p| p.in_flight == 0,
+    )
+    .await;
+}
+
 pub fn all_finished(entries: &[Entry]) -> bool {
     entries.iter().all(Entry::is_finished)
 }

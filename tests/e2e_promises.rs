@@ -4,6 +4,9 @@
 //! summary in the log or the diagnostics; Try again, Close again, the filter and a filtered
 //! export, Clear finished, a pasted bulk reopen, retrying a cancelled action; the start-up
 //! notices; a second launch handing over; the window's size coming back.
+// Drives the real Linux desktop (Xvfb, a session bus, the Secret Service): Linux only;
+// the Windows and macOS checks (scripts/check-cross.sh) compile everything else.
+#![cfg(target_os = "linux")]
 
 mod support;
 
@@ -346,7 +349,7 @@ async fn unreadable_files_are_named_at_start_then_the_app_starts_clean() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_second_launch_hands_over_and_the_window_size_and_position_come_back() {
+async fn a_second_launch_hands_over_and_focuses_the_window_whose_size_and_position_come_back() {
     let _turn = one_at_a_time().await;
     let desktop = offline_desktop(None);
     let app = desktop.launch().await;
@@ -372,6 +375,31 @@ async fn a_second_launch_hands_over_and_the_window_size_and_position_come_back()
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // The agent clicked elsewhere: the window no longer has the focus.
+    let focused = |desktop: &Desktop| -> String {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/focus.py");
+        let out = Command::new(script)
+            .arg("get")
+            .envs(desktop.env().iter().cloned())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let away = Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/support/focus.py"
+    ))
+    .arg("root")
+    .envs(desktop.env().iter().cloned())
+    .status()
+    .unwrap();
+    assert!(away.success());
+    assert_ne!(focused(&desktop), "Aelyst Desk", "the focus moved away");
     let second = Command::new(support::desktop::app_binary())
         .envs(desktop.env().iter().cloned())
         .output()
@@ -380,6 +408,16 @@ async fn a_second_launch_hands_over_and_the_window_size_and_position_come_back()
         second.status.success(),
         "the second launch handed over and exited"
     );
+    // ... and the running window came to the front with the focus.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while focused(&desktop) != "Aelyst Desk" {
+        assert!(
+            Instant::now() < deadline,
+            "the second launch did not focus the window (focus: {:?})",
+            focused(&desktop)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(
         app.client.windows().await.unwrap().len(),
         1,

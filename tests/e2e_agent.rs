@@ -1,10 +1,13 @@
 //! An agent's day in the real window, against the sandbox: first run, closing with a note,
 //! reopening, failures in plain words, retries, offline, a revoked token, a restart.
+// Drives the real Linux desktop (Xvfb, a session bus, the Secret Service): Linux only;
+// the Windows and macOS checks (scripts/check-cross.sh) compile everything else.
+#![cfg(target_os = "linux")]
 
 mod support;
 
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use aelyst_sandbox::{status_path, ContactStatus, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use serde_json::json;
@@ -277,6 +280,32 @@ async fn offline_then_delivered() {
         .await;
     assert!(rows[0].text.contains("Next try at"), "{}", rows[0].text);
     app.screenshot_at("05-offline-waiting", "#history").await;
+    // A next try today shows its time alone; one on another day (here: the page's clock moved
+    // three days on, as a clock set forward would) shows its date too, redrawn at the next try.
+    let reason = format!("[data-entry='{}'] .entry-reason", rows[0].entry);
+    let dated = regex::Regex::new(r"\d{1,2}/\d{1,2}/\d{4}").unwrap();
+    let today = app.wait_text(&reason, "Next try at").await;
+    assert!(!dated.is_match(&today), "a time today has no date: {today}");
+    let _: () = app
+        .js("const real = Date.now; Date.now = () => real() + 3 * 86400000; return null;")
+        .await;
+    let deadline = Instant::now() + DELIVERY;
+    let later = loop {
+        let text: String = app
+            .js(&format!(
+                "const e = document.querySelector(\"{reason}\"); return e ? e.innerText : '';"
+            ))
+            .await;
+        if dated.is_match(&text) {
+            break text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "a next try on another day never showed its date: {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(later.contains("Next try at"), "{later}");
     assert!(sandbox.turned_away() > 0, "the app tried while offline");
 
     sandbox.set_down(false);

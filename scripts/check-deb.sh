@@ -71,8 +71,14 @@ dbus-run-session -- bash -c '
     sleep 0.2
   done
   xwininfo -root -tree | grep -q "\"Aelyst Desk\"" || { echo "the installed app opened no window" >&2; exit 1; }
-  sleep 2
-  import -window root "'"$out"'/installed-app.png"
+  # Poll for the page on screen, not a fixed sleep: the window is mapped (above) before the
+  # webview has painted, and a blank window is two colours (the root and the background).
+  for _ in $(seq 1 100); do
+    import -window root "'"$out"'/installed-app.png"
+    if [ "$(identify -format %k "'"$out"'/installed-app.png")" -gt 16 ]; then break; fi
+    sleep 0.2
+  done
+  [ "$(identify -format %k "'"$out"'/installed-app.png")" -gt 16 ] || { echo "the window stayed blank" >&2; exit 1; }
   # A second launch hands over to the running app and exits; still one window.
   timeout 20 /usr/bin/aelyst-desk || { echo "a second launch did not hand over and exit" >&2; exit 1; }
   windows=$(xwininfo -root -tree | grep -c "\"Aelyst Desk\"" || true)

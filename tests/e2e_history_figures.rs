@@ -22,6 +22,9 @@
 //! mean is the finer estimate and is printed too. The app binary is the one `cargo test`
 //! builds (the Rust side unoptimised unless run with `--release`); what is measured is the
 //! window's own JavaScript and DOM work in WebKit, not style, layout or paint after it.
+// Drives the real Linux desktop (Xvfb, a session bus, the Secret Service): Linux only;
+// the Windows and macOS checks (scripts/check-cross.sh) compile everything else.
+#![cfg(target_os = "linux")]
 
 mod support;
 

@@ -1,6 +1,9 @@
 //! The agent's own language in the real window: the computer's language at start, a choice in
 //! Settings that applies at once, and in Bahasa Melayu and Português (Brasil) no English
 //! word from the catalog in any main state, axe-core at 0, and the layout whole at 200%.
+// Drives the real Linux desktop (Xvfb, a session bus, the Secret Service): Linux only;
+// the Windows and macOS checks (scripts/check-cross.sh) compile everything else.
+#![cfg(target_os = "linux")]
 
 mod support;
 

@@ -1,5 +1,8 @@
 //! The real window, through the real webview: the app starts and shows what an agent needs
 //! first.
+// Drives the real Linux desktop (Xvfb, a session bus, the Secret Service): Linux only;
+// the Windows and macOS checks (scripts/check-cross.sh) compile everything else.
+#![cfg(target_os = "linux")]
 
 mod support;
 

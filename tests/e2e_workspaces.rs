@@ -3,6 +3,9 @@
 //! workspace is shown; neither server sees the other's token; the closing rule stops a close
 //! with nothing sent; removing a workspace with waiting actions asks first; a restart keeps
 //! both workspaces, their tokens (in the keychain only) and their histories.
+// Drives the real Linux desktop (Xvfb, a session bus, the Secret Service): Linux only;
+// the Windows and macOS checks (scripts/check-cross.sh) compile everything else.
+#![cfg(target_os = "linux")]
 
 mod support;
 

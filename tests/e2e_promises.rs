@@ -3,7 +3,8 @@
 //! replacing the token; the token nowhere in the page or the app's files; no contact or
 //! summary in the log or the diagnostics; Try again, Close again, the filter and a filtered
 //! export, Clear finished, a pasted bulk reopen, retrying a cancelled action; the start-up
-//! notices; a second launch handing over; the window's size coming back.
+//! notices; a second launch handing over; the window's size coming back; a keychain that
+//! stopped answering, asked again with Try again.
 // Drives the real Linux desktop (Xvfb, a session bus, the Secret Service): Linux only;
 // the Windows and macOS checks (scripts/check-cross.sh) compile everything else.
 #![cfg(target_os = "linux")]
@@ -552,4 +553,50 @@ async fn the_history_channel_carries_every_change_in_order() {
     }
     app.close().await;
     sandbox.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_keychain_that_stopped_answering_is_asked_again_by_try_again() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let mut desktop = Desktop::builder()
+        .sandbox(&sandbox)
+        .without_bus_activation()
+        .start();
+    let app = desktop.launch_signed_in().await;
+
+    // Saving the token leaves nothing cached: the first send reads the keychain, which is gone.
+    desktop.stop_keyring();
+    app.submit_action("email", "contact7@example.com", false, "", "")
+        .await;
+    app.wait_visible("#history-paused-retry", true).await;
+    let paused = app.text("#history-paused-text").await;
+    assert!(paused.contains("keychain"), "{paused}");
+    app.screenshot("15-keychain-paused").await;
+    app.wait_history("the action waits", DELIVERY, |rows| {
+        rows.len() == 1 && rows[0].status == "pending"
+    })
+    .await;
+    assert_eq!(sandbox.posts_to("email:contact7@example.com"), 0);
+
+    // The keychain is back; the outbox would ask it again by itself only after half a minute,
+    // so a send within RETRIED comes from the button.
+    desktop.start_keyring_again();
+    let pressed = Instant::now();
+    app.click("#history-paused-retry").await;
+    const RETRIED: Duration = Duration::from_secs(15);
+    while sandbox.posts_to("email:contact7@example.com") < 1 {
+        assert!(
+            pressed.elapsed() < RETRIED,
+            "Try again did not send the waiting action"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.wait_visible("#history-paused", false).await;
+    app.wait_history("the action is done", DELIVERY, |rows| {
+        rows.len() == 1 && rows[0].status == "done"
+    })
+    .await;
+    assert_eq!(sandbox.posts_to("email:contact7@example.com"), 1);
+    app.close().await;
 }

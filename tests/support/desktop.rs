@@ -31,10 +31,26 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(20);
 /// How many times tauri-driver is started, on new ports each time, before the test gives up.
 const DRIVER_ATTEMPTS: usize = 3;
 const KEYRING_PASSWORD: &str = "e2e-keyring-password";
+/// A session bus as Debian's session.conf makes it, less `<standard_session_servicedirs/>`.
+const NO_ACTIVATION_BUS: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <keep_umask/>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#;
 
 pub struct DesktopBuilder {
     env: Vec<(String, String)>,
     home: Option<tempfile::TempDir>,
+    bus_activation: bool,
 }
 
 impl DesktopBuilder {
@@ -47,6 +63,14 @@ impl DesktopBuilder {
     /// Reuse a home directory, e.g. to start the app again on the same data and keychain.
     pub fn home(mut self, home: tempfile::TempDir) -> Self {
         self.home = Some(home);
+        self
+    }
+
+    /// A session bus that starts no service on demand. A stopped Secret Service then stays
+    /// stopped: on the usual bus the next call would start gnome-keyring again, locked, and
+    /// the app's read would wait on an unlock prompt nobody answers.
+    pub fn without_bus_activation(mut self) -> Self {
+        self.bus_activation = false;
         self
     }
 
@@ -80,7 +104,7 @@ impl KeyringSession {
         let home = temp_home();
         let mut desktop = Desktop::empty(home);
         let mut env = desktop.base_env();
-        desktop.start_bus(&mut env);
+        desktop.start_bus(&mut env, true);
         desktop.start_keyring(&env);
         desktop.env = env;
         Self { desktop }
@@ -270,6 +294,7 @@ impl Desktop {
         DesktopBuilder {
             env: Vec::new(),
             home: None,
+            bus_activation: true,
         }
     }
 
@@ -305,13 +330,22 @@ impl Desktop {
         ]
     }
 
-    fn start_bus(&mut self, env: &mut Vec<(String, String)>) {
+    fn start_bus(&mut self, env: &mut Vec<(String, String)>, activation: bool) {
         let bus_socket = self.home().join("run").join("bus");
         let bus_address = format!("unix:path={}", bus_socket.display());
+        let config = if activation {
+            "--session".to_string()
+        } else {
+            // The system's session.conf without its service folders: nothing to activate.
+            let path = self.home().join("run").join("session-no-activation.conf");
+            std::fs::write(&path, NO_ACTIVATION_BUS).expect("write the bus configuration");
+            format!("--config-file={}", path.display())
+        };
         let bus = self.spawn(
             "dbus-daemon",
             Command::new("dbus-daemon")
-                .args(["--session", "--nofork", "--nopidfile"])
+                .arg(config)
+                .args(["--nofork", "--nopidfile"])
                 .arg(format!("--address={bus_address}"))
                 .envs(env.iter().cloned()),
         );
@@ -327,7 +361,7 @@ impl Desktop {
         let mut env = desktop.base_env();
         let display = desktop.start_display();
         env.push(("DISPLAY".into(), format!(":{display}")));
-        desktop.start_bus(&mut env);
+        desktop.start_bus(&mut env, builder.bus_activation);
         desktop.start_keyring(&env);
 
         env.extend(builder.env);
@@ -443,6 +477,32 @@ impl Desktop {
         wait_until("gnome-keyring-daemon", child, || {
             bus_name_owned(env, "org.freedesktop.secrets")
         });
+    }
+
+    /// Ends gnome-keyring: the Secret Service is gone from the bus until
+    /// [`Desktop::start_keyring_again`] (use with [`DesktopBuilder::without_bus_activation`]).
+    pub fn stop_keyring(&mut self) {
+        let at = self
+            .children
+            .iter()
+            .position(|(name, _)| *name == "gnome-keyring-daemon")
+            .expect("gnome-keyring is running");
+        let (_, mut keyring) = self.children.remove(at);
+        end(&mut keyring);
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while bus_name_owned(&self.env, "org.freedesktop.secrets") {
+            assert!(
+                Instant::now() < deadline,
+                "the Secret Service did not leave the bus"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Starts gnome-keyring again on the same keyrings, unlocked as at the start.
+    pub fn start_keyring_again(&mut self) {
+        let env = self.env.clone();
+        self.start_keyring(&env);
     }
 
     /// The environment the app runs in (HOME, XDG dirs, DISPLAY, the bus), for helpers such as

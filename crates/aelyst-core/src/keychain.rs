@@ -4,7 +4,7 @@
 //! Calls block (an unlock prompt can wait on the person), so callers run them off the async
 //! runtime with `spawn_blocking`.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use keyring_core::{CredentialStore, Entry, Error as StoreError};
 
@@ -74,11 +74,15 @@ fn plain(err: StoreError) -> KeychainError {
 type StoreFactory = Box<dyn Fn() -> Result<Arc<CredentialStore>, StoreError> + Send + Sync>;
 
 /// The keychain every workspace's token lives in, one entry (account) each. The platform store
-/// is opened once, on first use, not at start-up, and shared by every account.
+/// is opened on first use, not at start-up, and shared by every account. Failing to open it is
+/// not kept: the next use tries again (the Secret Service may start after the app). A store
+/// whose call failed in the platform is dropped and opened afresh on the next use: a
+/// gnome-keyring that restarted has forgotten the old connection's session, and every call on
+/// it would fail until the app restarts.
 #[derive(Clone)]
 pub struct Keychains {
     factory: Arc<StoreFactory>,
-    store: Arc<OnceLock<Result<Arc<CredentialStore>, KeychainError>>>,
+    store: Arc<Mutex<Option<Arc<CredentialStore>>>>,
 }
 
 impl Keychains {
@@ -95,8 +99,14 @@ impl Keychains {
     fn with_factory(factory: StoreFactory) -> Self {
         Self {
             factory: Arc::new(factory),
-            store: Arc::new(OnceLock::new()),
+            store: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// The store as last opened, if it is open.
+    fn open(&self) -> MutexGuard<'_, Option<Arc<CredentialStore>>> {
+        // A panic while the lock was held cannot leave the Option half-written.
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The entry named `account` (a workspace's id).
@@ -126,17 +136,30 @@ impl Keychain {
     }
 
     fn entry(&self) -> Result<Entry, KeychainError> {
-        let stores = &self.stores;
-        let store = stores
-            .store
-            .get_or_init(|| (stores.factory)().map_err(plain))
-            .clone()?;
-        Entry::new_in_store(&store, SERVICE, &self.account).map_err(plain)
+        let store = {
+            let mut open = self.stores.open();
+            match open.as_ref() {
+                Some(store) => store.clone(),
+                None => open.insert((self.stores.factory)().map_err(plain)?).clone(),
+            }
+        };
+        Entry::new_in_store(&store, SERVICE, &self.account).map_err(|err| self.failed(err))
+    }
+
+    /// Plain words for `err`; after a failure in the platform, the store is opened again on
+    /// the next use.
+    fn failed(&self, err: StoreError) -> KeychainError {
+        if matches!(err, StoreError::PlatformFailure(_)) {
+            self.stores.open().take();
+        }
+        plain(err)
     }
 
     pub fn save(&self, raw: &str) -> Result<(), KeychainError> {
         let token = ApiToken::new(raw)?;
-        self.entry()?.set_password(token.expose()).map_err(plain)
+        self.entry()?
+            .set_password(token.expose())
+            .map_err(|err| self.failed(err))
     }
 
     /// `Ok(None)` when no token is saved.
@@ -148,7 +171,7 @@ impl Keychain {
                 Ok(ApiToken::new(&secret).ok())
             }
             Err(StoreError::NoEntry) => Ok(None),
-            Err(err) => Err(plain(err)),
+            Err(err) => Err(self.failed(err)),
         }
     }
 
@@ -160,7 +183,7 @@ impl Keychain {
     pub fn forget(&self) -> Result<(), KeychainError> {
         match self.entry()?.delete_credential() {
             Ok(()) | Err(StoreError::NoEntry) => Ok(()),
-            Err(err) => Err(plain(err)),
+            Err(err) => Err(self.failed(err)),
         }
     }
 }
@@ -240,6 +263,66 @@ mod tests {
         assert_eq!(err, KeychainError::Unavailable);
         assert!(err.to_string().starts_with("No keychain is available"));
         assert_eq!(keychain.load().unwrap_err(), KeychainError::Unavailable);
+    }
+
+    /// A factory that hands out `stores` in turn, counting its calls.
+    fn stores_in_turn(
+        stores: Vec<Result<Arc<CredentialStore>, StoreError>>,
+    ) -> (Keychain, Arc<std::sync::atomic::AtomicUsize>) {
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = calls.clone();
+        let stores = std::sync::Mutex::new(stores.into_iter());
+        let factory: StoreFactory = Box::new(move || {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            stores.lock().unwrap().next().expect("no more stores")
+        });
+        (
+            Keychains::with_factory(factory).account(DEFAULT_ACCOUNT),
+            calls,
+        )
+    }
+
+    fn mock_store_holding(token: &str) -> Arc<CredentialStore> {
+        let store: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+        Keychain::with_store(DEFAULT_ACCOUNT, store.clone())
+            .save(token)
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn a_keychain_missing_at_first_is_found_once_it_is_there() {
+        // The Secret Service starts after the app (a login that unlocks it late): the first
+        // failure to open it is not kept as the answer for good.
+        let (keychain, calls) = stores_in_turn(vec![
+            Err(StoreError::NoDefaultStore),
+            Ok(mock_store_holding("tok-later")),
+        ]);
+        assert_eq!(keychain.load().unwrap_err(), KeychainError::Unavailable);
+        assert_eq!(keychain.load().unwrap().unwrap().expose(), "tok-later");
+        keychain.load().unwrap();
+        assert_eq!(
+            calls.load(std::sync::atomic::Ordering::SeqCst),
+            2,
+            "opened once it worked"
+        );
+    }
+
+    #[test]
+    fn a_store_that_failed_is_opened_again_on_the_next_use() {
+        // gnome-keyring restarted: the old connection's session is gone and every call on it
+        // fails; a new connection reads the keychain as it is.
+        let stale = mock_store_holding("tok-stale");
+        Entry::new_in_store(&stale, SERVICE, DEFAULT_ACCOUNT)
+            .unwrap()
+            .as_any()
+            .downcast_ref::<keyring_core::mock::Cred>()
+            .unwrap()
+            .set_error(StoreError::PlatformFailure("session gone".into()));
+        let (keychain, calls) = stores_in_turn(vec![Ok(stale), Ok(mock_store_holding("tok-now"))]);
+        assert_eq!(keychain.load().unwrap_err(), KeychainError::Unavailable);
+        assert_eq!(keychain.load().unwrap().unwrap().expose(), "tok-now");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
     #[test]

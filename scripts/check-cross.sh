@@ -33,19 +33,7 @@ if [ "${1:-}" = "--macos" ]; then
   packages+=(clang)
 fi
 
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
-if ((${#missing[@]})); then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  echo "Installing: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+scripts/apt-install-missing.sh "${packages[@]}"
 
 # Debian's compiler by full path: rustup's proxies come first on the PATH, and Debian's cargo
 # would otherwise run rustup's rustc, whose sysroot has no standard library source.

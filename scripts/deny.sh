@@ -12,6 +12,12 @@ if ! command -v cargo-deny >/dev/null; then
 fi
 
 bundle=../shared/rustsec-advisory-db.bundle
+origin=$(git config --get remote.origin.url || true)
+if [ ! -e "$bundle" ] && [ -n "$origin" ] && [ -e "$origin/../shared/rustsec-advisory-db.bundle" ]; then
+  # A clone made somewhere else (a CI clone under /tmp): the bundle beside the repository it
+  # was cloned from.
+  bundle="$origin/../shared/rustsec-advisory-db.bundle"
+fi
 export AELYST_ADVISORY_DBS="${AELYST_ADVISORY_DBS:-${TMPDIR:-/tmp}/aelyst-advisory-dbs}"
 # cargo-deny keeps each database in a folder named after its URL's hash.
 db="$AELYST_ADVISORY_DBS/advisory-db-3157b0e258782691"

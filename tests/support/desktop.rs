@@ -856,10 +856,11 @@ impl App {
 
     /// Clears a field and types into it, key by key, as a person would. A field that is not
     /// ready for keys yet (shown a moment ago; WebKitWebDriver now and then says "not
-    /// interactable" or "stale" for one that is) is found again and tried again, a few times.
+    /// interactable" or "stale", or answers an error with no message, for one that is) is
+    /// found again and tried again, for up to a step's time.
     pub async fn fill(&self, css: &str, text: &str) {
-        let mut last = String::new();
-        for _ in 0..5 {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
             let field = self.wait_for(css).await;
             let typed = match field.clear().await {
                 Ok(()) if text.is_empty() => Ok(()),
@@ -868,11 +869,10 @@ impl App {
             };
             match typed {
                 Ok(()) => return,
-                Err(err) => last = err.to_string(),
+                Err(err) if Instant::now() >= deadline => panic!("fill {css}: {err}"),
+                Err(_) => tokio::time::sleep(POLL).await,
             }
-            tokio::time::sleep(POLL).await;
         }
-        panic!("fill {css}: {last}");
     }
 
     /// Picks an option of a `<select>` by clicking it.

@@ -4,6 +4,7 @@
 
 use aelyst_core::api::{Action, Reason};
 use aelyst_core::language::Words;
+use aelyst_core::notification;
 use aelyst_core::outbox::Entry;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -85,8 +86,8 @@ pub fn failed<R: Runtime>(app: &AppHandle<R>, workspace: &str, entry: &Entry) {
     std::thread::spawn(move || {
         let shown = notify_rust::Notification::new()
             .appname("Aelyst Desk")
-            .summary(&summary)
-            .body(&body)
+            .summary(&notification::summary(&summary))
+            .body(&notification::body(&body))
             .action("default", &show)
             .show();
         match shown {
@@ -111,8 +112,8 @@ pub fn note(summary: &str, body: &str) {
     std::thread::spawn(move || {
         let shown = notify_rust::Notification::new()
             .appname("Aelyst Desk")
-            .summary(&summary)
-            .body(&body)
+            .summary(&notification::summary(&summary))
+            .body(&notification::body(&body))
             .show();
         if let Err(err) = shown {
             tracing::warn!("notification not shown: {err}");

@@ -8,7 +8,9 @@ use aelyst_core::handoff::{Handoff, ShortcutError};
 use aelyst_core::AppError;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_global_shortcut::{GlobalShortcut, GlobalShortcutExt, Shortcut, ShortcutState};
+use tauri_plugin_global_shortcut::{
+    GlobalShortcut, GlobalShortcutExt, Modifiers, Shortcut, ShortcutState,
+};
 
 /// What Settings shows about the shortcut.
 #[derive(Debug, Clone, Serialize)]
@@ -95,8 +97,16 @@ pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
+/// A combination the system can register and that never goes off while the agent types:
+/// Shift alone (Shift+A is every capital A) or no modifier at all is refused.
 pub fn parse(text: &str) -> Result<Shortcut, ShortcutError> {
-    Shortcut::from_str(text.trim()).map_err(|_| ShortcutError::Invalid(text.trim().to_owned()))
+    let text = text.trim();
+    let shortcut = Shortcut::from_str(text).map_err(|_| ShortcutError::Invalid(text.to_owned()))?;
+    let typing_keys = Modifiers::CONTROL | Modifiers::ALT | Modifiers::SUPER | Modifiers::META;
+    if !shortcut.mods.intersects(typing_keys) {
+        return Err(ShortcutError::TooPlain(text.to_owned()));
+    }
+    Ok(shortcut)
 }
 
 /// Replaces the registered shortcut with `wanted` (`None`: off). When the system refuses the
@@ -106,6 +116,9 @@ pub fn apply<R: Runtime>(
     wanted: Option<&str>,
 ) -> Result<ShortcutStatus, ShortcutError> {
     let shortcuts = app.state::<Shortcuts>();
+    // A combination that can never be used is refused as such, whether or not this desktop
+    // has global shortcuts at all.
+    let new = wanted.map(parse).transpose()?;
     if app.try_state::<GlobalShortcut<R>>().is_none() {
         shortcuts.set(ShortcutStatus {
             shortcut: wanted.map(str::to_owned),
@@ -114,7 +127,6 @@ pub fn apply<R: Runtime>(
         });
         return Err(ShortcutError::Unavailable);
     }
-    let new = wanted.map(parse).transpose()?;
     let manager = app.global_shortcut();
     let old = shortcuts.status();
     let _ = manager.unregister_all();

@@ -46,10 +46,14 @@ pub enum ErrorCode {
     RateLimited,
     Unreachable,
     UnexpectedAnswer,
+    /// An answer longer than the client reads (`limit` bytes).
+    AnswerTooLarge,
     // The outbox.
     NotSaved,
     EntryNotFound,
     EntryNotRetryable,
+    /// Try again on an action made for an address the workspace no longer uses.
+    EntryOtherAddress,
     AlreadyRunning,
     // Settings.
     HistoryLimitOutOfRange,
@@ -62,8 +66,12 @@ pub enum ErrorCode {
     ClosingSummaryRequired,
     ActionsStillWaiting,
     LastWorkspace,
+    /// A token typed for the address shown, which is no longer the workspace's.
+    WorkspaceAddressChanged,
     // The global shortcut.
     ShortcutInvalid,
+    /// Shift alone, or no modifier: it would go off while the agent types.
+    ShortcutTooPlain,
     ShortcutRefused,
     ShortcutUnavailable,
     /// Not a refusal: the shortcut is on, but a Wayland session may not pass it to the app.

@@ -19,6 +19,8 @@ const LONGEST_CONTACT_TEXT: usize = 320;
 pub enum ShortcutError {
     #[error("\"{0}\" is not a key combination the app can use. Press a combination with Ctrl, Shift, Alt or Super and one other key.")]
     Invalid(String),
+    #[error("\"{0}\" has no Ctrl, Alt or Super key, so it would also go off while typing in any app. Choose a combination with Ctrl, Alt or Super.")]
+    TooPlain(String),
     #[error("The computer did not let Aelyst Desk use {0} (another app may have it, or this is a Wayland session). Choose another combination, or bind the command `aelyst-desk --close-from-clipboard` in your desktop's keyboard settings.")]
     Refused(String),
     #[error("Global shortcuts are not available here. Bind the command `aelyst-desk --close-from-clipboard` in your desktop's keyboard settings instead.")]
@@ -29,6 +31,7 @@ impl Coded for ShortcutError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::Invalid(_) => ErrorCode::ShortcutInvalid,
+            Self::TooPlain(_) => ErrorCode::ShortcutTooPlain,
             Self::Refused(_) => ErrorCode::ShortcutRefused,
             Self::Unavailable => ErrorCode::ShortcutUnavailable,
         }
@@ -36,7 +39,9 @@ impl Coded for ShortcutError {
 
     fn fields(&self) -> Fields {
         match self {
-            Self::Invalid(value) | Self::Refused(value) => crate::fields! { "value" => value },
+            Self::Invalid(value) | Self::TooPlain(value) | Self::Refused(value) => {
+                crate::fields! { "value" => value }
+            }
             Self::Unavailable => Fields::new(),
         }
     }
@@ -133,30 +138,59 @@ pub fn from_args<S: AsRef<str>>(args: &[S]) -> Option<Handoff> {
         if let Some(value) = arg.strip_prefix("--contact=") {
             return Some(Handoff::Contact(value.to_owned()));
         }
-        if arg.starts_with(&format!("{SCHEME}:")) {
+        if is_link(arg) {
             return Some(from_link(arg));
         }
     }
     None
 }
 
+/// Whether a command-line argument is one of our links (a scheme is matched without regard
+/// to case, as RFC 3986 says).
+fn is_link(arg: &str) -> bool {
+    arg.get(..SCHEME.len() + 1)
+        .is_some_and(|start| start.eq_ignore_ascii_case(&format!("{SCHEME}:")))
+}
+
 /// `aelyst-desk://close?contact=<identifier>`, and nothing else: no other action, no other
-/// parameter (a link never carries a token, and one that tries is refused whole).
+/// parameter, no user, password, port or fragment (a link never carries a token, and one that
+/// tries is refused whole).
+///
+/// The query is plain percent-encoding, not a form: `+` stays `+` (the README's own example,
+/// `contact=+60121233112`, is a phone number, not " 60121233112").
 pub fn from_link(link: &str) -> Handoff {
     let refused = |why| Handoff::Refused(Note::LinkRefused { why });
     let Ok(url) = url::Url::parse(link) else {
         return refused(LinkProblem::Malformed);
     };
+    // `Url` writes the scheme in lower case whatever the link had.
     if url.scheme() != SCHEME {
         return refused(LinkProblem::NotOurs);
     }
     if url.host_str() != Some("close") || !matches!(url.path(), "" | "/") {
         return refused(LinkProblem::NotClose);
     }
+    let decorated = !url.username().is_empty()
+        || url.password().is_some()
+        || url.port().is_some()
+        || url.fragment().is_some();
+    if decorated {
+        return refused(LinkProblem::Extra);
+    }
     let mut contact = None;
-    for (key, value) in url.query_pairs() {
-        match (key.as_ref(), &contact) {
-            ("contact", None) => contact = Some(value.into_owned()),
+    let pairs = url.query().unwrap_or_default().split('&');
+    for pair in pairs.filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |text: &str| {
+            percent_encoding::percent_decode_str(text)
+                .decode_utf8()
+                .map(std::borrow::Cow::into_owned)
+        };
+        let (Ok(key), Ok(value)) = (decode(key), decode(value)) else {
+            return refused(LinkProblem::Malformed);
+        };
+        match (key.as_str(), &contact) {
+            ("contact", None) => contact = Some(value),
             ("contact", Some(_)) => return refused(LinkProblem::TwoContacts),
             _ => return refused(LinkProblem::Extra),
         }
@@ -180,9 +214,13 @@ pub fn fill_from_text(text: &str, source: Source) -> FormFill {
     match guess(trimmed) {
         Ok(identifier) => contact(&identifier),
         Err(IdentifierError::UnknownKind) => note(Note::NoContact),
-        Err(err) => note(Note::NotUsable {
-            problem: err.into(),
-        }),
+        Err(err) => {
+            // Said without the text itself: what was copied by mistake (a password) is not
+            // put on screen.
+            let mut problem = AppError::from(err);
+            problem.fields.remove("value");
+            note(Note::NotUsable { problem })
+        }
     }
 }
 
@@ -253,6 +291,32 @@ mod tests {
     }
 
     #[test]
+    fn the_readmes_links_fill_the_contact_they_name() {
+        // The README's own example: a raw `+` is a phone number's, not a space.
+        assert_eq!(
+            from_link("aelyst-desk://close?contact=+60121233112"),
+            Handoff::Contact("+60121233112".into())
+        );
+        assert!(is_contact(
+            &fill_from_text("+60121233112", Source::Link),
+            IdentifierKind::Phone
+        ));
+        assert_eq!(
+            from_args(&["aelyst-desk://close?contact=+60121233112"]),
+            Some(Handoff::Contact("+60121233112".into()))
+        );
+        // The scheme in any case, from a launcher or a CRM that writes it so.
+        assert_eq!(
+            from_args(&["Aelyst-Desk://close?contact=id%3A5"]),
+            Some(Handoff::Contact("id:5".into()))
+        );
+        assert_eq!(
+            from_link("AELYST-DESK://close?contact=email:abdc@gmail.com"),
+            Handoff::Contact("email:abdc@gmail.com".into())
+        );
+    }
+
+    #[test]
     fn a_link_only_ever_fills_the_form_and_never_carries_anything_else() {
         assert_eq!(
             from_link("aelyst-desk://close?contact=%2B60121233112"),
@@ -267,6 +331,11 @@ mod tests {
             "aelyst-desk://close?contact=",
             "aelyst-desk:%%",
             "https://close?contact=1",
+            "aelyst-desk://user@close?contact=1",
+            "aelyst-desk://user:secret@close?contact=1",
+            "aelyst-desk://close:8080?contact=1",
+            "aelyst-desk://close?contact=1#token=abc",
+            "aelyst-desk://close?contact=%FF",
         ] {
             let Handoff::Refused(note) = from_link(bad) else {
                 panic!("{bad} was taken")
@@ -320,5 +389,20 @@ mod tests {
             serde_json::json!({"type": "note", "code": "not_usable", "source": "clipboard",
                 "problem": {"code": "phone_without_country_code"}})
         );
+    }
+
+    #[test]
+    fn a_note_never_repeats_what_was_copied() {
+        for (copied, code) in [
+            ("+1 hunter2-secret", "phone_invalid"),
+            ("hunter2@secret", "email_invalid"),
+        ] {
+            let note = serde_json::to_string(&fill(copied)).unwrap();
+            assert!(note.contains(code), "{note}");
+            assert!(
+                !note.contains("hunter2"),
+                "the note repeats the text: {note}"
+            );
+        }
     }
 }

@@ -17,6 +17,7 @@ pub mod keychain;
 pub mod language;
 pub mod logging;
 pub mod mine;
+pub mod notification;
 pub mod outbox;
 pub mod settings;
 pub mod workspace;

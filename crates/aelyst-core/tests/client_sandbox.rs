@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aelyst_core::api::{
     Action, ApiToken, Client, ContactLookup, Feature, Identifier, Outcome, ReadError, Reason,
-    RetryPolicy, RetryReason, StatusChange, StatusReply,
+    RetryPolicy, RetryReason, StatusChange, StatusReply, MAX_ANSWER_BYTES,
 };
 use aelyst_sandbox::{status_path, ContactStatus, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use serde_json::json;
@@ -423,5 +423,52 @@ async fn a_redirect_is_not_followed() {
         paths,
         [status_path("id:1")],
         "only the one request, nothing followed"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_larger_than_the_cap_is_refused_in_plain_words() {
+    let sandbox = sandbox().await;
+    let client = client_for(&sandbox);
+    let contact = "/v1/contact/id:1";
+    // Just under the cap: read whole (and then not a contact, so "not understood").
+    sandbox.script(
+        contact,
+        [
+            Fault::Oversized {
+                bytes: MAX_ANSWER_BYTES - 10,
+            },
+            Fault::Oversized {
+                bytes: MAX_ANSWER_BYTES + 1,
+            },
+        ],
+    );
+    assert_eq!(
+        client.contact(&token(), &id("id:1")).await,
+        Err(ReadError::Unexpected(200))
+    );
+    let refused = client.contact(&token(), &id("id:1")).await.unwrap_err();
+    assert_eq!(refused, ReadError::TooLarge);
+    let problem = aelyst_core::AppError::from(refused);
+    assert_eq!(problem.code, aelyst_core::ErrorCode::AnswerTooLarge);
+    assert_eq!(problem.fields["limit"], MAX_ANSWER_BYTES);
+
+    // The status call: the change was answered 200, so it is done; only the body is left
+    // unread (no contact id), and nothing is sent again.
+    sandbox.script(
+        &status_path("id:1"),
+        [Fault::Oversized {
+            bytes: 64 * MAX_ANSWER_BYTES,
+        }],
+    );
+    let reply = client
+        .set_status(&token(), &id("id:1"), &close_with_note(), 1)
+        .await;
+    assert_eq!(reply.outcome, Outcome::Done { contact_id: None });
+    assert_eq!(sandbox.requests().len(), 3);
+    support::fault_row(
+        "an answer larger than the cap",
+        "the sandbox streams 4 MiB + 1 byte to a read and 256 MiB to a close, with no Content-Length",
+        "the read refused in plain words (answer_too_large); the close done once, its body left unread; memory bounded by the cap",
     );
 }

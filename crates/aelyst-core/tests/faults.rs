@@ -11,7 +11,8 @@ use std::process::Command;
 use aelyst_core::outbox::{EntryState, OutboxError, OutboxOptions};
 use aelyst_sandbox::{status_path, Fault, DEFAULT_TOKEN};
 use support::outbox::{
-    all_finished, journal, journal_of, open, reload, sending_with, settle, Tokens,
+    all_finished, journal, journal_for, journal_of, open, reload, reload_for, sending_with, settle,
+    Tokens,
 };
 use support::{close, sandbox};
 
@@ -47,24 +48,20 @@ fn printed<'a>(stdout: &'a str, tag: &str) -> Vec<&'a str> {
         .collect()
 }
 
-fn fault_row(fault: &str, injected: &str, outcome: &str) {
-    println!("FAULT | {fault} | {injected} | {outcome} |");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_torn_tail_then_a_new_action_then_a_restart_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let path = journal_of(&dir, &["id:1"]);
+    let sandbox = sandbox().await;
+    let path = journal_for(&dir, &sandbox.base_url(), &["id:1"]);
     let mut bytes = std::fs::read(&path).unwrap();
     bytes.extend_from_slice(b"{\"op\":\"put\",\"entry\":{\"id\":\"torn");
     std::fs::write(&path, bytes).unwrap();
     {
-        let (outbox, report) = reload(&path);
+        let (outbox, report) = reload_for(&path, &sandbox.base_url());
         assert_eq!(report.moved_aside, None, "a torn tail is not damage");
         let (identifier, change) = close("id:2");
         outbox.submit(identifier, change).unwrap();
     }
-    let sandbox = sandbox().await;
     let h = open(
         &path,
         &sandbox.base_url(),
@@ -77,7 +74,7 @@ async fn a_torn_tail_then_a_new_action_then_a_restart_loses_nothing() {
     .await;
     assert!(entries.iter().all(|e| e.state == EntryState::Done));
     assert_eq!((sandbox.posts_to("id:1"), sandbox.posts_to("id:2")), (1, 1));
-    fault_row(
+    support::fault_row(
         "torn last line of the journal",
         "a half-written record appended to the file, then a new action and a restart",
         "both actions delivered, 1 request each; lost: 0",
@@ -137,7 +134,7 @@ async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else(
     outbox.submit(identifier, change).unwrap();
     drop(outbox);
     assert_eq!(reload(&path).0.list().len(), saved.len() + 1);
-    fault_row(
+    support::fault_row(
         "disk full half way through a write",
         "a child process under `ulimit -f 16` (EFBIG) submits 400 actions",
         &format!(
@@ -217,7 +214,7 @@ async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
     })
     .await;
     assert!(entries.iter().all(|e| e.state == EntryState::Done));
-    fault_row(
+    support::fault_row(
         "disk full when an answer comes back",
         "a child process under `ulimit -f 8` fills its journal, then sends",
         &format!(
@@ -252,7 +249,7 @@ async fn a_second_outbox_on_the_same_journal_is_refused_and_writes_nothing() {
         !aelyst_core::outbox::journal::open_elsewhere(&path),
         "the lock goes with the outbox"
     );
-    fault_row(
+    support::fault_row(
         "two processes, one journal",
         "a second outbox opened on the journal while the first holds it",
         "refused (\"already running\"), nothing written; the first keeps working; lost: 0",
@@ -286,7 +283,7 @@ async fn a_crash_while_recovering_a_damaged_journal_keeps_the_original() {
     let (outbox, report) = reload(&path);
     assert!(report.moved_aside.is_some());
     assert_eq!(outbox.list().len(), 2, "what could be read is kept");
-    fault_row(
+    support::fault_row(
         "crash while a damaged journal is recovered",
         "the recovered copy cannot be written (its temp path is a folder)",
         "the original stays in place; the next start recovers both actions; lost: 0",
@@ -330,7 +327,7 @@ async fn the_history_limit_never_drops_a_failure() {
         ),
         (10, 10)
     );
-    fault_row(
+    support::fault_row(
         "history limit over a run with failures",
         "history kept at 5; 20 closes with 10 404s, one by one, then as one bulk run",
         "one by one: the 10 failures stay, the done ones make room; as a run: all 20 stay once finished; lost: 0",
@@ -386,7 +383,7 @@ async fn only_server_errors_in_a_row_fail_an_action() {
     assert_eq!(state("id:1"), EntryState::Done, "never 3 in a row");
     assert_eq!(state("id:2"), EntryState::Failed, "3 in a row");
     assert_eq!((sandbox.posts_to("id:1"), sandbox.posts_to("id:2")), (9, 3));
-    fault_row(
+    support::fault_row(
         "5xx between other answers",
         "449 ×3, 503 ×2, 449, 503 ×2, then 200; and 503 ×3 (limit: 3 in a row)",
         "the first done after 9 requests; the second failed after exactly 3",
@@ -446,7 +443,7 @@ async fn a_keychain_pause_lifts_by_itself_once_the_keychain_answers() {
         [true, false],
         "paused, then lifted without a new token"
     );
-    fault_row(
+    support::fault_row(
         "keychain locked, then unlocked",
         "the token source refuses the first two reads",
         "paused, lifted by the worker's own re-check, delivered (1 request); lost: 0",

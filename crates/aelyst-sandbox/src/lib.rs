@@ -87,6 +87,9 @@ pub enum Fault {
     /// Answer `307 Temporary Redirect` to `location` (a client must not follow it: it would
     /// carry the token and the body somewhere else).
     Redirect { location: String },
+    /// Answer 200 with a body of this many bytes (a JSON string of `x`), sent in 64 KiB
+    /// chunks with no `Content-Length`, so a client learns its size only by reading it.
+    Oversized { bytes: usize },
 }
 
 impl Fault {
@@ -470,6 +473,7 @@ impl Shared {
                 tokio::time::sleep(Duration::from_millis(millis)).await
             }
             Some(Fault::Drop) => return Gate::Drop,
+            Some(Fault::Oversized { bytes }) => return Gate::Answer(oversized(bytes), 200),
             Some(Fault::Redirect { location }) => {
                 let mut answer = StatusCode::TEMPORARY_REDIRECT.into_response();
                 if let Ok(value) = HeaderValue::from_str(&location) {
@@ -540,6 +544,23 @@ fn too_many(limit: u32, wait: Duration) -> Response {
 }
 
 /// A response whose body fails at once, so the client never gets a complete answer.
+fn oversized(bytes: usize) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    let inner = bytes.saturating_sub(2);
+    let pieces = std::iter::once(Bytes::from_static(b"\""))
+        .chain((0..inner.div_ceil(CHUNK)).map(move |i| {
+            let size = CHUNK.min(inner - i * CHUNK);
+            Bytes::from(vec![b'x'; size])
+        }))
+        .chain(std::iter::once(Bytes::from_static(b"\"")))
+        .map(Ok::<Bytes, std::io::Error>);
+    let mut answer = Response::new(Body::from_stream(futures_util::stream::iter(pieces)));
+    answer
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    answer
+}
+
 fn dropped() -> Response {
     let broken = futures_util::stream::once(async {
         Err::<Bytes, std::io::Error>(std::io::Error::new(

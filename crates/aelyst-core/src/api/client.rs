@@ -20,6 +20,10 @@ pub const BASE_URL_ENV: &str = "AELYST_API_BASE_URL";
 const USER_AGENT: &str = concat!("AelystDesk/", env!("CARGO_PKG_VERSION"));
 /// Guards the closing-notes walk against a server whose `next` never ends.
 const MAX_CLOSING_NOTE_PAGES: usize = 50;
+/// The most of an answer that is read. A page of 100 contacts or closing notes is tens of
+/// kilobytes; a server (or something posing as one) that sends more is cut off here instead of
+/// filling the laptop's memory.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
@@ -65,6 +69,8 @@ pub enum ReadError {
     Unreachable(RetryReason),
     #[error("Aelyst answered in a way this app does not understand (error {0}).")]
     Unexpected(u16),
+    #[error("Aelyst's answer was larger than this app reads ({} MB), so it was not used.", MAX_ANSWER_BYTES / 1024 / 1024)]
+    TooLarge,
 }
 
 impl Coded for ReadError {
@@ -74,6 +80,7 @@ impl Coded for ReadError {
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unreachable(_) => ErrorCode::Unreachable,
             Self::Unexpected(_) => ErrorCode::UnexpectedAnswer,
+            Self::TooLarge => ErrorCode::AnswerTooLarge,
         }
     }
 
@@ -81,6 +88,7 @@ impl Coded for ReadError {
         match self {
             Self::Unreachable(reason) => crate::fields! { "reason" => reason.word() },
             Self::Unexpected(status) => crate::fields! { "status" => status },
+            Self::TooLarge => crate::fields! { "limit" => MAX_ANSWER_BYTES },
             _ => Fields::new(),
         }
     }
@@ -207,7 +215,13 @@ pub struct Client {
 
 impl Client {
     pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if config.is_local() {
+            // `HTTP_PROXY`/`ALL_PROXY` would otherwise route a loopback address, bearer header
+            // and all, through the proxy: an API on this computer is only ever reached directly.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .use_rustls_tls()
             .user_agent(USER_AGENT)
             .connect_timeout(config.connect_timeout)
@@ -261,8 +275,11 @@ impl Client {
         let status = response.status().as_u16();
         let rate_limit = rate_limit(response.headers());
         let retry_after = header_text(response.headers(), RETRY_AFTER.as_str());
-        let body = match response.bytes().await {
-            Ok(body) => body,
+        let body = match capped_body(response).await {
+            Ok(Body::Whole(body)) => body,
+            // The status was answered; only its body is too long to read. What it is for (a
+            // contact id, Aelyst's words) is left out, as for an answer without a body.
+            Ok(Body::TooLarge) => Vec::new(),
             // The answer broke off mid-way: we cannot know it was applied. Setting a status is
             // idempotent, so sending it again is safe.
             Err(err) => return self.no_answer(&err, attempt, Some(rate_limit)),
@@ -405,10 +422,11 @@ impl Client {
         let status = response.status().as_u16();
         let wait = header_text(response.headers(), "retry-after")
             .and_then(|value| super::parse_retry_after(&value, std::time::SystemTime::now()));
-        let body = response
-            .bytes()
-            .await
-            .map_err(|_| ReadError::Unreachable(RetryReason::Network))?;
+        let body = match capped_body(response).await {
+            Ok(Body::Whole(body)) => body,
+            Ok(Body::TooLarge) => return Err(ReadError::TooLarge),
+            Err(_) => return Err(ReadError::Unreachable(RetryReason::Network)),
+        };
         match status {
             200..=299 => serde_json::from_slice(&body)
                 .map(ReadAnswer::Json)
@@ -425,6 +443,29 @@ impl Client {
             other => Err(ReadError::Unexpected(other)),
         }
     }
+}
+
+enum Body {
+    Whole(Vec<u8>),
+    /// Longer than [`MAX_ANSWER_BYTES`]: reading stopped there.
+    TooLarge,
+}
+
+/// Reads an answer's body chunk by chunk, and stops past [`MAX_ANSWER_BYTES`] (a
+/// `Content-Length` that says so is believed at once).
+async fn capped_body(mut response: reqwest::Response) -> Result<Body, reqwest::Error> {
+    let announced = response.content_length().unwrap_or(0);
+    if usize::try_from(announced).map_or(true, |length| length > MAX_ANSWER_BYTES) {
+        return Ok(Body::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Ok(Body::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Body::Whole(body))
 }
 
 pub(super) enum ReadAnswer {

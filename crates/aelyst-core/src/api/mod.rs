@@ -11,7 +11,7 @@ mod token;
 
 pub use client::{
     validate_base_url, Client, ClientConfig, ClientError, ClosingNote, ContactLookup,
-    ContactPreview, Feature, ReadError, BASE_URL_ENV, DEFAULT_BASE_URL,
+    ContactPreview, Feature, ReadError, BASE_URL_ENV, DEFAULT_BASE_URL, MAX_ANSWER_BYTES,
 };
 pub use identifier::{Identifier, IdentifierError, IdentifierKind};
 pub use lists::{local_timezone, ContactQuery, Page, User};

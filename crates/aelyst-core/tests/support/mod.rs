@@ -86,3 +86,9 @@ pub fn close(text: &str) -> (Identifier, StatusChange) {
 pub fn reopen(text: &str) -> (Identifier, StatusChange) {
     (id(text), StatusChange::open())
 }
+
+/// One row of the README's fault matrix, printed once a test's checks have passed
+/// (`scripts/fault-matrix.sh` collects them).
+pub fn fault_row(fault: &str, injected: &str, outcome: &str) {
+    println!("FAULT | {fault} | {injected} | {outcome} |");
+}

@@ -57,7 +57,7 @@ pub fn app_builder<R: Runtime>(
             // Another Aelyst Desk that could not be handed over to (no session bus for the
             // single-instance plugin) holds the app's lock: say so, and open and write nothing.
             let data_dir = app.path().app_data_dir()?;
-            std::fs::create_dir_all(&data_dir)?;
+            aelyst_core::fsutil::create_private_dir(&data_dir)?;
             let Some(app_lock) =
                 aelyst_core::fsutil::lock_exclusive(&data_dir.join(APP_LOCK_FILE))?
             else {
@@ -171,6 +171,8 @@ pub struct AppOptions {
 
 /// Starts the desktop app; returns when the last window closes.
 pub fn run() {
+    // Journals, settings, logs and WebKit's storage hold customers' contacts and notes.
+    aelyst_core::fsutil::private_by_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let desktop = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts: its command line

@@ -73,7 +73,8 @@ pub async fn open_log_folder<R: Runtime>(
         err.fields = aelyst_core::fields! { "detail" => detail };
         err
     };
-    std::fs::create_dir_all(&state.log_dir).map_err(|err| unavailable(err.kind().to_string()))?;
+    aelyst_core::fsutil::create_private_dir(&state.log_dir)
+        .map_err(|err| unavailable(err.kind().to_string()))?;
     app.opener()
         .open_path(state.log_dir.display().to_string(), None::<&str>)
         .map_err(|err| unavailable(err.to_string()))

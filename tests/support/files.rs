@@ -33,3 +33,34 @@ pub fn assert_in_no_file(dir: &Path, needle: &str) {
         );
     }
 }
+
+/// Panics naming the first folder under `dir` (itself included) that is not 0700 or file that
+/// is not 0600: what the app keeps is the agent's alone.
+#[cfg(unix)]
+pub fn assert_private(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| {
+        std::fs::symlink_metadata(path)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0)
+    };
+    assert_eq!(mode(dir), 0o700, "{} is not private", dir.display());
+    let mut folders = vec![dir.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                assert_eq!(
+                    mode(&path),
+                    0o700,
+                    "folder {} is not private",
+                    path.display()
+                );
+                folders.push(path);
+            } else if kind.is_file() {
+                assert_eq!(mode(&path), 0o600, "file {} is not private", path.display());
+            }
+        }
+    }
+}

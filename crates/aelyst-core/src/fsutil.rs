@@ -1,15 +1,79 @@
 //! Writing a whole file so that a crash leaves either the old contents or the new, never a
-//! mix: temp file beside it, fsync, rename over, fsync the folder. And the exclusive lock file
-//! that keeps a second process out.
+//! mix: temp file beside it, fsync, rename over, fsync the folder. The exclusive lock file
+//! that keeps a second process out. And privacy: what the app keeps (journals, settings,
+//! logs) holds customers' contacts and notes, so its folders are the agent's alone (0700) and
+//! its files too (0600), on any umask.
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+/// Folders the app makes: only the agent's account may list or enter them.
+#[cfg(unix)]
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
+/// Files the app writes: only the agent's account may read them.
+#[cfg(unix)]
+pub const PRIVATE_FILE_MODE: u32 = 0o600;
+
+/// Files that libraries create for the app (the daily log, WebKit's storage) are private too:
+/// the process's umask takes group and other bits away. Call once, first thing at start.
+pub fn private_by_default() {
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// `create_dir_all`, with every folder it makes private; the last one is made private even
+/// when it was there already (an earlier version made it 0755).
+pub fn create_private_dir(path: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, PRIVATE_DIR_MODE);
+    builder.create(path)?;
+    #[cfg(unix)]
+    set_mode(path, PRIVATE_DIR_MODE)?;
+    Ok(())
+}
+
+/// Makes an existing file private (one an earlier version created 0644).
+pub fn make_private(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    set_mode(path, PRIVATE_FILE_MODE)?;
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if fs::metadata(path)?.permissions().mode() & 0o777 != mode {
+        fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
+    }
+    Ok(())
+}
+
+/// Options that create a file private (0600 on Unix).
+pub fn private_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, PRIVATE_FILE_MODE);
+    options
+}
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let temp = temp_path(path);
     let written = (|| {
-        let mut file = File::create(&temp)?;
+        let mut file = private_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&temp)?;
+        // A temp file left by a crash keeps the mode it had: made private here too.
+        make_private(&temp)?;
         file.write_all(bytes)?;
         file.sync_all()
     })();
@@ -50,7 +114,7 @@ pub fn aside_path(path: &Path) -> PathBuf {
 /// returned file is dropped (or the process ends, however it ends). `Ok(None)` when another
 /// process holds it.
 pub fn lock_exclusive(path: &Path) -> io::Result<Option<std::fs::File>> {
-    let file = std::fs::OpenOptions::new()
+    let file = private_options()
         .create(true)
         .truncate(false)
         .write(true)
@@ -74,6 +138,33 @@ mod tests {
         write_atomically(&path, b"new").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn what_the_app_writes_is_the_agents_alone_whatever_the_umask() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        fs::write(&path, b"old").unwrap();
+        fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        let nested = dir.path().join("workspaces").join("w-1");
+        create_private_dir(&nested).unwrap();
+        assert_eq!(mode(&nested), 0o700);
+        assert_eq!(mode(nested.parent().unwrap()), 0o700);
+        fs::set_permissions(&nested, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        create_private_dir(&nested).unwrap();
+        assert_eq!(mode(&nested), 0o700, "an existing folder is tightened");
+        let lock = nested.join("x.lock");
+        drop(lock_exclusive(&lock).unwrap());
+        assert_eq!(mode(&lock), 0o600);
     }
 
     #[test]

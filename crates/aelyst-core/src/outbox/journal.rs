@@ -76,7 +76,7 @@ impl Journal {
     /// the original or the recovered journal in place.
     pub fn open(path: &Path) -> Result<(Self, Loaded), OpenError> {
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
+            crate::fsutil::create_private_dir(dir)?;
         }
         let lock = lock(path)?;
         let (entries, lines, good_len, damaged) = match File::open(path) {
@@ -88,6 +88,7 @@ impl Journal {
         let moved_aside = if damaged {
             let aside = crate::fsutil::aside_path(path);
             fs::copy(path, &aside)?;
+            crate::fsutil::make_private(&aside)?;
             File::open(&aside)?.sync_all()?;
             let (recovered, count) = encode(entries.values())?;
             crate::fsutil::write_atomically(path, &recovered)?;
@@ -96,7 +97,11 @@ impl Journal {
         } else {
             None
         };
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let file = crate::fsutil::private_options()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        crate::fsutil::make_private(path)?;
         let mut len = file.metadata()?.len();
         if !damaged && len > good_len {
             // A record torn by a crash or a full disk: never acknowledged, so cut it off.

@@ -34,6 +34,12 @@ pub enum Notice {
     },
     /// Part of a workspace's history could not be read.
     HistoryUnreadable { workspace: String, path: String },
+    /// A workspace in the settings file this version cannot open (written by a newer version,
+    /// or by hand): not opened, kept as it was, with its token and journal.
+    WorkspaceSetAside {
+        workspace: String,
+        why: aelyst_core::settings::SetAsideWhy,
+    },
 }
 
 pub struct AppState {
@@ -82,6 +88,12 @@ impl AppState {
                 settings.update(|s| s.settle(legacy, None))?
             }
         };
+        for aside in settings.read(|s| s.set_aside.clone()) {
+            notices.push(Notice::WorkspaceSetAside {
+                workspace: aside.name.unwrap_or_else(|| "?".into()),
+                why: aside.why,
+            });
+        }
         let settings = Arc::new(settings);
         let history_feed = Arc::new(HistoryFeed::default());
         let feed = history_feed.clone();

@@ -123,7 +123,11 @@ impl Workspaces {
         self.settings().update(|s| {
             let shown = s.existing(id)?;
             shown.name = renamed.name;
-            shown.closing_rule = wanted.closing_rule;
+            if wanted.closing_rule != shown.closing_rule {
+                // A rule the agent chose replaces one a newer version had set.
+                shown.closing_rule = wanted.closing_rule;
+                shown.newer_rule = None;
+            }
             Ok(())
         })?;
         self.set_history_limit(wanted.history_limit)?;

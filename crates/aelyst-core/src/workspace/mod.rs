@@ -52,6 +52,8 @@ pub enum WorkspaceError {
     StillWaiting { count: usize },
     #[error("This is the only workspace. Add another one before removing it; to stop sending, forget its token instead.")]
     LastOne,
+    #[error("This workspace's address is now {address}, not the one shown when the token was typed, so it was not saved. Check the address, then save the token again.")]
+    AddressChanged { address: String },
 }
 
 impl Coded for WorkspaceError {
@@ -63,6 +65,7 @@ impl Coded for WorkspaceError {
             Self::NeedsSummary => ErrorCode::ClosingSummaryRequired,
             Self::StillWaiting { .. } => ErrorCode::ActionsStillWaiting,
             Self::LastOne => ErrorCode::LastWorkspace,
+            Self::AddressChanged { .. } => ErrorCode::WorkspaceAddressChanged,
         }
     }
 
@@ -70,6 +73,7 @@ impl Coded for WorkspaceError {
         match self {
             Self::StillWaiting { count } => crate::fields! { "count" => count },
             Self::NameInvalid => crate::fields! { "max" => NAME_MAX_CHARS },
+            Self::AddressChanged { address } => crate::fields! { "address" => address },
             _ => Fields::new(),
         }
     }
@@ -77,6 +81,10 @@ impl Coded for WorkspaceError {
 
 /// One workspace as the settings file keeps it. The token itself is in the keychain, under
 /// the account [`Workspace::id`].
+///
+/// Read field by field (see `crate::settings`): the id, the name and the address must be
+/// readable, or the workspace is set aside whole; any other field this version cannot read
+/// falls back to its default, and fields it does not know are kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Workspace {
@@ -85,19 +93,38 @@ pub struct Workspace {
     /// `None`: the real Aelyst API.
     #[serde(default)]
     pub api_base_url: Option<String>,
-    #[serde(default)]
+    /// Read by `crate::settings`, which keeps a rule it does not know in `newer_rule`.
+    #[serde(default, skip_deserializing)]
     pub closing_rule: ClosingRule,
+    /// A closing rule a newer version wrote, as written: it goes back into the file.
+    #[serde(skip)]
+    pub newer_rule: Option<String>,
     /// The address the saved token was saved for (normalised). The token is never handed out
     /// for any other address, whatever else changes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::settings::lenient")]
     pub token_address: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::settings::lenient")]
     pub closing_notes: Vec<ClosingNote>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::settings::lenient")]
     pub recent_categories: Vec<String>,
     /// Who the agent is in this workspace ("My conversations").
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::settings::lenient")]
     pub me: Option<crate::mine::Me>,
+    /// Fields a newer version wrote: kept, so going back to it loses nothing.
+    #[serde(flatten)]
+    pub newer: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The ids the app makes: [`LEGACY_ID`], or `w-` and a UUID in 32 hex digits. Nothing else
+/// from a file is ever used as a folder name.
+pub fn is_app_made_id(id: &str) -> bool {
+    id == LEGACY_ID
+        || id.strip_prefix("w-").is_some_and(|hex| {
+            hex.len() == 32
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
 }
 
 impl Workspace {
@@ -108,10 +135,12 @@ impl Workspace {
             name: checked_name(name)?,
             api_base_url: address.map(str::to_owned),
             closing_rule: ClosingRule::default(),
+            newer_rule: None,
             token_address: None,
             closing_notes: Vec::new(),
             recent_categories: Vec::new(),
             me: None,
+            newer: serde_json::Map::new(),
         })
     }
 
@@ -126,6 +155,9 @@ impl Workspace {
         self.folder(data_dir).join(JOURNAL_FILE)
     }
 
+    /// Its folder. Only ids of the shapes the app makes are read from the settings file
+    /// ([`is_app_made_id`]), so this is the data folder itself or one direct child of
+    /// `workspaces/`.
     pub fn folder(&self, data_dir: &Path) -> PathBuf {
         if self.id == LEGACY_ID {
             data_dir.to_owned()
@@ -240,6 +272,27 @@ mod tests {
         );
         workspace.id = LEGACY_ID.into();
         assert_eq!(workspace.journal_path(dir), dir.join("outbox.jsonl"));
+    }
+
+    #[test]
+    fn only_ids_the_app_makes_are_ids() {
+        assert!(is_app_made_id(LEGACY_ID));
+        assert!(is_app_made_id(&Workspace::new("x", None).unwrap().id));
+        for bad in [
+            "",
+            ".",
+            "..",
+            "/",
+            "/home/agent",
+            "../../etc",
+            "w-",
+            "w-../../x",
+            "w-0123456789ABCDEF0123456789abcdef",
+            "w-0123456789abcdef0123456789abcde",
+            "default/..",
+        ] {
+            assert!(!is_app_made_id(bad), "{bad:?}");
+        }
     }
 
     #[test]

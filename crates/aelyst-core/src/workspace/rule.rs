@@ -17,6 +17,10 @@ pub enum ClosingRule {
     Category,
     /// A close needs a category and a summary.
     CategorySummary,
+    /// A rule a newer version of the app wrote, which this one does not know (Aelyst has a
+    /// fourth mode): kept in the file as it was written, and checked as the strictest rule
+    /// this version knows, so nothing it would refuse is sent.
+    Newer,
 }
 
 impl ClosingRule {
@@ -27,11 +31,13 @@ impl ClosingRule {
         }
         match self {
             Self::Optional => Ok(()),
-            Self::Category | Self::CategorySummary if change.category.is_none() => {
+            Self::Category | Self::CategorySummary | Self::Newer if change.category.is_none() => {
                 Err(WorkspaceError::NeedsCategory)
             }
-            Self::CategorySummary if change.summary.is_none() => Err(WorkspaceError::NeedsSummary),
-            Self::Category | Self::CategorySummary => Ok(()),
+            Self::CategorySummary | Self::Newer if change.summary.is_none() => {
+                Err(WorkspaceError::NeedsSummary)
+            }
+            Self::Category | Self::CategorySummary | Self::Newer => Ok(()),
         }
     }
 }
@@ -60,6 +66,10 @@ mod tests {
             (CategorySummary, &category, Err(NeedsSummary)),
             (CategorySummary, &both, Ok(())),
             (CategorySummary, &reopen, Ok(())),
+            (Newer, &bare, Err(NeedsCategory)),
+            (Newer, &category, Err(NeedsSummary)),
+            (Newer, &both, Ok(())),
+            (Newer, &reopen, Ok(())),
         ];
         for (rule, change, expected) in table {
             assert_eq!(rule.check(change), expected, "{rule:?} on {change:?}");

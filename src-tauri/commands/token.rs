@@ -37,34 +37,25 @@ pub async fn token_status(
     })
 }
 
-/// Saves the token in the OS keychain, bound to the workspace's address. It is never sent
-/// back to the window, and this copy of it is wiped from memory once it is stored (or
-/// refused).
+/// Saves the token in the OS keychain, bound to the workspace's address, which must be the
+/// `address` the window showed. It is never sent back to the window, and this copy of it is
+/// wiped from memory once it is stored (or refused).
 #[tauri::command]
 pub async fn save_token(
     state: State<'_, AppState>,
     workspace: String,
     token: String,
+    address: String,
 ) -> Result<(), AppError> {
     let token = zeroize::Zeroizing::new(token);
     let open = state.workspace(&workspace)?;
-    let saver = open.clone();
-    blocking(move || {
-        let address = saver.outbox.client().config().base_url().clone();
-        saver.token.save_for(&token, &address)
-    })
-    .await?;
-    open.outbox.token_changed();
-    Ok(())
+    blocking(move || open.save_token(&token, &address)).await
 }
 
 #[tauri::command]
 pub async fn forget_token(state: State<'_, AppState>, workspace: String) -> Result<(), AppError> {
     let open = state.workspace(&workspace)?;
-    let forgetter = open.clone();
-    blocking(move || forgetter.token.forget()).await?;
-    open.outbox.token_changed();
-    Ok(())
+    blocking(move || open.forget_token()).await
 }
 
 /// Sending is on hold because the keychain could not be read: ask it again now (the outbox

@@ -13,6 +13,9 @@ use crate::error::{Coded, ErrorCode, Fields};
 
 pub const SERVICE: &str = "ai.aelyst.desk";
 pub const DEFAULT_ACCOUNT: &str = "default";
+/// How a secret that carries its address begins: `aelyst-desk-bound:<address> <token>` (an
+/// address and a token have no spaces).
+const BOUND_MARK: &str = "aelyst-desk-bound:";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeychainError {
@@ -155,6 +158,7 @@ impl Keychain {
         plain(err)
     }
 
+    /// Saves the token alone, as versions before 0.6 kept it (tests of the upgrade use it).
     pub fn save(&self, raw: &str) -> Result<(), KeychainError> {
         let token = ApiToken::new(raw)?;
         self.entry()?
@@ -162,13 +166,35 @@ impl Keychain {
             .map_err(|err| self.failed(err))
     }
 
-    /// `Ok(None)` when no token is saved.
+    /// Saves the token with the address it is for, in the one secret: whatever a settings
+    /// file says later (damaged, restored from a backup, edited), the keychain itself says
+    /// where this token may go.
+    pub fn save_for(&self, raw: &str, address: &str) -> Result<(), KeychainError> {
+        let token = ApiToken::new(raw)?;
+        let secret = zeroize::Zeroizing::new(format!("{BOUND_MARK}{address} {}", token.expose()));
+        self.entry()?
+            .set_password(&secret)
+            .map_err(|err| self.failed(err))
+    }
+
+    /// The token, `Ok(None)` when none is saved.
     pub fn load(&self) -> Result<Option<ApiToken>, KeychainError> {
+        Ok(self.load_bound()?.map(|(_, token)| token))
+    }
+
+    /// The token and the address it was saved for (`None`: saved by a version that did not
+    /// keep it), `Ok(None)` when none is saved.
+    pub fn load_bound(&self) -> Result<Option<(Option<String>, ApiToken)>, KeychainError> {
         match self.entry()?.get_password() {
             Ok(secret) => {
                 let secret = zeroize::Zeroizing::new(secret);
                 // A token that no longer passes the format check is as good as none.
-                Ok(ApiToken::new(&secret).ok())
+                Ok(match secret.strip_prefix(BOUND_MARK) {
+                    Some(bound) => bound.split_once(' ').and_then(|(address, token)| {
+                        Some((Some(address.to_owned()), ApiToken::new(token).ok()?))
+                    }),
+                    None => ApiToken::new(&secret).ok().map(|token| (None, token)),
+                })
             }
             Err(StoreError::NoEntry) => Ok(None),
             Err(err) => Err(self.failed(err)),
@@ -227,6 +253,22 @@ mod tests {
         keychain.forget().unwrap();
         assert!(!keychain.has_token().unwrap());
         keychain.forget().unwrap();
+    }
+
+    #[test]
+    fn a_token_is_kept_with_the_address_it_was_saved_for() {
+        let keychain = mock();
+        keychain
+            .save_for(" tok-bound-1 ", "http://127.0.0.1:9/v1")
+            .unwrap();
+        let (address, token) = keychain.load_bound().unwrap().unwrap();
+        assert_eq!(address.as_deref(), Some("http://127.0.0.1:9/v1"));
+        assert_eq!(token.expose(), "tok-bound-1");
+        assert_eq!(keychain.load().unwrap().unwrap().expose(), "tok-bound-1");
+        // One an earlier version saved alone has no address of its own.
+        keychain.save("tok-old-2").unwrap();
+        let (address, token) = keychain.load_bound().unwrap().unwrap();
+        assert_eq!((address, token.expose()), (None, "tok-old-2"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use aelyst_core::workspace::{OpenWorkspace, Setup, Workspaces, LEGACY_ID};
 use aelyst_core::ErrorCode;
 use aelyst_sandbox::Sandbox;
 use keyring_core::CredentialStore;
-use support::outbox::{all_finished, poll, settle};
+use support::outbox::{all_finished, poll, quiet, settle};
 use support::{close, quick_config, sandbox};
 
 const TOKEN_A: &str = "token-for-brand-a";
@@ -73,11 +73,11 @@ impl Desk {
         self.workspaces.get(id).unwrap()
     }
 
+    /// As the window saves it: for the address it shows.
     fn save_token(&self, id: &str, token: &str) {
         let open = self.get(id);
-        let address = open.outbox.client().config().base_url().clone();
-        open.token.save_for(token, &address).unwrap();
-        open.outbox.token_changed();
+        let address = open.outbox.client().config().base_url().to_string();
+        open.save_token(token, &address).unwrap();
     }
 
     fn close_in(&self, id: &str, contact: &str) {
@@ -253,7 +253,9 @@ async fn a_token_is_never_handed_out_for_another_address() {
         token.current(&b_url).unwrap().is_none(),
         "asked for another address, there is no token"
     );
-    // The settings file edited by hand to point A elsewhere: its token stays put.
+    // The settings file edited by hand (or restored from another backup) to point A
+    // elsewhere, its token's address included: the keychain says where the token was saved
+    // for, and it stays put.
     let Desk {
         dir,
         store,
@@ -262,7 +264,9 @@ async fn a_token_is_never_handed_out_for_another_address() {
     } = desk;
     settings
         .update(|s| {
-            s.existing(&brand_a)?.api_base_url = Some(b.base_url());
+            let workspace = s.existing(&brand_a)?;
+            workspace.api_base_url = Some(b.base_url());
+            workspace.token_address = Some(b_url.to_string());
             Ok(())
         })
         .unwrap();
@@ -294,6 +298,12 @@ async fn a_token_is_never_handed_out_for_another_address() {
     assert!(
         !b.tokens_seen().contains(TOKEN_A),
         "A's token never went to B"
+    );
+    assert_eq!(b.posts_to("id:5"), 0);
+    support::fault_row(
+        "a settings file that moves a token to another address",
+        "the file edited so that A's address and its token's address both name B",
+        "paused for a token; A's token never sent to B (the keychain keeps the address it was saved for); lost: 0, leaked: 0",
     );
     a.stop().await;
     b.stop().await;
@@ -372,4 +382,157 @@ async fn an_install_of_the_previous_version_becomes_the_first_workspace_untouche
         "nothing moved"
     );
     sandbox.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_action_made_for_an_old_address_never_goes_to_the_new_one() {
+    let (a, b, desk, brand_a, _) = two_brands().await;
+    a.set_down(true);
+    desk.close_in(&brand_a, "id:1");
+    let outbox = desk.get(&brand_a).outbox.clone();
+    outbox
+        .cancel_waiting_patiently(std::time::Duration::from_secs(10))
+        .await
+        .unwrap();
+    let cancelled = outbox.list()[0].clone();
+    assert_eq!(cancelled.state, EntryState::Cancelled);
+    let a_address = url::Url::parse(&a.base_url()).unwrap().to_string();
+    assert_eq!(cancelled.address.as_deref(), Some(a_address.as_str()));
+
+    // "Cancel them and change", then the new address's token, as the window saves it.
+    assert!(desk
+        .workspaces
+        .change_address(&brand_a, &b.base_url())
+        .unwrap());
+    // A token typed while the window still showed the old address is refused.
+    let refused = desk
+        .get(&brand_a)
+        .save_token(TOKEN_B, &a.base_url())
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::WorkspaceAddressChanged);
+    assert!(!desk.keychain_has(&brand_a), "nothing was saved");
+    desk.save_token(&brand_a, TOKEN_B);
+
+    // Try again on the old entry: refused, and it stays as it was.
+    let refused = aelyst_core::AppError::from(outbox.retry(&cancelled.id).unwrap_err());
+    assert_eq!(refused.code, ErrorCode::EntryOtherAddress);
+    assert_eq!(refused.fields["address"], a_address.as_str());
+    assert_eq!(outbox.list()[0].state, EntryState::Cancelled);
+    a.set_down(false);
+    quiet(&outbox).await;
+    assert_eq!(
+        b.posts_to("id:1"),
+        0,
+        "another tenant's contact 1 was not closed"
+    );
+    assert_eq!(a.posts_to("id:1"), 0);
+    // A new action goes to the new address, with the new token.
+    desk.close_in(&brand_a, "id:2");
+    settle(&outbox, "the new action done", all_finished).await;
+    assert_eq!(b.posts_to("id:2"), 1);
+    support::fault_row(
+        "Try again after an address change",
+        "an action cancelled through \"Cancel them and change\", retried once the new address's token is saved",
+        "refused (made for the old address), 0 requests to the new one; the entry stays in the history; lost: 0, leaked: 0",
+    );
+    a.stop().await;
+    b.stop().await;
+}
+
+/// A token source that hands out one token for one address.
+struct Bound(url::Url, &'static str);
+
+impl TokenSource for Bound {
+    fn current(
+        &self,
+        address: &url::Url,
+    ) -> Result<Option<ApiToken>, aelyst_core::keychain::KeychainError> {
+        Ok((address == &self.0).then(|| ApiToken::new(self.1).unwrap()))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_waiting_action_in_a_journal_is_never_sent_to_an_address_it_was_not_made_for() {
+    let (a, b) = (sandbox().await, sandbox().await);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.jsonl");
+    let a_url = url::Url::parse(&a.base_url()).unwrap();
+    let b_url = url::Url::parse(&b.base_url()).unwrap();
+    {
+        // Saved for A and never sent (no worker), as a journal another version left.
+        let (outbox, _) = Outbox::open(
+            &path,
+            OutboxOptions::default(),
+            support::quick_client(&a.base_url()),
+            Arc::new(Bound(a_url.clone(), aelyst_sandbox::DEFAULT_TOKEN)),
+            Box::new(|_| {}),
+        )
+        .unwrap();
+        let (identifier, change) = close("id:1");
+        outbox.submit(identifier, change).unwrap();
+    }
+    // Opened with B's client and a token for B: the worker holds it back and says why.
+    let (outbox, _) = Outbox::open(
+        &path,
+        OutboxOptions::default(),
+        support::quick_client(&b.base_url()),
+        Arc::new(Bound(b_url, aelyst_sandbox::DEFAULT_TOKEN)),
+        Box::new(|_| {}),
+    )
+    .unwrap();
+    outbox.start();
+    let entries = settle(&outbox, "held back", all_finished).await;
+    assert_eq!(entries[0].state, EntryState::Failed);
+    assert_eq!(
+        entries[0].reason,
+        Some(aelyst_core::api::Reason::OtherAddress {
+            address: a_url.to_string()
+        })
+    );
+    assert_eq!(b.requests().len(), 0, "nothing reached the other address");
+    assert_eq!(a.requests().len(), 0);
+    support::fault_row(
+        "a waiting action whose workspace now has another address",
+        "a journal with an action made for A, opened by a workspace sending to B with B's token",
+        "held back as failed (made for A, said so in the history), 0 requests to B; lost: 0, leaked: 0",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forgetting_a_token_drops_every_copy_in_the_core_call() {
+    let (a, b, desk, brand_a, _) = two_brands().await;
+    // The token is read and cached by a send.
+    desk.close_in(&brand_a, "id:1");
+    settle(&desk.get(&brand_a).outbox, "first done", all_finished).await;
+    desk.get(&brand_a).forget_token().unwrap();
+    assert!(!desk.keychain_has(&brand_a));
+    desk.close_in(&brand_a, "id:2");
+    poll(
+        "paused for want of a token",
+        || desk.get(&brand_a).outbox.pause(),
+        Option::is_some,
+    )
+    .await;
+    assert_eq!(a.posts_to("id:2"), 0, "the cached token was not used");
+    support::fault_row(
+        "token forgotten while the outbox holds a copy",
+        "forget_token right after a send read and cached it, then a new action",
+        "paused for a token, 0 requests with the old one; the action waits; lost: 0, leaked: 0",
+    );
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_the_workspaces_keep_is_the_agents_alone() {
+    let (a, b, desk, brand_a, brand_b) = two_brands().await;
+    desk.close_in(&brand_a, "id:1");
+    desk.close_in(&brand_b, "id:2");
+    settle(&desk.get(&brand_b).outbox, "done", all_finished).await;
+    // The data folder itself is made private by the app's setup, as here.
+    aelyst_core::fsutil::create_private_dir(desk.dir.path()).unwrap();
+    #[cfg(unix)]
+    support::files::assert_private(desk.dir.path());
+    a.stop().await;
+    b.stop().await;
 }

@@ -82,6 +82,9 @@ pub enum Reason {
     /// Words an earlier version saved, shown as they are.
     #[error("{text}")]
     Legacy { text: String },
+    /// Made for an address the workspace no longer uses: never sent to another one.
+    #[error("Made for {address}, which this workspace no longer uses, so it was not sent.")]
+    OtherAddress { address: String },
 }
 
 impl From<&RetryReason> for Reason {

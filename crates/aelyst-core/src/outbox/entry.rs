@@ -51,9 +51,15 @@ pub struct Entry {
     /// 5xx answers in a row just before now; only these can fail an action for good.
     #[serde(default)]
     pub server_errors_in_a_row: u32,
+    /// The API address it was made for (normalised): it is sent there or nowhere, whatever
+    /// the workspace's address is later. `None` only in a journal of an earlier version, until
+    /// the outbox opens it (it is then given the address the workspace has).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 impl Entry {
+    /// A new action, not yet tied to an address: [`Entry::for_address`] does that.
     pub fn new(seq: u64, now: u64, identifier: Identifier, change: StatusChange) -> Self {
         Self {
             id: uuid::Uuid::now_v7().to_string(),
@@ -73,7 +79,22 @@ impl Entry {
             revision: 0,
             batch: None,
             server_errors_in_a_row: 0,
+            address: None,
         }
+    }
+
+    /// Tied to the address it is made for.
+    pub fn for_address(mut self, address: &url::Url) -> Self {
+        self.address = Some(address.to_string());
+        self
+    }
+
+    /// Whether it was made for `address` (an entry of an earlier version's journal that was
+    /// never given one counts as made for any).
+    pub fn made_for(&self, address: &url::Url) -> bool {
+        self.address
+            .as_deref()
+            .is_none_or(|a| a == address.as_str())
     }
 
     pub fn change(&self) -> StatusChange {
@@ -113,6 +134,14 @@ impl Entry {
         match change {
             Transition::Cancel => {
                 next.finish(EntryState::Cancelled, now, Some(Reason::Cancelled));
+            }
+            Transition::OtherAddress => {
+                let address = self.address.clone().unwrap_or_default();
+                next.finish(
+                    EntryState::Failed,
+                    now,
+                    Some(Reason::OtherAddress { address }),
+                );
             }
             Transition::Retry => {
                 next.state = EntryState::Pending;
@@ -188,6 +217,8 @@ impl Entry {
 pub enum Transition<'a> {
     /// The agent stopped it before it was sent.
     Cancel,
+    /// It is due, but the workspace now sends to another address than it was made for.
+    OtherAddress,
     /// The agent put a failed or cancelled action back in the queue, as if just submitted.
     Retry,
     /// The server answered try number `attempt`.

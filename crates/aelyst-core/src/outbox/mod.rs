@@ -52,6 +52,8 @@ pub enum OutboxError {
         "That workspace was removed, so nothing more can be saved in it. Choose another workspace."
     )]
     Closed,
+    #[error("That action was made for {0}, which this workspace no longer uses, so it cannot be tried again here. Copy the contact into the form to act on it here.")]
+    OtherAddress(String),
 }
 
 impl Coded for OutboxError {
@@ -62,12 +64,14 @@ impl Coded for OutboxError {
             Self::NotFailed => ErrorCode::EntryNotRetryable,
             Self::AlreadyRunning => ErrorCode::AlreadyRunning,
             Self::Closed => ErrorCode::WorkspaceNotFound,
+            Self::OtherAddress(_) => ErrorCode::EntryOtherAddress,
         }
     }
 
     fn fields(&self) -> Fields {
         match self {
             Self::Disk(detail) => crate::fields! { "detail" => detail },
+            Self::OtherAddress(address) => crate::fields! { "address" => address },
             _ => Fields::new(),
         }
     }
@@ -215,7 +219,26 @@ impl Outbox {
         tokens: Arc<dyn TokenSource>,
         listener: Listener,
     ) -> Result<(Self, OpenReport), OutboxError> {
-        let (journal, loaded) = Journal::open(path)?;
+        let (mut journal, mut loaded) = Journal::open(path)?;
+        // An earlier version's entries were all made for the address the workspace has now
+        // (it refused to move while any waited): said in the journal once, so a later address
+        // change cannot make them look made for the new one.
+        let address = client.config().base_url().to_string();
+        let unstamped: Vec<Entry> = loaded
+            .entries
+            .values_mut()
+            .filter(|e| e.address.is_none())
+            .map(|e| {
+                e.address = Some(address.clone());
+                e.clone()
+            })
+            .collect();
+        if !unstamped.is_empty() {
+            let refs: Vec<&Entry> = unstamped.iter().collect();
+            if let Err(err) = journal.put(&refs) {
+                tracing::warn!("entries' address not written: {}", err.kind());
+            }
+        }
         let resumed = loaded
             .entries
             .values()
@@ -279,12 +302,15 @@ impl Outbox {
         change: StatusChange,
     ) -> Result<Entry, OutboxError> {
         let mut saved = self.commit(|state, now| {
+            // Read under the lock an address change takes: the address this is sent to.
+            let address = self.shared.client().config().base_url().clone();
             Ok(vec![Entry::new(
                 state.schedule.next_seq(),
                 now,
                 identifier,
                 change,
-            )])
+            )
+            .for_address(&address)])
         })?;
         saved.pop().ok_or(OutboxError::NotFound)
     }
@@ -297,11 +323,14 @@ impl Outbox {
     ) -> Result<(String, Vec<Entry>), OutboxError> {
         let batch = uuid::Uuid::now_v7().to_string();
         let entries = self.commit(|state, now| {
+            // Read under the lock an address change takes: the address these are sent to.
+            let client = self.shared.client();
             Ok(actions
                 .into_iter()
                 .zip(state.schedule.next_seq()..)
                 .map(|((identifier, change), seq)| {
-                    let mut entry = Entry::new(seq, now, identifier, change);
+                    let mut entry = Entry::new(seq, now, identifier, change)
+                        .for_address(client.config().base_url());
                     entry.batch = Some(batch.clone());
                     entry
                 })
@@ -421,6 +450,13 @@ impl Outbox {
             let entry = &state.schedule.entries[&seq];
             if !matches!(entry.state, EntryState::Failed | EntryState::Cancelled) {
                 return Err(OutboxError::NotFailed);
+            }
+            // Never to another address than the one it was made for (another tenant may have
+            // a contact with the same id).
+            if !entry.made_for(self.shared.client().config().base_url()) {
+                return Err(OutboxError::OtherAddress(
+                    entry.address.clone().unwrap_or_default(),
+                ));
             }
             Ok(vec![entry.transition(Transition::Retry, now)])
         })?;

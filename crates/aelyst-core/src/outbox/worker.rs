@@ -65,6 +65,29 @@ pub(super) async fn run(shared: Arc<Shared>) {
     }
 }
 
+/// Records that a due entry will not go, because the workspace's address is no longer the one
+/// it was made for.
+fn refuse_elsewhere(shared: &Shared, seq: u64) {
+    let updated = {
+        let mut state = shared.lock();
+        state.schedule.in_flight.remove(&seq);
+        let Some(current) = state.schedule.entries.get(&seq).cloned() else {
+            return;
+        };
+        let updated = current.transition(Transition::OtherAddress, shared.clock.now_ms());
+        if let Err(err) = state.journal.put(&[&updated]) {
+            // Not recorded: it stays pending and is checked again (it still never goes).
+            tracing::error!("outbox could not record an entry held back: {}", err.kind());
+            return;
+        }
+        state.schedule.entries.insert(seq, updated.clone());
+        updated
+    };
+    (shared.listener)(HistoryEvent::Upsert {
+        entry: Box::new(updated),
+    });
+}
+
 async fn send(shared: Arc<Shared>, entry: Entry) {
     let seq = entry.seq;
     let (client, token) = match shared.credentials().await {
@@ -75,6 +98,11 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
             return;
         }
     };
+    if !entry.made_for(client.config().base_url()) {
+        // Made for an address the workspace no longer uses: sent nowhere, and said so.
+        refuse_elsewhere(&shared, seq);
+        return;
+    }
     let tries = entry.next_tries();
     let attempt = tries.attempt;
     let reply = client

@@ -28,6 +28,32 @@ pub struct OpenWorkspace {
 }
 
 impl OpenWorkspace {
+    /// Saves a token for the address the window showed (`shown_address`) and drops every copy
+    /// of the one before: refused when the workspace sends somewhere else now (its address
+    /// changed while the agent was typing), so a token is only ever bound to the address the
+    /// agent saw. Blocks (the keychain).
+    pub fn save_token(&self, raw: &str, shown_address: &str) -> Result<(), AppError> {
+        let address = self.outbox.client().config().base_url().clone();
+        if normalised(Some(shown_address)) != address.as_str() {
+            return Err(WorkspaceError::AddressChanged {
+                address: address.to_string(),
+            }
+            .into());
+        }
+        self.token.save_for(raw, &address)?;
+        self.outbox.token_changed();
+        Ok(())
+    }
+
+    /// Forgets the token: unbound first (from then on it is never sent), removed from the
+    /// keychain, and every copy the outbox holds dropped. Blocks (the keychain).
+    pub fn forget_token(&self) -> Result<(), AppError> {
+        let forgotten = self.token.forget();
+        // Whatever the keychain said, nothing cached is sent again.
+        self.outbox.token_changed();
+        forgotten
+    }
+
     /// The client and the token for its address, as one pair (`None`: no token for it).
     /// Blocks (the keychain).
     pub fn credentials(
@@ -90,7 +116,7 @@ impl Workspaces {
         workspace: &Workspace,
     ) -> Result<(Arc<OpenWorkspace>, OpenReport), AppError> {
         let folder = workspace.folder(&self.setup.data_dir);
-        std::fs::create_dir_all(&folder)
+        crate::fsutil::create_private_dir(&folder)
             .map_err(|err| OutboxError::Disk(err.kind().to_string()))?;
         let token = Arc::new(WorkspaceToken::new(
             &workspace.id,
@@ -229,13 +255,28 @@ impl Workspaces {
         };
         let client = self.client_for(&moved)?;
         let open = self.get(id)?;
+        // Under the lock saving an action takes: the settings that record the new address
+        // (with no token bound to it) are written first, and only then does sending point
+        // there. A write that fails changes nothing: the window and sending keep the old one.
         open.outbox
-            .change_address(client, || open.token.forget())
+            .change_address(client, || -> Result<(), AppError> {
+                self.setup.settings.update(|s| {
+                    let workspace = s.existing(id)?;
+                    workspace.api_base_url = moved.api_base_url.clone();
+                    workspace.token_address = None;
+                    Ok(())
+                })?;
+                // Bound to nothing already; a keychain that fails here only leaves a token
+                // that is never sent, and the next one saved replaces it.
+                if let Err(err) = self.setup.keychains.account(id).forget() {
+                    tracing::warn!(
+                        "old address's token not removed: {}",
+                        AppError::from(err).code
+                    );
+                }
+                Ok(())
+            })
             .map_err(|count| WorkspaceError::StillWaiting { count })??;
-        self.setup.settings.update(|s| {
-            s.existing(id)?.api_base_url = moved.api_base_url.clone();
-            Ok(())
-        })?;
         Ok(true)
     }
 
@@ -261,8 +302,14 @@ fn remove_files(folder: &Path, workspace: &Workspace, data_dir: &Path) {
         let mut lock = journal.clone().into_os_string();
         lock.push(".lock");
         std::fs::remove_file(&journal).and_then(|()| std::fs::remove_file(lock))
-    } else {
+    } else if super::is_app_made_id(&workspace.id)
+        && folder.parent() == Some(data_dir.join(super::FOLDER).as_path())
+    {
         std::fs::remove_dir_all(folder)
+    } else {
+        // Never reached with ids read from a file (they are checked there); kept so that no
+        // id can ever make this remove anything but one workspace's own folder.
+        Err(std::io::Error::from(std::io::ErrorKind::InvalidInput))
     };
     if let Err(err) = result {
         tracing::warn!("removed workspace's files not deleted: {}", err.kind());

@@ -35,21 +35,29 @@ impl WorkspaceToken {
         bound.as_deref() == Some(address.as_str())
     }
 
-    /// The token, when one is saved for `address`. Blocks (the keychain can prompt).
+    /// The token, when one is saved for `address`: the settings must bind it there, and so
+    /// must the keychain itself when it knows (tokens saved from 0.6 on), so no settings file
+    /// alone can move a token to another address. Blocks (the keychain can prompt).
     pub fn load_for(&self, address: &Url) -> Result<Option<ApiToken>, KeychainError> {
         if !self.bound_to(address) {
             return Ok(None);
         }
-        self.keychain.load()
+        Ok(match self.keychain.load_bound()? {
+            Some((Some(saved_for), token)) if saved_for == address.as_str() => Some(token),
+            Some((Some(_), _)) => None,
+            Some((None, token)) => Some(token),
+            None => None,
+        })
     }
 
     pub fn saved_for(&self, address: &Url) -> Result<bool, KeychainError> {
         self.load_for(address).map(|token| token.is_some())
     }
 
-    /// Saves the token in the keychain, then binds it to `address`. Blocks.
+    /// Saves the token in the keychain with `address`, then binds it to `address` in the
+    /// settings too. Blocks.
     pub fn save_for(&self, raw: &str, address: &Url) -> Result<(), AppError> {
-        self.keychain.save(raw)?;
+        self.keychain.save_for(raw, address.as_str())?;
         self.bind(Some(address.to_string()))?;
         Ok(())
     }

@@ -140,8 +140,14 @@ pub const NOBODY: &str = "http://127.0.0.1:9/v1";
 
 /// Writes a journal holding a close of each of `ids`, by an outbox that sends nothing.
 pub fn journal_of(dir: &tempfile::TempDir, ids: &[&str]) -> PathBuf {
+    journal_for(dir, NOBODY, ids)
+}
+
+/// [`journal_of`], the actions made for `base_url` (an action is only ever sent to the
+/// address it was made for).
+pub fn journal_for(dir: &tempfile::TempDir, base_url: &str, ids: &[&str]) -> PathBuf {
     let path = journal(dir);
-    let (outbox, _) = reload(&path);
+    let (outbox, _) = reload_for(&path, base_url);
     for id in ids {
         let (identifier, change) = close(id);
         outbox.submit(identifier, change).unwrap();
@@ -152,10 +158,15 @@ pub fn journal_of(dir: &tempfile::TempDir, ids: &[&str]) -> PathBuf {
 /// Opens the outbox on `path` again, as the app does at start-up, without starting to send (it
 /// lets go of the journal when dropped).
 pub fn reload(path: &Path) -> (Outbox, OpenReport) {
+    reload_for(path, NOBODY)
+}
+
+/// [`reload`] with the workspace at `base_url`.
+pub fn reload_for(path: &Path, base_url: &str) -> (Outbox, OpenReport) {
     Outbox::open(
         path,
         OutboxOptions::default(),
-        quick_client(NOBODY),
+        quick_client(base_url),
         Tokens::new(None),
         Box::new(|_| {}),
     )

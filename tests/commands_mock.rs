@@ -143,9 +143,23 @@ fn commands_through_the_mock_runtime() {
     // back out.
     let status = call("token_status", json!({})).unwrap();
     assert_eq!(status["saved"], false);
-    let refused = call("save_token", json!({"token": "has space"})).unwrap_err();
+    let here = "http://127.0.0.1:9/v1";
+    let refused = call("save_token", json!({"token": "has space", "address": here})).unwrap_err();
     assert_eq!(refused["code"], "token_has_spaces");
-    call("save_token", json!({"token": " tok-mock-123 "})).unwrap();
+    // Saved only for the address the window showed.
+    let refused = call(
+        "save_token",
+        json!({"token": "tok-mock-123", "address": "http://127.0.0.1:8/v1"}),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "workspace_address_changed");
+    assert_eq!(refused["address"], here);
+    assert_eq!(call("token_status", json!({})).unwrap()["saved"], false);
+    call(
+        "save_token",
+        json!({"token": " tok-mock-123 ", "address": here}),
+    )
+    .unwrap();
     let status = call("token_status", json!({})).unwrap();
     assert_eq!(status["saved"], true);
     assert!(!status.to_string().contains("tok-mock-123"));
@@ -213,7 +227,11 @@ fn commands_through_the_mock_runtime() {
     )
     .unwrap();
     // A new address with a token saved: asked first, and nothing changes until then.
-    call("save_token", json!({"token": "tok-mock-123"})).unwrap();
+    call(
+        "save_token",
+        json!({"token": "tok-mock-123", "address": "http://127.0.0.1:9/v1"}),
+    )
+    .unwrap();
     let asked = call("save_settings", settings("", "optional", 50)).unwrap();
     assert_eq!(
         asked,
@@ -293,6 +311,13 @@ fn commands_through_the_mock_runtime() {
     )
     .unwrap_err();
     assert_eq!(refused["code"], "shortcut_unavailable");
+    // Shift as the only modifier, or none, would go off while the agent types anywhere:
+    // refused for what it is, and nothing is saved.
+    for plain in ["Shift+A", "A", "F9", "Shift+F9"] {
+        let refused = invoke(&window, "set_shortcut", json!({ "shortcut": plain })).unwrap_err();
+        assert_eq!(refused["code"], "shortcut_too_plain", "{plain}");
+        assert_eq!(refused["value"], plain);
+    }
 
     // Starting with the computer: off by default; on writes the desktop's autostart entry
     // (in this test's own HOME), off removes it.
@@ -397,6 +422,21 @@ fn commands_through_the_mock_runtime() {
         3
     );
 
+    // Core commands the page never uses are refused now that core:default is not granted
+    // (`plugin:app|version` was in it).
+    for core in [
+        "plugin:app|version",
+        "plugin:event|listen",
+        "plugin:window|set_focus",
+        "plugin:path|resolve_directory",
+    ] {
+        assert!(
+            invoke(&window, core, json!({})).is_err(),
+            "{core} is not granted to the window"
+        );
+        CALLED.lock().unwrap().remove(core);
+    }
+
     let called: Vec<String> = CALLED.lock().unwrap().iter().cloned().collect();
     let mut every: Vec<String> = aelyst_desk::COMMANDS
         .iter()
@@ -416,21 +456,44 @@ fn commands_through_the_mock_runtime() {
 /// `build.rs` declares and `lib.rs` registers): one list, three uses that cannot disagree.
 #[test]
 fn the_capability_grants_exactly_the_listed_commands() {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("src-tauri/capabilities/default.json");
-    let capability: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let folder = root.join("src-tauri/capabilities");
+    let files: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        files,
+        ["default.json"],
+        "one capability file: no other can grant more"
+    );
+    let capability: Value =
+        serde_json::from_slice(&std::fs::read(folder.join("default.json")).unwrap()).unwrap();
+    assert_eq!(capability["windows"], json!(["main"]));
+    for key in ["webviews", "remote", "platforms"] {
+        assert!(capability.get(key).is_none(), "{key} widens the grant");
+    }
     let mut granted: Vec<String> = capability["permissions"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p.as_str().unwrap().to_owned())
-        .filter(|p| p != "core:default")
+        .map(|p| p.as_str().expect("a plain grant, with no scope").to_owned())
         .collect();
+    // What the window holds beyond its own commands, each for a reason: Tauri's zoom-keys
+    // script calls this one while `zoomHotkeysEnabled` is on.
+    let config: Value =
+        serde_json::from_slice(&std::fs::read(root.join("tauri.conf.json")).unwrap()).unwrap();
+    let zoom_keys = config["app"]["windows"][0]["zoomHotkeysEnabled"] == json!(true);
     let mut listed: Vec<String> = aelyst_desk::COMMANDS
         .iter()
         .map(|name| format!("allow-{}", name.replace('_', "-")))
+        .chain(zoom_keys.then(|| "core:webview:allow-set-webview-zoom".to_owned()))
         .collect();
     granted.sort();
     listed.sort();
-    assert_eq!(granted, listed);
+    println!("the window is granted: {granted:?}");
+    assert_eq!(
+        granted, listed,
+        "exactly the app's commands (and the zoom keys), nothing of core:default"
+    );
 }

@@ -157,6 +157,8 @@ async fn an_address_saved_in_settings_is_used_and_kept_and_the_token_stays_out_o
     for token in [DEFAULT_TOKEN, "replaced-token-2"] {
         support::files::assert_in_no_file(desktop.home(), token);
     }
+    // And only the agent can read them: every folder 0700, every file 0600.
+    support::files::assert_private(&desktop.home().join(DATA));
     // The log: never a summary or a contact, in any form it was typed or sent.
     let logs = desktop.home().join(DATA).join("logs");
     let log: String = walk(&logs)
@@ -599,4 +601,92 @@ async fn a_keychain_that_stopped_answering_is_asked_again_by_try_again() {
     .await;
     assert_eq!(sandbox.posts_to("email:contact7@example.com"), 1);
     app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_action_made_for_an_old_address_is_never_tried_again_at_the_new_one() {
+    let _turn = one_at_a_time().await;
+    let old = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let new = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let desktop = Desktop::builder().sandbox(&old).start();
+    let app = desktop.launch_signed_in().await;
+    old.set_down(true);
+    app.submit_action("id", "3", true, "Resolved", "Refund sent to this customer")
+        .await;
+    app.wait_history("waiting for the old address", DELIVERY, |rows| {
+        rows.first().is_some_and(|r| r.status == "pending")
+    })
+    .await;
+
+    // A new address: asked (it forgets the token), then "Cancel them and change".
+    open_settings(&app).await;
+    app.mark_page().await;
+    app.fill("#api-address", &new.base_url()).await;
+    app.click("#settings-save").await;
+    app.wait_visible("#confirm-dialog", true).await;
+    app.click("#confirm-yes").await;
+    app.wait_text("#confirm-title", "waiting for the old address")
+        .await;
+    app.click("#confirm-yes").await;
+    app.wait_new_page().await;
+    app.save_token(DEFAULT_TOKEN).await;
+
+    // The cancelled close says it was made for the old address, and offers no Try again.
+    let row = "document.querySelector('#history li.entry[data-status=\"cancelled\"]')";
+    let deadline = Instant::now() + DELIVERY;
+    let (text, retry, copy): (String, bool, bool) = loop {
+        let seen: Option<(String, bool, bool)> = app
+            .js(&format!(
+                "const row = {row}; return row ? [row.textContent, !!row.querySelector('button.retry'),\
+                 !!row.querySelector('button.copy')] : null;"
+            ))
+            .await;
+        if let Some(seen) = seen {
+            break seen;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no cancelled entry in the history"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let old_address = url_text(&old.base_url());
+    assert!(
+        text.contains(&format!("Made for {old_address}")),
+        "the entry names its address: {text}"
+    );
+    assert!(!retry, "no Try again for another address's action");
+    assert!(copy, "the contact can be copied into the form");
+    app.screenshot_at("35-an-action-made-for-the-old-address", "#history")
+        .await;
+
+    // Its contact goes into the form, nothing is sent; a new close goes to the new address.
+    app.click("#history li.entry[data-status=\"cancelled\"] button.copy")
+        .await;
+    let value: String = app
+        .js("return document.getElementById('identifier-value').value;")
+        .await;
+    assert_eq!(value, "3");
+    app.fill("#category", "Resolved").await;
+    app.click("#submit").await;
+    delivered(&new, "id:3", 1).await;
+    let bodies: Vec<String> = new
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.body.clone().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(bodies.len(), 1, "only the agent's new close: {bodies:?}");
+    assert!(
+        !bodies[0].contains("Refund sent to this customer"),
+        "the old action's note never reached the new address"
+    );
+    app.close().await;
+    old.stop().await;
+    new.stop().await;
+}
+
+/// An address as the app writes it (no trailing slash, as `validate_base_url` gives it).
+fn url_text(address: &str) -> String {
+    address.trim_end_matches('/').to_owned()
 }

@@ -149,6 +149,7 @@ fn keys_built_at_run_time() -> BTreeSet<String> {
         "refused_said",
         "refused_status",
         "refused_status_said",
+        "other_address",
     ] {
         keys.insert(format!("reason.{code}"));
     }
@@ -156,8 +157,12 @@ fn keys_built_at_run_time() -> BTreeSet<String> {
         "settings_unreadable",
         "address_variable_invalid",
         "history_unreadable",
+        "workspace_set_aside",
     ] {
         keys.insert(format!("notice.{code}"));
+    }
+    for code in ["phone_invalid", "email_invalid"] {
+        keys.insert(format!("handoff.not_usable.{code}"));
     }
     for source in ["command_line", "link", "clipboard", "shortcut"] {
         keys.insert(format!("handoff.source.{source}"));

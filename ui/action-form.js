@@ -80,15 +80,31 @@ export function setUpActionForm({ onSubmitted }) {
   category.addEventListener("input", showNoteState);
   summary.addEventListener("input", showNoteState);
 
+  // Only Ctrl+Enter and the button send. A plain Enter in a field (meant for another app, or
+  // for picking a category suggestion, landing here right after a handoff raised the window)
+  // would make the browser submit the form by itself: that submission is let through to the
+  // field (a suggestion is still picked) but sends nothing.
+  let plainEnter = false;
   form.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    if (event.key !== "Enter") return;
+    if (event.ctrlKey || event.metaKey) {
       event.preventDefault();
       form.requestSubmit();
+      return;
+    }
+    const field = event.target.localName;
+    const isButton = ["submit", "button", "reset"].includes(event.target.type);
+    if ((field === "input" && !isButton) || field === "select") {
+      plainEnter = true;
+      setTimeout(() => {
+        plainEnter = false;
+      });
     }
   });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (plainEnter) return;
     showError("");
     const action = toggle.current();
     const input = {

@@ -38,9 +38,11 @@ export const ERROR_HANDLING = Object.freeze({
   rate_limited: { field: null },
   unreachable: { field: null },
   unexpected_answer: { field: null },
+  answer_too_large: { field: null },
   not_saved: { field: null },
   entry_not_found: { field: null },
   entry_not_retryable: { field: null },
+  entry_other_address: { field: null },
   already_running: { field: null },
   history_limit_out_of_range: { field: "history-size" },
   settings_not_saved: { field: null },
@@ -51,7 +53,9 @@ export const ERROR_HANDLING = Object.freeze({
   closing_summary_required: { field: "summary" },
   actions_still_waiting: { field: null, waiting: true },
   last_workspace: { field: null },
+  workspace_address_changed: { field: null },
   shortcut_invalid: { field: null },
+  shortcut_too_plain: { field: null },
   shortcut_refused: { field: null },
   shortcut_unavailable: { field: null },
   shortcut_wayland_limited: { field: null },
@@ -101,8 +105,8 @@ export function problemText(problem) {
     const reason = oneOf(problem.reason, ["timeout", "server_error", "rate_limited", "queued"], "network");
     return t(`error.unreachable.${reason}`);
   }
-  if (code === "bulk_file_too_large") {
-    return t("error.bulk_file_too_large", { size: formatMegabytes(problem.limit) });
+  if (code === "bulk_file_too_large" || code === "answer_too_large") {
+    return t(`error.${code}`, { size: formatMegabytes(problem.limit) });
   }
   return t(`error.${code}`, problem);
 }
@@ -147,6 +151,11 @@ export function reasonText(reason, entry) {
   }
 }
 
+/** Whether the reason's own words already name the address the entry was made for. */
+export function reasonNamesItsAddress(reason) {
+  return reason?.code === "other_address";
+}
+
 /** Why sending is on hold: { kind: "noToken" | "tokenRejected" | "keychain", problem? }. */
 export function pauseText(pause) {
   if (pause.kind === "keychain") return problemText(pause.problem);
@@ -168,6 +177,11 @@ export function handoffNoteText(note) {
   const source = t(`handoff.source.${oneOf(note.source, SOURCES, "clipboard")}`);
   switch (note.code) {
     case "not_usable":
+      // Rust leaves out the text itself (a password copied by mistake is not put on screen),
+      // so the two codes whose words would quote it have words of their own here.
+      if (["phone_invalid", "email_invalid"].includes(note.problem?.code)) {
+        return t(`handoff.not_usable.${note.problem.code}`, { source });
+      }
       return t("handoff.not_usable", { source, problem: problemText(note.problem) });
     case "contact_missing":
       return t("handoff.contact_missing");

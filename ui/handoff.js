@@ -4,7 +4,8 @@
 import { call, channel, shownWorkspaceId } from "./ipc.js";
 import { showView } from "./views.js";
 import { handoffNoteText } from "./errors.js";
-import { ready } from "./i18n.js";
+import { ready, t } from "./i18n.js";
+import { shownWorkspace, workspaceCount } from "./workspace.js";
 
 const $ = (id) => document.getElementById(id);
 /** An entry to show once the page has started again on its workspace. */
@@ -51,12 +52,20 @@ export async function showFill(fill, { focus = true } = {}) {
     if (focus) value.focus();
     return;
   }
-  note.hidden = true;
+  // A new contact starts with an empty closing note: what was typed for the one before must
+  // never go out with this one (Ctrl+Enter would send it).
+  for (const field of [$("category"), $("summary")]) {
+    field.value = "";
+    field.dispatchEvent(new Event("input"));
+  }
   const kind = $("identifier-type");
   kind.value = fill.kind;
   kind.dispatchEvent(new Event("change"));
   value.value = fill.value;
   value.dispatchEvent(new Event("input"));
+  // With several workspaces, which one it went to (after the input above, which hides notes).
+  note.textContent = workspaceCount() > 1 ? t("handoff.into_workspace", { name: shownWorkspace().name }) : "";
+  note.hidden = !note.textContent;
   $("status-close").click();
   if (focus) $("category").focus();
 }

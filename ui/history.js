@@ -6,9 +6,11 @@
 import { callIn, channel } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { confirmAction } from "./confirm.js";
-import { problemText, pauseText, reasonText } from "./errors.js";
+import { problemText, pauseText, reasonNamesItsAddress, reasonText } from "./errors.js";
 import { formatDateTime, formatDateTimeWithSeconds, formatTime, formatTimeWithSeconds, t } from "./i18n.js";
 import { actionWord, contactWords, stateWord } from "./words.js";
+import { shownWorkspace } from "./workspace.js";
+import { showFill } from "./handoff.js";
 
 /**
  * id → { entry, element, haystack }: the entry as last heard, its <li> while it is on screen
@@ -165,6 +167,18 @@ function render(entry) {
     p.textContent = reason;
     item.append(p);
   }
+  // Made for an address the workspace no longer uses: said so, and never sent from here
+  // (Rust refuses it too); the contact can still be copied into the form.
+  if (entry.address && entry.address !== shownWorkspace()?.apiBaseUrl) {
+    if (!reasonNamesItsAddress(entry.reason)) {
+      const p = document.createElement("p");
+      p.className = "entry-reason";
+      p.textContent = t("history.made_for", { address: entry.address });
+      item.append(p);
+    }
+    item.append(entryButton("copy", t("history.copy_to_form"), t("history.copy_to_form_label", { contact: who })));
+    return item;
+  }
   if (entry.state === "failed" || entry.state === "cancelled") {
     item.append(entryButton("retry", t("app.try_again"), t(KEYS[entry.action].retry, { contact: who })));
   }
@@ -192,6 +206,10 @@ function onListClick(event) {
   if (!row) return;
   if (button.classList.contains("retry")) retryEntry(row.entry.id);
   else if (button.classList.contains("undo")) undoEntry(row.entry);
+  else if (button.classList.contains("copy")) {
+    const { kind, display } = row.entry.identifier;
+    showFill({ type: "contact", kind, value: display });
+  }
 }
 
 /** Reopens a done close (or closes a done open) after the agent confirms. */

@@ -8,8 +8,10 @@
 //   error.keychain_failed.${cause} unreadable, ambiguous, other
 //   error.unreachable.${reason}    timeout, network, server_error, rate_limited, queued
 //   reason.${code}                 rate_limited, queued, server_error, timeout, network,
-//                                  token_refused, cancelled, not_recorded
-//   notice.${code}                 settings_unreadable, address_variable_invalid, history_unreadable
+//                                  token_refused, cancelled, not_recorded, other_address
+//   notice.${code}                 settings_unreadable, address_variable_invalid, history_unreadable,
+//                                  workspace_set_aside
+//   handoff.not_usable.${code}     phone_invalid, email_invalid
 //   handoff.source.${source}       command_line, link, clipboard, shortcut
 //   handoff.link_refused.${why}    malformed, not_ours, not_close, two_contacts, extra, no_contact
 

@@ -115,6 +115,10 @@ export function setUpSettings({ appInfo } = {}) {
     try {
       loaded = await callIn("get_settings");
       name.value = loaded.name;
+      // A rule a newer version set: offered (and kept on saving) until the agent picks another.
+      const newer = loaded.closingRule === "newer";
+      $("closing-rule-newer").hidden = !newer;
+      $("closing-rule-hint").textContent = t(newer ? "settings.rule_newer_hint" : "settings.rule_hint");
       rule.value = loaded.closingRule;
       address.value = loaded.apiBaseUrl;
       size.value = loaded.historyLimit;

@@ -17,7 +17,8 @@ export function setUpTokenStep({ onSaved }) {
     event.preventDefault();
     error.hidden = true;
     try {
-      await callIn("save_token", { token: input.value });
+      // The address the agent sees: Rust refuses the token if the workspace now sends elsewhere.
+      await callIn("save_token", { token: input.value, address: shownWorkspace().apiBaseUrl });
       input.value = "";
       hideTokenStep();
       announce(t("token.saved"));

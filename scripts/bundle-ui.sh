@@ -5,10 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+tools=$(scripts/build-tools.sh)
 out=target/ui-dist
 rm -rf "$out"
 mkdir -p "$out"
-npx --yes esbuild@0.25.12 ui/main.js --bundle --format=esm \
+"$tools/esbuild" ui/main.js --bundle --format=esm \
   --log-level=warning --outfile="$out/main.js"
 cp ui/index.html ui/styles.css "$out/"
 # The catalogs are fetched at start (i18n.js), one per language: copied as they are.

@@ -137,16 +137,22 @@ pub fn keep_running<R: Runtime>(window: &Window<R>) -> bool {
     }
     let tray = app.state::<Tray>();
     // Made once, after this event is handled (on the main thread, as GTK wants); when the
-    // indicator library is there, the tray will be, and the window can hide.
+    // indicator library is there, the tray will be, and the window can hide. Queued from
+    // another task: `run_on_main_thread` called on the main thread runs at once, inside this
+    // close handler, where a tray that failed would have turned this hide into a minimise
+    // (which does nothing without a window manager, so the window stayed).
     let first = tray.allowed.load(Ordering::SeqCst) && !tray.tried.swap(true, Ordering::SeqCst);
     if first && indicator_library() {
         tray.shown.store(true, Ordering::SeqCst);
         let handle = app.clone();
-        let _ = app.run_on_main_thread(move || {
-            if let Err(err) = create(&handle) {
-                tracing::warn!("no tray icon: {err}");
-                handle.state::<Tray>().shown.store(false, Ordering::SeqCst);
-            }
+        tauri::async_runtime::spawn(async move {
+            let maker = handle.clone();
+            let _ = handle.run_on_main_thread(move || {
+                if let Err(err) = create(&maker) {
+                    tracing::warn!("no tray icon: {err}");
+                    maker.state::<Tray>().shown.store(false, Ordering::SeqCst);
+                }
+            });
         });
     }
     if tray.shown.load(Ordering::SeqCst) {

@@ -469,6 +469,6 @@ async fn an_answer_larger_than_the_cap_is_refused_in_plain_words() {
     support::fault_row(
         "an answer larger than the cap",
         "the sandbox streams 4 MiB + 1 byte to a read and 256 MiB to a close, with no Content-Length",
-        "the read refused in plain words (answer_too_large); the close done once, its body left unread; memory bounded by the cap",
+        "the read refused in plain words (answer_too_large); the close done once, its body left unread; memory bounded by the cap; lost: 0, leaked: 0",
     );
 }

@@ -37,6 +37,10 @@ pub struct HistoryFeed {
     failed: Mutex<Ids>,
     /// The waiting (pending) entries' ids, by workspace.
     waiting: Mutex<Ids>,
+    /// The newest revision heard of each entry (workspace, id): the outbox tells listeners
+    /// after it lets go of its lock, so a send's answer can overtake the submit's own news,
+    /// and an older copy must not put a done entry back among the waiting.
+    revisions: Mutex<HashMap<(String, String), u64>>,
     totals: std::sync::OnceLock<TotalsListener>,
     failures: std::sync::OnceLock<FailureListener>,
 }
@@ -87,9 +91,36 @@ impl HistoryFeed {
         }
     }
 
+    /// Whether `event` is news for the tallies: not an older copy of an entry already heard.
+    fn is_news(&self, workspace: &str, event: &HistoryEvent) -> bool {
+        let mut revisions = lock(&self.revisions);
+        match event {
+            HistoryEvent::Upsert { entry } => {
+                let key = (workspace.to_owned(), entry.id.clone());
+                match revisions.get(&key) {
+                    Some(newest) if *newest > entry.revision => false,
+                    _ => {
+                        revisions.insert(key, entry.revision);
+                        true
+                    }
+                }
+            }
+            HistoryEvent::Removed { ids } => {
+                for id in ids {
+                    revisions.remove(&(workspace.to_owned(), id.clone()));
+                }
+                true
+            }
+            HistoryEvent::Paused { .. } => true,
+        }
+    }
+
     /// Keeps the failed and waiting counts of `workspace`; tells the badge when the failed
     /// count changes, and the tray when either total does.
     fn count(&self, workspace: &str, event: &HistoryEvent) {
+        if !self.is_news(workspace, event) {
+            return;
+        }
         let waiting_changed = track(
             &mut lock(&self.waiting),
             workspace,
@@ -169,6 +200,7 @@ impl HistoryFeed {
     pub fn forget(&self, workspace: &str) {
         lock(&self.failed).remove(workspace);
         lock(&self.waiting).remove(workspace);
+        lock(&self.revisions).retain(|(of, _), _| of != workspace);
         self.tell_totals();
     }
 
@@ -178,5 +210,56 @@ impl HistoryFeed {
 
     pub fn watch_badges(&self, channel: Channel<FailedCount>) {
         *lock(&self.badges) = Some(channel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aelyst_core::api::{Action, Identifier, StatusChange};
+
+    fn entry(revision: u64, state: EntryState) -> Entry {
+        let mut entry = Entry::new(
+            1,
+            0,
+            Identifier::parse("id:1").unwrap(),
+            StatusChange::new(Action::Open, None, None).unwrap(),
+        );
+        entry.id = "e-1".into();
+        entry.revision = revision;
+        entry.state = state;
+        entry
+    }
+
+    fn upsert(entry: Entry) -> HistoryEvent {
+        HistoryEvent::Upsert {
+            entry: Box::new(entry),
+        }
+    }
+
+    #[test]
+    fn an_answer_that_overtakes_the_submits_news_leaves_nothing_waiting() {
+        let feed = HistoryFeed::default();
+        feed.count("w", &upsert(entry(1, EntryState::Done)));
+        feed.count("w", &upsert(entry(0, EntryState::Pending)));
+        assert_eq!(feed.totals(), Totals::default(), "a stale copy counted");
+        // In order, as usual.
+        feed.count("w", &upsert(entry(2, EntryState::Pending)));
+        assert_eq!(feed.totals().waiting, 1);
+        feed.count("w", &upsert(entry(3, EntryState::Failed)));
+        assert_eq!(
+            feed.totals(),
+            Totals {
+                waiting: 0,
+                failed: 1
+            }
+        );
+        feed.count(
+            "w",
+            &HistoryEvent::Removed {
+                ids: vec!["e-1".into()],
+            },
+        );
+        assert_eq!(feed.totals(), Totals::default());
     }
 }

@@ -17,6 +17,9 @@ fn reason_text(words: &Words, reason: &Reason, contact: &str) -> String {
         Reason::Legacy { text } => text.clone(),
         Reason::NoContact => words.text("reason.no_contact", &[("contact", &contact)]),
         Reason::ServerError { status } => words.text("reason.server_error", &[("status", status)]),
+        Reason::OtherAddress { address } => {
+            words.text("reason.other_address", &[("address", address)])
+        }
         Reason::ServerKeptFailing { status, tries } => words.text(
             "reason.server_kept_failing",
             &[("status", status), ("count", tries)],

@@ -151,6 +151,11 @@ pub fn keep_running<R: Runtime>(window: &Window<R>) -> bool {
                 if let Err(err) = create(&maker) {
                     tracing::warn!("no tray icon: {err}");
                     maker.state::<Tray>().shown.store(false, Ordering::SeqCst);
+                    // Hidden with no tray to bring it back: on the taskbar instead.
+                    if let Some(window) = maker.get_webview_window(crate::MAIN_WINDOW) {
+                        let _ = window.show();
+                        let _ = window.minimize();
+                    }
                 }
             });
         });

@@ -43,6 +43,7 @@ export const ERROR_HANDLING = Object.freeze({
   entry_not_found: { field: null },
   entry_not_retryable: { field: null },
   entry_other_address: { field: null },
+  entry_address_unknown: { field: null },
   already_running: { field: null },
   history_limit_out_of_range: { field: "history-size" },
   settings_not_saved: { field: null },

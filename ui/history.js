@@ -167,13 +167,18 @@ function render(entry) {
     p.textContent = reason;
     item.append(p);
   }
-  // Made for an address the workspace no longer uses: said so, and never sent from here
-  // (Rust refuses it too); the contact can still be copied into the form.
-  if (entry.address && entry.address !== shownWorkspace()?.apiBaseUrl) {
+  // Made for an address the workspace no longer uses, or failed or cancelled before this
+  // version kept each action's address: said so, and never sent from here (Rust refuses it
+  // too); the contact can still be copied into the form.
+  const elsewhere = entry.address && entry.address !== shownWorkspace()?.apiBaseUrl;
+  const unknown = !entry.address && (entry.state === "failed" || entry.state === "cancelled");
+  if (elsewhere || unknown) {
     if (!reasonNamesItsAddress(entry.reason)) {
       const p = document.createElement("p");
       p.className = "entry-reason";
-      p.textContent = t("history.made_for", { address: entry.address });
+      p.textContent = elsewhere
+        ? t("history.made_for", { address: entry.address })
+        : t("history.made_before_addresses");
       item.append(p);
     }
     item.append(entryButton("copy", t("history.copy_to_form"), t("history.copy_to_form_label", { contact: who })));

@@ -54,6 +54,8 @@ pub enum ErrorCode {
     EntryNotRetryable,
     /// Try again on an action made for an address the workspace no longer uses.
     EntryOtherAddress,
+    /// Try again on an action an earlier version finished without recording its address.
+    EntryAddressUnknown,
     AlreadyRunning,
     // Settings.
     HistoryLimitOutOfRange,

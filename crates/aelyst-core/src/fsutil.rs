@@ -58,10 +58,15 @@ fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
 
 /// Options that create a file private (0600 on Unix).
 pub fn private_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, PRIVATE_FILE_MODE);
-    options
+    {
+        let mut options = OpenOptions::new();
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, PRIVATE_FILE_MODE);
+        options
+    }
+    // Windows: a file under %APPDATA% inherits the user's own folder's access list.
+    #[cfg(not(unix))]
+    OpenOptions::new()
 }
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {

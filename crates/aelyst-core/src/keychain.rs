@@ -171,7 +171,14 @@ impl Keychain {
     /// where this token may go.
     pub fn save_for(&self, raw: &str, address: &str) -> Result<(), KeychainError> {
         let token = ApiToken::new(raw)?;
-        let secret = zeroize::Zeroizing::new(format!("{BOUND_MARK}{address} {}", token.expose()));
+        // Built in place, at its final size: no reallocation leaves a copy of the token behind.
+        let mut secret = zeroize::Zeroizing::new(String::with_capacity(
+            BOUND_MARK.len() + address.len() + 1 + token.expose().len(),
+        ));
+        secret.push_str(BOUND_MARK);
+        secret.push_str(address);
+        secret.push(' ');
+        secret.push_str(token.expose());
         self.entry()?
             .set_password(&secret)
             .map_err(|err| self.failed(err))

@@ -121,8 +121,9 @@ impl Default for Settings {
 /// A workspace entry of the file that is not opened, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetAside {
-    /// As the file had it; written back unchanged.
+    /// As the file had it; written back unchanged, where it was in the list.
     pub raw: serde_json::Value,
+    pub position: usize,
     /// Its name, when one could be read, for the notice.
     pub name: Option<String>,
     pub why: SetAsideWhy,
@@ -237,28 +238,6 @@ pub struct Settled {
 }
 
 impl Settings {
-    /// Moves each workspace whose address this version refuses to [`Settings::set_aside`]:
-    /// the others open and keep sending.
-    fn set_aside_refused_addresses(&mut self) {
-        let (keep, refused): (Vec<Workspace>, Vec<Workspace>) =
-            std::mem::take(&mut self.workspaces)
-                .into_iter()
-                .partition(|w| {
-                    w.api_base_url
-                        .as_deref()
-                        .is_none_or(|a| validate_base_url(a).is_ok())
-                });
-        self.workspaces = keep;
-        for workspace in refused {
-            tracing::warn!("a workspace with an address this version refuses is set aside");
-            self.set_aside.push(SetAside {
-                raw: workspace_to_file(&workspace),
-                name: Some(workspace.name),
-                why: SetAsideWhy::AddressRefused,
-            });
-        }
-    }
-
     pub fn set_history_limit(&mut self, limit: usize) -> Result<(), SettingsError> {
         if !HISTORY_LIMIT_RANGE.contains(&limit) {
             return Err(SettingsError::HistoryLimit);
@@ -294,7 +273,6 @@ impl Settings {
     ) -> Result<Settled, SettingsError> {
         let env_address = env_address.map(checked_address).transpose()?.flatten();
         let mut created = None;
-        self.set_aside_refused_addresses();
         if self.workspaces.is_empty() && self.set_aside.is_empty() {
             // The keys of the version before workspaces, really in the file: only they say
             // which address its token was used with.
@@ -366,6 +344,8 @@ impl Settings {
 pub struct SettingsStore {
     path: PathBuf,
     current: Mutex<Settings>,
+    /// What the file holds beside the settings (another version's keys): written back.
+    siblings: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The key the settings live under in the file.
@@ -376,23 +356,24 @@ impl SettingsStore {
     /// `<name>.corrupt-<timestamp>`, returned) and the defaults are used; a missing one means
     /// the defaults.
     pub fn open(path: &Path) -> std::io::Result<(Self, Option<PathBuf>)> {
-        let (settings, aside) = match std::fs::read(path) {
+        let ((settings, siblings), aside) = match std::fs::read(path) {
             Ok(bytes) => match parse(&bytes) {
-                Some(settings) => (settings, None),
+                Some(read) => (read, None),
                 None => {
                     let aside = crate::fsutil::aside_path(path);
                     std::fs::rename(path, &aside)?;
                     crate::fsutil::make_private(&aside)?;
-                    (Settings::default(), Some(aside))
+                    (Default::default(), Some(aside))
                 }
             },
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => (Settings::default(), None),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => (Default::default(), None),
             Err(err) => return Err(err),
         };
         Ok((
             Self {
                 path: path.to_owned(),
                 current: Mutex::new(settings),
+                siblings,
             },
             aside,
         ))
@@ -424,7 +405,7 @@ impl SettingsStore {
         let mut next = current.clone();
         let answer = change(&mut next)?;
         if next != *current {
-            let mut file = serde_json::Map::new();
+            let mut file = self.siblings.clone();
             file.insert(
                 FILE_KEY.into(),
                 to_file(&next).map_err(|err| SettingsError::Save(err.to_string()))?,
@@ -443,12 +424,11 @@ impl SettingsStore {
 /// were read) and whatever a newer version wrote.
 fn to_file(settings: &Settings) -> serde_json::Result<serde_json::Value> {
     let mut value = serde_json::to_value(settings)?;
-    let workspaces = settings
-        .workspaces
-        .iter()
-        .map(workspace_to_file)
-        .chain(settings.set_aside.iter().map(|aside| aside.raw.clone()))
-        .collect();
+    let mut workspaces: Vec<serde_json::Value> =
+        settings.workspaces.iter().map(workspace_to_file).collect();
+    for aside in &settings.set_aside {
+        workspaces.insert(aside.position.min(workspaces.len()), aside.raw.clone());
+    }
     if let Some(object) = value.as_object_mut() {
         object.insert(WORKSPACES_KEY.into(), serde_json::Value::Array(workspaces));
     }
@@ -461,7 +441,7 @@ const RULE_KEY: &str = "closingRule";
 fn workspace_to_file(workspace: &Workspace) -> serde_json::Value {
     let mut value = serde_json::to_value(workspace).unwrap_or_default();
     if let (Some(rule), Some(object)) = (&workspace.newer_rule, value.as_object_mut()) {
-        object.insert(RULE_KEY.into(), rule.clone().into());
+        object.insert(RULE_KEY.into(), rule.clone());
     }
     value
 }
@@ -469,10 +449,12 @@ fn workspace_to_file(workspace: &Workspace) -> serde_json::Value {
 /// One workspace of the file, or why it is set aside.
 fn workspace_from_file(
     raw: &serde_json::Value,
+    position: usize,
     seen: &mut std::collections::HashSet<String>,
 ) -> Result<Workspace, SetAside> {
     let aside = |why| SetAside {
         raw: raw.clone(),
+        position,
         name: raw.get("name").and_then(|n| n.as_str()).map(str::to_owned),
         why,
     };
@@ -489,24 +471,34 @@ fn workspace_from_file(
         );
         return Err(aside(SetAsideWhy::Unreadable));
     }
+    let refused = workspace
+        .api_base_url
+        .as_deref()
+        .is_some_and(|address| validate_base_url(address).is_err());
+    if refused {
+        tracing::warn!("a workspace with an address this version refuses is set aside");
+        return Err(aside(SetAsideWhy::AddressRefused));
+    }
+    // A rule this version does not know (any value but a known one, or none) is checked as
+    // the strictest it knows, and kept as written.
     match serde_json::from_value::<ClosingRule>(rule.clone()) {
-        Ok(ClosingRule::Newer) | Err(_) if rule.is_string() => {
+        _ if rule.is_null() => workspace.closing_rule = ClosingRule::default(),
+        Ok(known) if known != ClosingRule::Newer => workspace.closing_rule = known,
+        _ => {
             workspace.closing_rule = ClosingRule::Newer;
-            workspace.newer_rule = rule.as_str().map(str::to_owned);
+            workspace.newer_rule = Some(rule);
         }
-        Ok(known) => workspace.closing_rule = known,
-        Err(_) => workspace.closing_rule = ClosingRule::default(),
     }
     Ok(workspace)
 }
 
 /// `None` when the file is not JSON, or its settings are not an object: the only cases where
 /// the file is set aside. Everything else is read field by field.
-fn parse(bytes: &[u8]) -> Option<Settings> {
+fn parse(bytes: &[u8]) -> Option<(Settings, serde_json::Map<String, serde_json::Value>)> {
     let mut file =
         serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(bytes).ok()?;
     let mut object = match file.remove(FILE_KEY) {
-        None => return Some(Settings::default()),
+        None => return Some((Settings::default(), file)),
         Some(serde_json::Value::Object(object)) => object,
         Some(_) => return None,
     };
@@ -520,18 +512,14 @@ fn parse(bytes: &[u8]) -> Option<Settings> {
     }
     let mut settings: Settings = serde_json::from_value(object.into()).ok()?;
     let mut seen = std::collections::HashSet::new();
-    for raw in listed
-        .as_ref()
-        .and_then(|l| l.as_array())
-        .into_iter()
-        .flatten()
-    {
-        match workspace_from_file(raw, &mut seen) {
+    let listed = listed.as_ref().and_then(|l| l.as_array()).into_iter();
+    for (position, raw) in listed.flatten().enumerate() {
+        match workspace_from_file(raw, position, &mut seen) {
             Ok(workspace) => settings.workspaces.push(workspace),
             Err(aside) => settings.set_aside.push(aside),
         }
     }
-    Some(settings)
+    Some((settings, file))
 }
 
 #[cfg(test)]
@@ -722,7 +710,7 @@ mod tests {
             "no v1 key says which address its token was for: it is asked for again"
         );
         // With the v1 keys really in the file, the token stays bound to the address they name.
-        let mut settings = parse(br#"{"settings":{"recentCategories":["Spam"]}}"#).unwrap();
+        let (mut settings, _) = parse(br#"{"settings":{"recentCategories":["Spam"]}}"#).unwrap();
         settings.settle(true, None).unwrap();
         assert_eq!(
             settings.workspaces[0].token_address.as_deref(),
@@ -732,7 +720,7 @@ mod tests {
 
     /// A file as a newer version might write it: a fourth closing rule, a number as a string,
     /// fields this version does not know, at the top and in a workspace.
-    const NEWER_FILE: &str = r#"{"settings":{
+    const NEWER_FILE: &str = r#"{"policyVersion": 3, "settings":{
         "historyLimit": "500",
         "shortcut": 42,
         "shown": "w-0123456789abcdef0123456789abcdef",
@@ -743,7 +731,9 @@ mod tests {
              "closingRule": "disabled", "closingNotes": "not a list", "color": "teal"},
             {"id": "w-fedcba9876543210fedcba9876543210", "name": "Brand B",
              "apiBaseUrl": "http://127.0.0.1:8/v1", "tokenAddress": "http://127.0.0.1:8/v1",
-             "closingRule": "category", "recentCategories": ["Spam"]}
+             "closingRule": "category", "recentCategories": ["Spam"]},
+            {"id": "w-00000000000000000000000000000003", "name": "Brand C",
+             "closingRule": {"mode": "category", "except": ["spam"]}}
         ]}}"#;
 
     #[test]
@@ -759,9 +749,14 @@ mod tests {
         let settings = store.get();
         assert_eq!(settings.history_limit, 500, "a number written as a string");
         assert_eq!(settings.shortcut.as_deref(), Some(DEFAULT_SHORTCUT));
-        let [a, b] = settings.workspaces.as_slice() else {
-            panic!("both workspaces: {:?}", settings.workspaces)
+        let [a, b, c] = settings.workspaces.as_slice() else {
+            panic!("every workspace: {:?}", settings.workspaces)
         };
+        assert_eq!(
+            c.closing_rule,
+            ClosingRule::Newer,
+            "a rule of another shape too"
+        );
         assert_eq!(
             a.closing_rule,
             ClosingRule::Newer,
@@ -788,11 +783,19 @@ mod tests {
             serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let written = &file["settings"];
         assert_eq!(written["updates"], serde_json::json!({"channel": "beta"}));
+        assert_eq!(
+            file["policyVersion"], 3,
+            "keys beside the settings are kept too"
+        );
         assert_eq!(written["workspaces"][0]["closingRule"], "disabled");
         assert_eq!(written["workspaces"][0]["color"], "teal");
         assert_eq!(written["workspaces"][1]["closingRule"], "category");
+        assert_eq!(
+            written["workspaces"][2]["closingRule"],
+            serde_json::json!({"mode": "category", "except": ["spam"]})
+        );
         let reopened = SettingsStore::open(&path).unwrap().0.get();
-        assert_eq!(reopened.workspaces.len(), 2);
+        assert_eq!(reopened.workspaces.len(), 3);
         assert_eq!(reopened.workspaces[0].closing_rule, ClosingRule::Newer);
         println!("FAULT | a settings file from a newer version | a fourth closing rule, a number as a string, a shortcut of the wrong type, unknown fields at the top and in a workspace | both workspaces kept with their tokens' addresses; the unknown rule checked as category + summary; every unknown field written back; nothing reset; lost: 0, leaked: 0 |");
     }
@@ -830,20 +833,24 @@ mod tests {
         assert_eq!(
             set_aside,
             [
+                (Some("Plain http"), SetAsideWhy::AddressRefused),
                 (Some("Escape"), SetAsideWhy::Unreadable),
                 (Some("Empty"), SetAsideWhy::Unreadable),
                 (Some("Absolute"), SetAsideWhy::Unreadable),
                 (Some("Twin"), SetAsideWhy::Unreadable),
                 (None, SetAsideWhy::Unreadable),
-                (Some("Plain http"), SetAsideWhy::AddressRefused),
             ]
         );
         // All of them are still in the file, as written.
         let written: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let written = written["settings"]["workspaces"].as_array().unwrap();
+        assert_eq!(written.len(), 7);
+        let raw: serde_json::Value = serde_json::from_str(file).unwrap();
         assert_eq!(
-            written["settings"]["workspaces"].as_array().unwrap().len(),
-            7
+            written[1..],
+            raw["settings"]["workspaces"].as_array().unwrap()[1..],
+            "each set-aside one as it was, in its place"
         );
         println!("FAULT | workspaces this version cannot open | ids \"..\", \"\", \"/etc\" and a repeated one, an unreadable address, plain http to another computer | the good one opens; six set aside with a notice and kept in the file as written; no id reaches a folder name; lost: 0, leaked: 0 |");
     }

@@ -345,6 +345,22 @@ fn previous_version_install(dir: &Path, store: &Arc<CredentialStore>, address: &
         let (identifier, change) = close(contact);
         outbox.submit(identifier, change).unwrap();
     }
+    drop(outbox);
+    strip_addresses(&dir.join("outbox.jsonl"));
+}
+
+/// The journal as a version before 0.6 wrote it: no entry records its address.
+fn strip_addresses(journal: &Path) {
+    let text = std::fs::read_to_string(journal).unwrap();
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let mut record: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let Some(entry) = record.get_mut("entry").and_then(|e| e.as_object_mut()) {
+            entry.remove("address");
+        }
+        lines.push(record.to_string());
+    }
+    std::fs::write(journal, lines.join("\n") + "\n").unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -375,6 +391,16 @@ async fn an_install_of_the_previous_version_becomes_the_first_workspace_untouche
     assert!(
         desk.keychain_has(DEFAULT_ACCOUNT),
         "the token stayed where it was"
+    );
+    // Its secret, saved alone by that version, now carries the address it was used with.
+    let (address, _) = Keychains::with_store(desk.store.clone())
+        .account(DEFAULT_ACCOUNT)
+        .load_bound()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        address.as_deref(),
+        Some(url::Url::parse(&sandbox.base_url()).unwrap().as_str())
     );
     assert!(desk.dir.path().join("outbox.jsonl").exists());
     assert!(
@@ -619,4 +645,54 @@ async fn going_back_from_a_newer_version_keeps_every_workspace_its_token_and_its
     );
     a.stop().await;
     b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_earlier_versions_finished_actions_are_never_sent_again_and_its_waiting_ones_go() {
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.jsonl");
+    let address = url::Url::parse(&sandbox.base_url()).unwrap();
+    let cancelled = {
+        let (outbox, _) = Outbox::open(
+            &path,
+            OutboxOptions::default(),
+            support::quick_client(&sandbox.base_url()),
+            Arc::new(Bound(address.clone(), aelyst_sandbox::DEFAULT_TOKEN)),
+            Box::new(|_| {}),
+        )
+        .unwrap();
+        let (identifier, change) = close("id:1");
+        let cancelled = outbox.submit(identifier, change).unwrap();
+        outbox.cancel_waiting().unwrap();
+        let (identifier, change) = close("id:2");
+        outbox.submit(identifier, change).unwrap();
+        cancelled
+    };
+    strip_addresses(&path);
+    let (outbox, _) = Outbox::open(
+        &path,
+        OutboxOptions::default(),
+        support::quick_client(&sandbox.base_url()),
+        Arc::new(Bound(address, aelyst_sandbox::DEFAULT_TOKEN)),
+        Box::new(|_| {}),
+    )
+    .unwrap();
+    outbox.start();
+    settle(&outbox, "the waiting one delivered", all_finished).await;
+    assert_eq!(
+        sandbox.posts_to("id:2"),
+        1,
+        "a waiting action of that version goes"
+    );
+    // Which address the cancelled one was made for is not known: it is not sent again.
+    let refused = aelyst_core::AppError::from(outbox.retry(&cancelled.id).unwrap_err());
+    assert_eq!(refused.code, ErrorCode::EntryAddressUnknown);
+    quiet(&outbox).await;
+    assert_eq!(sandbox.posts_to("id:1"), 0);
+    support::fault_row(
+        "an earlier version's journal after an upgrade",
+        "a journal with no addresses: one waiting action, one cancelled (possibly for an address since left), then Try again on it",
+        "the waiting one delivered once; Try again refused (address unknown), 0 requests; lost: 0, leaked: 0",
+    );
 }

@@ -543,7 +543,7 @@ fn too_many(limit: u32, wait: Duration) -> Response {
     answer
 }
 
-/// A response whose body fails at once, so the client never gets a complete answer.
+/// 200 with a body of `bytes` bytes (a JSON string), streamed with no `Content-Length`.
 fn oversized(bytes: usize) -> Response {
     const CHUNK: usize = 64 * 1024;
     let inner = bytes.saturating_sub(2);
@@ -561,6 +561,7 @@ fn oversized(bytes: usize) -> Response {
     answer
 }
 
+/// A response whose body fails at once, so the client never gets a complete answer.
 fn dropped() -> Response {
     let broken = futures_util::stream::once(async {
         Err::<Bytes, std::io::Error>(std::io::Error::new(

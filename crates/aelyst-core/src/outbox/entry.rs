@@ -52,8 +52,9 @@ pub struct Entry {
     #[serde(default)]
     pub server_errors_in_a_row: u32,
     /// The API address it was made for (normalised): it is sent there or nowhere, whatever
-    /// the workspace's address is later. `None` only in a journal of an earlier version, until
-    /// the outbox opens it (it is then given the address the workspace has).
+    /// the workspace's address is later. `None` only in a journal of an earlier version: a
+    /// waiting entry is given the workspace's address when the outbox opens it; a finished
+    /// one keeps none, and is never sent again from the history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
@@ -89,12 +90,10 @@ impl Entry {
         self
     }
 
-    /// Whether it was made for `address` (an entry of an earlier version's journal that was
-    /// never given one counts as made for any).
+    /// Whether it was made for `address`. A finished entry of an earlier version's journal has
+    /// no address, and counts as made for none.
     pub fn made_for(&self, address: &url::Url) -> bool {
-        self.address
-            .as_deref()
-            .is_none_or(|a| a == address.as_str())
+        self.address.as_deref() == Some(address.as_str())
     }
 
     pub fn change(&self) -> StatusChange {

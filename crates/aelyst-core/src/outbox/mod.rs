@@ -54,6 +54,8 @@ pub enum OutboxError {
     Closed,
     #[error("That action was made for {0}, which this workspace no longer uses, so it cannot be tried again here. Copy the contact into the form to act on it here.")]
     OtherAddress(String),
+    #[error("That action was made before Aelyst Desk kept each action's address, so it is not sent again from here. Copy the contact into the form to act on it.")]
+    AddressUnknown,
 }
 
 impl Coded for OutboxError {
@@ -65,6 +67,7 @@ impl Coded for OutboxError {
             Self::AlreadyRunning => ErrorCode::AlreadyRunning,
             Self::Closed => ErrorCode::WorkspaceNotFound,
             Self::OtherAddress(_) => ErrorCode::EntryOtherAddress,
+            Self::AddressUnknown => ErrorCode::EntryAddressUnknown,
         }
     }
 
@@ -204,6 +207,9 @@ struct State {
     pause: Option<Pause>,
     /// The token read last, with the address it was read for.
     token: Option<(String, Arc<ApiToken>)>,
+    /// Counts the times the cached token was dropped (saved, replaced, forgotten, the address
+    /// changed): a keychain read that began before is not kept.
+    token_generation: u64,
     history_limit: usize,
     /// See [`Outbox::close`].
     closed: bool,
@@ -220,14 +226,15 @@ impl Outbox {
         listener: Listener,
     ) -> Result<(Self, OpenReport), OutboxError> {
         let (mut journal, mut loaded) = Journal::open(path)?;
-        // An earlier version's entries were all made for the address the workspace has now
-        // (it refused to move while any waited): said in the journal once, so a later address
-        // change cannot make them look made for the new one.
+        // An earlier version's waiting entries were made for the address the workspace has now
+        // (it refused to move while any waited): said in the journal once. Its finished ones
+        // (failed, cancelled, done) may have been made for an address since left, so they
+        // stay without one, which matches no address: never sent again from here.
         let address = client.config().base_url().to_string();
         let unstamped: Vec<Entry> = loaded
             .entries
             .values_mut()
-            .filter(|e| e.address.is_none())
+            .filter(|e| e.address.is_none() && e.state == EntryState::Pending)
             .map(|e| {
                 e.address = Some(address.clone());
                 e.clone()
@@ -235,6 +242,8 @@ impl Outbox {
             .collect();
         if !unstamped.is_empty() {
             let refs: Vec<&Entry> = unstamped.iter().collect();
+            // Not written: the address stays in memory and is written with the entry's next
+            // change; until then it is pending, so the address cannot change.
             if let Err(err) = journal.put(&refs) {
                 tracing::warn!("entries' address not written: {}", err.kind());
             }
@@ -249,6 +258,7 @@ impl Outbox {
             schedule: Schedule::new(loaded.entries),
             pause: None,
             token: None,
+            token_generation: 0,
             history_limit: options.history_limit.max(1),
             closed: false,
         };
@@ -454,9 +464,10 @@ impl Outbox {
             // Never to another address than the one it was made for (another tenant may have
             // a contact with the same id).
             if !entry.made_for(self.shared.client().config().base_url()) {
-                return Err(OutboxError::OtherAddress(
-                    entry.address.clone().unwrap_or_default(),
-                ));
+                return Err(match &entry.address {
+                    Some(address) => OutboxError::OtherAddress(address.clone()),
+                    None => OutboxError::AddressUnknown,
+                });
             }
             Ok(vec![entry.transition(Transition::Retry, now)])
         })?;
@@ -507,6 +518,7 @@ impl Outbox {
             return Ok(Err(err));
         }
         state.token = None;
+        state.token_generation += 1;
         *self
             .shared
             .client
@@ -599,6 +611,7 @@ impl Shared {
         let lifted = {
             let mut state = self.lock();
             state.token = None;
+            state.token_generation += 1;
             state.pause.take().is_some()
         };
         if lifted {
@@ -629,6 +642,7 @@ impl Shared {
         let changed = {
             let mut state = self.lock();
             state.token = None;
+            state.token_generation += 1;
             let changed = state.pause.as_ref() != Some(&pause);
             state.pause = Some(pause.clone());
             changed
@@ -646,11 +660,15 @@ impl Shared {
     async fn credentials(self: &Arc<Self>) -> Result<(Client, Arc<ApiToken>), Pause> {
         let client = self.client();
         let address = client.config().base_url().to_string();
-        if let Some((cached_for, token)) = self.lock().token.clone() {
-            if cached_for == address {
-                return Ok((client, token));
+        let generation = {
+            let state = self.lock();
+            if let Some((cached_for, token)) = state.token.clone() {
+                if cached_for == address {
+                    return Ok((client, token));
+                }
             }
-        }
+            state.token_generation
+        };
         let source = self.tokens.clone();
         let url = client.config().base_url().clone();
         let loaded = tokio::task::spawn_blocking(move || source.current(&url))
@@ -659,7 +677,11 @@ impl Shared {
         match loaded {
             Ok(Some(token)) => {
                 let token = Arc::new(token);
-                self.lock().token = Some((address, token.clone()));
+                let mut state = self.lock();
+                // Forgotten or replaced while it was read: this copy is not kept.
+                if state.token_generation == generation {
+                    state.token = Some((address, token.clone()));
+                }
                 Ok((client, token))
             }
             Ok(None) => Err(Pause::NoToken),

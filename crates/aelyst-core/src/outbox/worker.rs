@@ -74,12 +74,21 @@ fn refuse_elsewhere(shared: &Shared, seq: u64) {
         let Some(current) = state.schedule.entries.get(&seq).cloned() else {
             return;
         };
-        let updated = current.transition(Transition::OtherAddress, shared.clock.now_ms());
-        if let Err(err) = state.journal.put(&[&updated]) {
-            // Not recorded: it stays pending and is checked again (it still never goes).
-            tracing::error!("outbox could not record an entry held back: {}", err.kind());
-            return;
-        }
+        let now = shared.clock.now_ms();
+        let held = current.transition(Transition::OtherAddress, now);
+        let updated = match state.journal.put(&[&held]) {
+            Ok(()) => held,
+            Err(err) => {
+                // Not recorded: it stays pending as the journal has it, is checked again a
+                // little later, and still never goes.
+                tracing::error!("outbox could not record an entry held back: {}", err.kind());
+                let mut waiting = current.clone();
+                waiting.revision += 1;
+                waiting.reason = held.reason;
+                waiting.next_attempt_at = Some(now.saturating_add(NOT_RECORDED_RETRY_MS));
+                waiting
+            }
+        };
         state.schedule.entries.insert(seq, updated.clone());
         updated
     };
@@ -90,6 +99,12 @@ fn refuse_elsewhere(shared: &Shared, seq: u64) {
 
 async fn send(shared: Arc<Shared>, entry: Entry) {
     let seq = entry.seq;
+    if !entry.made_for(shared.client().config().base_url()) {
+        // Made for an address the workspace no longer uses: sent nowhere, and said so (before
+        // any token is asked for: this one would never be used).
+        refuse_elsewhere(&shared, seq);
+        return;
+    }
     let (client, token) = match shared.credentials().await {
         Ok(pair) => pair,
         Err(pause) => {
@@ -99,7 +114,7 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
         }
     };
     if !entry.made_for(client.config().base_url()) {
-        // Made for an address the workspace no longer uses: sent nowhere, and said so.
+        // The address changed while the token was read.
         refuse_elsewhere(&shared, seq);
         return;
     }

@@ -98,7 +98,7 @@ pub struct Workspace {
     pub closing_rule: ClosingRule,
     /// A closing rule a newer version wrote, as written: it goes back into the file.
     #[serde(skip)]
-    pub newer_rule: Option<String>,
+    pub newer_rule: Option<serde_json::Value>,
     /// The address the saved token was saved for (normalised). The token is never handed out
     /// for any other address, whatever else changes.
     #[serde(default, deserialize_with = "crate::settings::lenient")]

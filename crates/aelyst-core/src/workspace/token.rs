@@ -45,7 +45,17 @@ impl WorkspaceToken {
         Ok(match self.keychain.load_bound()? {
             Some((Some(saved_for), token)) if saved_for == address.as_str() => Some(token),
             Some((Some(_), _)) => None,
-            Some((None, token)) => Some(token),
+            Some((None, token)) => {
+                // Saved by an earlier version, alone: from now on the keychain says where it
+                // goes too (the address the settings bind it to, checked above).
+                if let Err(err) = self.keychain.save_for(token.expose(), address.as_str()) {
+                    tracing::warn!(
+                        "token's address not added in the keychain: {}",
+                        crate::AppError::from(err).code
+                    );
+                }
+                Some(token)
+            }
             None => None,
         })
     }

@@ -159,6 +159,35 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
         app.click(&format!("#mine-tick-{id}")).await;
     }
     app.wait_text("#mine-close-selected", "(3)").await;
+    // A refresh while rows are ticked (the timer, the window coming back, Refresh) keeps the
+    // ticks of the rows still listed.
+    let marked = format!("document.getElementById('mine-tick-{}')", three[0]);
+    let _: bool = app
+        .js(&format!("{marked}.oldRow = true; return true;"))
+        .await;
+    app.click("#mine-refresh").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let replaced: bool = app
+            .js(&format!("const t = {marked}; return !!t && !t.oldRow;"))
+            .await;
+        if replaced {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the list was not refreshed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let still: Vec<bool> = app
+        .js(&format!(
+            "return {:?}.map((id) => document.getElementById('mine-tick-' + id).checked);",
+            three
+        ))
+        .await;
+    assert_eq!(still, [true, true, true], "the ticks survived the refresh");
+    app.wait_text("#mine-close-selected", "(3)").await;
     app.click("#mine-close-selected").await;
     app.wait_visible("#bulk-card", true).await;
     app.fill("#bulk-category", "Resolved").await;

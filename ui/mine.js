@@ -102,7 +102,20 @@ export function setUpMine() {
         return;
       }
       const rows = page.rows.filter((r) => !sent.has(r.contactId) || sent.get(r.contactId) === "failed");
-      if (reset) list.replaceChildren(...rows.map(row));
+      if (reset) {
+        // A refresh (the timer, the window coming back, Refresh) while the agent ticks rows
+        // keeps the ticks of the rows still listed.
+        const ticked = new Set(
+          [...list.querySelectorAll("input[type=checkbox]:checked")].map((tick) => tick.closest("li").dataset.contactId),
+        );
+        const fresh = rows.map(row);
+        for (const item of fresh) {
+          if (ticked.has(item.dataset.contactId)) item.querySelector("input[type=checkbox]").checked = true;
+        }
+        const focused = list.contains(document.activeElement) ? document.activeElement.id : "";
+        list.replaceChildren(...fresh);
+        if (focused) document.getElementById(focused)?.focus();
+      }
       else list.append(...rows.filter((r) => !list.querySelector(`[data-contact-id="${r.contactId}"]`)).map(row));
       next = page.next;
       more.hidden = !next;

@@ -846,12 +846,19 @@ pub struct HistoryRow {
 const POLL: Duration = Duration::from_millis(100);
 
 impl App {
+    /// Clicks the element. One the page replaced between finding and clicking it (a list that
+    /// refreshed: WebKitWebDriver says the node "was not found", or "stale") was not clicked,
+    /// so it is found again and clicked, for up to a step's time, as a person would click what
+    /// is on screen now.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            match self.wait_for(css).await.click().await {
+                Ok(()) => return,
+                Err(err) if Instant::now() >= deadline => panic!("click {css}: {err}"),
+                Err(_) => tokio::time::sleep(POLL).await,
+            }
+        }
     }
 
     /// Clears a field and types into it, key by key, as a person would. A field that is not

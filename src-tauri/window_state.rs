@@ -18,10 +18,18 @@ pub fn save_soon<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(QUIET).await;
-        if CHANGES.load(Ordering::SeqCst) == change {
-            if let Err(err) = app.save_window_state(StateFlags::all()) {
+        if CHANGES.load(Ordering::SeqCst) != change {
+            return;
+        }
+        // On the main thread: saving holds the plugin's lock while it asks the window for its
+        // state, and from another thread that question waits for the main thread, which may
+        // be in the plugin's own move handler waiting for the same lock (seen: the app hung
+        // when a move came during a save).
+        let saver = app.clone();
+        let _ = app.run_on_main_thread(move || {
+            if let Err(err) = saver.save_window_state(StateFlags::all()) {
                 tracing::warn!("window size and position not saved: {err}");
             }
-        }
+        });
     });
 }

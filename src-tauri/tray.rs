@@ -132,10 +132,16 @@ pub fn keep_running<R: Runtime>(window: &Window<R>) -> bool {
     let shortcut = app
         .try_state::<crate::shortcut::Shortcuts>()
         .is_some_and(|s| s.status().active);
+    let tray = app.state::<Tray>();
+    tracing::info!(
+        waiting,
+        shortcut,
+        tray = tray.shown.load(Ordering::SeqCst),
+        "window closed"
+    );
     if waiting == 0 && !shortcut {
         return false;
     }
-    let tray = app.state::<Tray>();
     // Made once, after this event is handled (on the main thread, as GTK wants); when the
     // indicator library is there, the tray will be, and the window can hide. Queued from
     // another task: `run_on_main_thread` called on the main thread runs at once, inside this

@@ -171,14 +171,46 @@ async fn the_clipboard_the_shortcut_and_links_fill_the_form_and_send_nothing() {
 
 /// Closes the window as a window manager's close button does (WM_DELETE_WINDOW; Xvfb has no
 /// window manager to send it).
-fn close_button(desktop: &Desktop) {
+fn close_button(desktop: &Desktop) -> String {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/close_window.py");
     let closed = desktop.run("/usr/bin/python3", &[script, "Aelyst Desk"], "");
     assert!(closed.status.success(), "{closed:?}");
+    String::from_utf8_lossy(&closed.stdout).into_owned()
 }
 
-/// Waits until the page is shown (`true`) or hidden.
-async fn wait_shown(app: &App, shown: bool, what: &str) {
+/// The close button, then the window gone to the tray. GTK drops a close request that comes
+/// while one of its pop-ups holds the pointer (a field's suggestions, say), as a person's click
+/// on the close button would first close the pop-up: so the focus leaves the page's fields
+/// first, and a request that was dropped is made again, as a person would click again.
+async fn close_to_tray(app: &App, desktop: &Desktop, what: &str) {
+    let _: bool = app
+        .js("document.activeElement && document.activeElement.blur(); return true;")
+        .await;
+    let mut sent: Vec<String> = Vec::new();
+    for _ in 0..4 {
+        if let Some(last) = sent.last() {
+            eprintln!("{what} at once; the close request is made again (the last: {last:?})");
+        }
+        sent.push(close_button(desktop));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            let visible: bool = app
+                .js("return document.visibilityState === 'visible';")
+                .await;
+            if !visible {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    panic!(
+        "{what}; close requests: {sent:?}; the app's log: {:?}",
+        app_log(desktop)
+    );
+}
+
+/// Waits until the page is shown (`true`) or hidden; says what the app logged if it is not.
+async fn wait_shown(app: &App, desktop: &Desktop, shown: bool, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let visible: bool = app
@@ -187,9 +219,22 @@ async fn wait_shown(app: &App, shown: bool, what: &str) {
         if visible == shown {
             return;
         }
-        assert!(Instant::now() < deadline, "{what}");
+        assert!(
+            Instant::now() < deadline,
+            "{what}; the app's log: {:?}",
+            app_log(desktop)
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Everything the app logged in this desktop's home.
+fn app_log(desktop: &Desktop) -> Vec<String> {
+    support::files::walk(desktop.home())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("log"))
+        .map(|p| std::fs::read_to_string(&p).unwrap_or_default())
+        .collect()
 }
 
 /// How many processes run the app's binary on this machine.
@@ -223,8 +268,7 @@ async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
     .await;
 
     // The close button, as a window manager sends it.
-    close_button(&desktop);
-    wait_shown(&app, false, "the window did not go").await;
+    close_to_tray(&app, &desktop, "the window did not go").await;
     // Still running, and still sending: the server comes back and gets the action. (A try
     // made while it was down is logged too, status 0: what counts is one that was answered.)
     sandbox.set_down(false);
@@ -285,8 +329,7 @@ async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
             .any(|r| r.status == "pending" && r.text.contains("contact ID 4"))
     })
     .await;
-    close_button(&desktop);
-    wait_shown(&app, false, "the window did not go the second time").await;
+    close_to_tray(&app, &desktop, "the window did not go the second time").await;
     sandbox.script(&status_path("id:4"), [Fault::status(404)]);
     sandbox.set_down(false);
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -302,12 +345,10 @@ async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
                 .into_iter()
                 .map(|r| format!("{} {}", r.status, r.text))
                 .collect();
-            let logs: Vec<String> = support::files::walk(desktop.home())
-                .into_iter()
-                .filter(|p| p.to_string_lossy().contains("log"))
-                .map(|p| std::fs::read_to_string(&p).unwrap_or_default())
-                .collect();
-            panic!("no notification; history {rows:?}; logs {logs:?}");
+            panic!(
+                "no notification; history {rows:?}; logs {:?}",
+                app_log(&desktop)
+            );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
@@ -332,11 +373,11 @@ async fn closing_the_window_with_an_action_waiting_keeps_the_app_sending() {
     }
     app.screenshot("24-the-entry-a-notification-pointed-at")
         .await;
-    close_button(&desktop);
+    close_to_tray(&app, &desktop, "the window did not go the third time").await;
 
     // A second launch brings it back.
     second_launch(&desktop, &[]);
-    wait_shown(&app, true, "the window did not come back").await;
+    wait_shown(&app, &desktop, true, "the window did not come back").await;
     app.screenshot("23-back-from-the-tray").await;
     app.close().await;
     sandbox.stop().await;

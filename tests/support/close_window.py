@@ -22,10 +22,16 @@ def main():
     if not found:
         sys.exit(f"no window titled {title!r}")
     for window in found:
-        if delete in (window.get_wm_protocols() or []):
+        takes = delete in (window.get_wm_protocols() or [])
+        state = window.get_attributes().map_state
+        print(f"window {window.id:#x}: map state {state}, takes WM_DELETE_WINDOW: {takes}")
+        if takes:
             message = protocol.event.ClientMessage(
                 window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0]))
             window.send_event(message, event_mask=X.NoEventMask)
+    popups = [w for w in windows(screen.screen().root)
+              if w.get_attributes().override_redirect and w.get_attributes().map_state == X.IsViewable]
+    print(f"popups shown: {len(popups)}")
     screen.flush()
 
 

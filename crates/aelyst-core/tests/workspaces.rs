@@ -468,6 +468,23 @@ async fn an_action_made_for_an_old_address_never_goes_to_the_new_one() {
 /// A token source that hands out one token for one address.
 struct Bound(url::Url, &'static str);
 
+/// An outbox on `path` sending to `base_url`, with `token` for `address` only; not started.
+fn bound_outbox(
+    path: &Path,
+    base_url: &str,
+    address: url::Url,
+    token: &'static str,
+) -> (Outbox, aelyst_core::outbox::OpenReport) {
+    Outbox::open(
+        path,
+        OutboxOptions::default(),
+        support::quick_client(base_url),
+        Arc::new(Bound(address, token)),
+        Box::new(|_| {}),
+    )
+    .unwrap()
+}
+
 impl TokenSource for Bound {
     fn current(
         &self,
@@ -486,26 +503,17 @@ async fn a_waiting_action_in_a_journal_is_never_sent_to_an_address_it_was_not_ma
     let b_url = url::Url::parse(&b.base_url()).unwrap();
     {
         // Saved for A and never sent (no worker), as a journal another version left.
-        let (outbox, _) = Outbox::open(
+        let (outbox, _) = bound_outbox(
             &path,
-            OutboxOptions::default(),
-            support::quick_client(&a.base_url()),
-            Arc::new(Bound(a_url.clone(), aelyst_sandbox::DEFAULT_TOKEN)),
-            Box::new(|_| {}),
-        )
-        .unwrap();
+            &a.base_url(),
+            a_url.clone(),
+            aelyst_sandbox::DEFAULT_TOKEN,
+        );
         let (identifier, change) = close("id:1");
         outbox.submit(identifier, change).unwrap();
     }
     // Opened with B's client and a token for B: the worker holds it back and says why.
-    let (outbox, _) = Outbox::open(
-        &path,
-        OutboxOptions::default(),
-        support::quick_client(&b.base_url()),
-        Arc::new(Bound(b_url, aelyst_sandbox::DEFAULT_TOKEN)),
-        Box::new(|_| {}),
-    )
-    .unwrap();
+    let (outbox, _) = bound_outbox(&path, &b.base_url(), b_url, aelyst_sandbox::DEFAULT_TOKEN);
     outbox.start();
     let entries = settle(&outbox, "held back", all_finished).await;
     assert_eq!(entries[0].state, EntryState::Failed);
@@ -581,14 +589,12 @@ fn newer_version_install(dir: &Path, store: &Arc<CredentialStore>, a: &Sandbox, 
             .account(id)
             .save_for(token, address.as_str())
             .unwrap();
-        let (outbox, _) = Outbox::open(
+        let (outbox, _) = bound_outbox(
             &dir.join("workspaces").join(id).join("outbox.jsonl"),
-            OutboxOptions::default(),
-            support::quick_client(&sandbox.base_url()),
-            Arc::new(Bound(address.clone(), token)),
-            Box::new(|_| {}),
-        )
-        .unwrap();
+            &sandbox.base_url(),
+            address.clone(),
+            token,
+        );
         let (identifier, change) = close(contact);
         outbox.submit(identifier, change).unwrap();
         workspaces.push(serde_json::json!({
@@ -654,14 +660,12 @@ async fn an_earlier_versions_finished_actions_are_never_sent_again_and_its_waiti
     let path = dir.path().join("outbox.jsonl");
     let address = url::Url::parse(&sandbox.base_url()).unwrap();
     let cancelled = {
-        let (outbox, _) = Outbox::open(
+        let (outbox, _) = bound_outbox(
             &path,
-            OutboxOptions::default(),
-            support::quick_client(&sandbox.base_url()),
-            Arc::new(Bound(address.clone(), aelyst_sandbox::DEFAULT_TOKEN)),
-            Box::new(|_| {}),
-        )
-        .unwrap();
+            &sandbox.base_url(),
+            address.clone(),
+            aelyst_sandbox::DEFAULT_TOKEN,
+        );
         let (identifier, change) = close("id:1");
         let cancelled = outbox.submit(identifier, change).unwrap();
         outbox.cancel_waiting().unwrap();
@@ -670,14 +674,12 @@ async fn an_earlier_versions_finished_actions_are_never_sent_again_and_its_waiti
         cancelled
     };
     strip_addresses(&path);
-    let (outbox, _) = Outbox::open(
+    let (outbox, _) = bound_outbox(
         &path,
-        OutboxOptions::default(),
-        support::quick_client(&sandbox.base_url()),
-        Arc::new(Bound(address, aelyst_sandbox::DEFAULT_TOKEN)),
-        Box::new(|_| {}),
-    )
-    .unwrap();
+        &sandbox.base_url(),
+        address,
+        aelyst_sandbox::DEFAULT_TOKEN,
+    );
     outbox.start();
     settle(&outbox, "the waiting one delivered", all_finished).await;
     assert_eq!(

@@ -5,6 +5,11 @@
 //! rewritten (temp file, fsync, rename) when it has grown to several times the live entries.
 //! While a journal is open, it holds an exclusive lock (`<name>.lock`): a second process
 //! cannot open it.
+//!
+//! Windows refuses to replace or delete a file while a handle to it is open (unless every
+//! handle allowed it), so the journal's own handle is closed before compaction replaces the
+//! file, and [`Journal::close`] lets go of the file and the lock before a removed workspace's
+//! folder is deleted.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -44,12 +49,13 @@ enum Op {
 
 pub struct Journal {
     path: PathBuf,
-    file: File,
+    /// `None` once closed, and for the moment compaction replaces the file.
+    file: Option<File>,
     lines: usize,
     /// Bytes of whole records: a failed write is cut back to here.
     len: u64,
-    /// Held while the journal is open; a second opener is refused.
-    _lock: File,
+    /// Held while the journal is open; a second opener is refused. `None` once closed.
+    _lock: Option<File>,
 }
 
 /// Why a journal could not be opened.
@@ -89,7 +95,9 @@ impl Journal {
             let aside = crate::fsutil::aside_path(path);
             fs::copy(path, &aside)?;
             crate::fsutil::make_private(&aside)?;
-            File::open(&aside)?.sync_all()?;
+            // Flushed through a handle that may write: Windows refuses to flush a read-only
+            // one (FlushFileBuffers: access denied), which stopped the app here.
+            OpenOptions::new().write(true).open(&aside)?.sync_all()?;
             let (recovered, count) = encode(entries.values())?;
             crate::fsutil::write_atomically(path, &recovered)?;
             lines = count;
@@ -111,10 +119,10 @@ impl Journal {
         }
         let mut journal = Self {
             path: path.to_owned(),
-            file,
+            file: Some(file),
             lines,
             len,
-            _lock: lock,
+            _lock: Some(lock),
         };
         if journal.wants_compaction(entries.len()) {
             journal.compact(entries.values())?;
@@ -148,13 +156,11 @@ impl Journal {
     /// Appends whole records durably, or cuts the file back to where it was: a write that
     /// failed half way (a full disk) leaves no fragment for the next record to land on.
     fn append(&mut self, bytes: &[u8], lines: usize) -> io::Result<()> {
-        let written = self
-            .file
-            .write_all(bytes)
-            .and_then(|()| self.file.sync_data());
+        let file = self.file.as_mut().ok_or_else(closed)?;
+        let written = file.write_all(bytes).and_then(|()| file.sync_data());
         if let Err(err) = written {
-            if self.file.set_len(self.len).is_ok() {
-                let _ = self.file.sync_data();
+            if file.set_len(self.len).is_ok() {
+                let _ = file.sync_data();
             }
             return Err(err);
         }
@@ -167,15 +173,36 @@ impl Journal {
         self.lines > 2 * live + 256
     }
 
-    /// Rewrites the journal as one `put` per live entry, atomically.
+    /// Rewrites the journal as one `put` per live entry, atomically. The append handle is
+    /// closed while the file is replaced (Windows refuses to replace an open file) and opened
+    /// again on whichever file is then in place: the new one, or the old one if the rewrite
+    /// failed (nothing was lost, it is only longer than it needs to be).
     pub fn compact<'a>(&mut self, live: impl Iterator<Item = &'a Entry>) -> io::Result<()> {
+        if self.file.is_none() {
+            return Err(closed());
+        }
         let (buffer, lines) = encode(live)?;
-        crate::fsutil::write_atomically(&self.path, &buffer)?;
-        self.file = OpenOptions::new().append(true).open(&self.path)?;
+        self.file = None;
+        let replaced = crate::fsutil::write_atomically(&self.path, &buffer);
+        let file = OpenOptions::new().append(true).open(&self.path)?;
+        let len = file.metadata()?.len();
+        self.file = Some(file);
+        replaced?;
         self.lines = lines;
-        self.len = buffer.len() as u64;
+        self.len = len;
         Ok(())
     }
+
+    /// Lets go of the file and the lock (the workspace is being removed): from then on every
+    /// write fails, and the files can be deleted on any platform.
+    pub fn close(&mut self) {
+        self.file = None;
+        self._lock = None;
+    }
+}
+
+fn closed() -> io::Error {
+    io::Error::other("the journal is closed")
 }
 
 /// Whether another process has the journal at `path` open, found without creating or writing

@@ -539,6 +539,7 @@ impl Outbox {
             return Err(waiting);
         }
         state.closed = true;
+        state.journal.close();
         self.shared
             .stopped
             .store(true, std::sync::atomic::Ordering::SeqCst);

@@ -86,9 +86,50 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&temp);
         return Err(err);
     }
-    fs::rename(&temp, path)?;
+    if let Err(err) = rename_over(&temp, path) {
+        let _ = fs::remove_file(&temp);
+        return Err(err);
+    }
     sync_dir(path);
     Ok(())
+}
+
+/// How many times a rename over a file that another program holds open is tried.
+#[cfg(windows)]
+const RENAME_TRIES: u32 = 9;
+
+/// `fs::rename`, replacing `to`. Windows refuses to replace a file while another program has it
+/// open without sharing it for deletion (an editor, a backup or indexing tool, a virus scan);
+/// they let go within moments, so the rename is tried again with a growing pause, about 2.5 s
+/// in all, before it fails. The file in place is never touched until the rename succeeds.
+fn rename_over(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(windows)]
+    {
+        let mut attempt = 0;
+        loop {
+            match fs::rename(from, to) {
+                Err(err) if attempt + 1 < RENAME_TRIES && held_elsewhere(&err) => {
+                    std::thread::sleep(rename_pause(attempt));
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+    #[cfg(not(windows))]
+    fs::rename(from, to)
+}
+
+/// The pause after the `attempt`th refused rename (from 0): 10 ms, doubling, at most 640 ms.
+#[cfg_attr(not(windows), allow(dead_code))]
+fn rename_pause(attempt: u32) -> std::time::Duration {
+    std::time::Duration::from_millis(10 << attempt.min(6))
+}
+
+/// Access denied, sharing violation, lock violation: another handle holds the file.
+#[cfg(windows)]
+fn held_elsewhere(err: &io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(5 | 32 | 33))
 }
 
 /// Makes a rename in `path`'s folder durable; not possible on every platform.
@@ -170,6 +211,111 @@ mod tests {
         let lock = nested.join("x.lock");
         drop(lock_exclusive(&lock).unwrap());
         assert_eq!(mode(&lock), 0o600);
+    }
+
+    #[test]
+    fn a_refused_rename_is_tried_again_for_about_two_and_a_half_seconds() {
+        let pauses: Vec<u128> = (0..8).map(|n| rename_pause(n).as_millis()).collect();
+        assert_eq!(pauses, [10, 20, 40, 80, 160, 320, 640, 640]);
+        assert_eq!(pauses.iter().sum::<u128>(), 1_910);
+    }
+
+    /// A program that reads the settings while they are saved (Notepad, a backup tool, a virus
+    /// scan) holds its own handle. Windows' rename over an open file is where this differs.
+    #[test]
+    fn a_file_open_elsewhere_is_replaced_and_the_reader_keeps_what_it_opened() {
+        use std::io::Read;
+        let dir = tempfile::Builder::new()
+            .prefix("Zoë 資料 ")
+            .tempdir()
+            .unwrap();
+        let path = dir.path().join("settings.json");
+        fs::write(&path, b"old").unwrap();
+        // The standard library's own sharing: read, write and delete.
+        let mut reader = File::open(&path).unwrap();
+        let written = write_atomically(&path, b"new");
+        if cfg!(windows) && std::env::var_os("WINEPREFIX").is_some() {
+            // Wine 8 lacks the rename that replaces a file open elsewhere (FileRenameInfoEx
+            // with POSIX semantics, which the standard library falls back to on Windows when
+            // MoveFileEx is refused): the write fails in full, and nothing changes (README,
+            // Windows). Then it succeeds once the reader lets go.
+            let err = written.unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::PermissionDenied, "{err:?}");
+            assert_eq!(
+                fs::read(&path).unwrap(),
+                b"old",
+                "the file in place is untouched"
+            );
+            assert_eq!(
+                fs::read_dir(dir.path()).unwrap().count(),
+                1,
+                "no temp file left"
+            );
+            drop(reader);
+            write_atomically(&path, b"new").unwrap();
+            assert_eq!(fs::read(&path).unwrap(), b"new");
+            return;
+        }
+        written.unwrap();
+        let mut seen = String::new();
+        reader.read_to_string(&mut seen).unwrap();
+        assert_eq!(
+            seen, "old",
+            "the reader's handle still reads the file it opened"
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+
+    /// Windows: a reader that shares the file for reading only (as many programs open files)
+    /// blocks the rename until it closes; the write waits for it, and fails, leaving the old
+    /// file and no temp, if it never lets go.
+    #[cfg(windows)]
+    #[test]
+    fn a_file_a_reader_holds_without_sharing_is_replaced_once_it_lets_go() {
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_SHARE_READ: u32 = 1;
+        let dir = tempfile::Builder::new()
+            .prefix("Zoë 資料 ")
+            .tempdir()
+            .unwrap();
+        let path = dir.path().join("settings.json");
+        fs::write(&path, b"old").unwrap();
+        let hold = || {
+            OpenOptions::new()
+                .read(true)
+                .share_mode(FILE_SHARE_READ)
+                .open(&path)
+                .unwrap()
+        };
+
+        let reader = hold();
+        let lets_go = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            drop(reader);
+        });
+        write_atomically(&path, b"new").unwrap();
+        lets_go.join().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+
+        let reader = hold();
+        let err = write_atomically(&path, b"newer").unwrap_err();
+        assert!(held_elsewhere(&err), "{err:?}");
+        drop(reader);
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            b"new",
+            "the file in place is untouched"
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 
     #[test]

@@ -142,6 +142,18 @@ pub fn guess_identifier(input: &str) -> Result<Identifier, IdentifierError> {
 }
 
 pub fn rows(source: Source, text: &str, defaults: &Defaults<'_>) -> Result<Vec<Row>, BulkError> {
+    // Excel's "CSV UTF-8" (and Notepad's UTF-8) begins with a byte-order mark: not part of the
+    // first contact. (The csv crate skips it too, but then counts lines from the wrong place.)
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Windows' line ends (CRLF) read as LF: the rows are the same, and so are their line
+    // numbers (the csv crate counts a CRLF record's line from its LF, one short), and a line
+    // break inside a cell is the LF the summary keeps.
+    let text = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let text = text.as_ref();
     let raw = match source {
         Source::Lines => text
             .lines()
@@ -272,7 +284,9 @@ mod tests {
     use super::*;
 
     /// A FIFO picked in the file dialog reports a size of 0 and never ends: reading it must
-    /// stop at the cap, not take all it is given.
+    /// stop at the cap, not take all it is given. Unix only: Windows has no FIFO a file
+    /// dialog can pick (its named pipes live outside the file system, under `\\.\pipe\`).
+    #[cfg(unix)]
     #[test]
     fn a_file_that_is_not_a_plain_file_is_read_only_up_to_the_cap() {
         let dir = tempfile::tempdir().unwrap();
@@ -376,6 +390,40 @@ mod tests {
         assert_eq!(rows[3].summary.as_deref(), Some("two\nlines"));
         let no_header = rows_of("id:9,Resolved\n");
         assert_eq!(no_header[0].category.as_deref(), Some("Resolved"));
+    }
+
+    /// Excel's "CSV UTF-8" starts with a byte-order mark and ends its lines with CRLF (a line
+    /// break inside a cell stays LF); the same list, read from a folder whose name is not
+    /// ASCII, gives the same rows as the plain file.
+    #[test]
+    fn a_list_saved_by_excel_with_crlf_and_a_bom_reads_as_the_same_rows() {
+        let plain_csv = "identifier,category,summary\n\
+                         phone:+60121233112,Billing,\"Refund, Zoë said \"\"ok\"\"\"\n\
+                         id:2,,\n\
+                         \"id:4\",Spam,\"two\nlines\"\n";
+        let excel_csv = "\u{feff}identifier,category,summary\r\n\
+                         phone:+60121233112,Billing,\"Refund, Zoë said \"\"ok\"\"\"\r\n\
+                         id:2,,\r\n\
+                         \"id:4\",Spam,\"two\nlines\"\r\n";
+        let dir = tempfile::Builder::new()
+            .prefix("Zoë 資料 ")
+            .tempdir()
+            .unwrap();
+        let path = dir.path().join("contactos de março.csv");
+        std::fs::write(&path, excel_csv).unwrap();
+        let read = read_file(&path).unwrap();
+        let csv = rows_of(&read);
+        assert_eq!(csv.len(), 3, "{csv:?}");
+        assert_eq!(csv, rows_of(plain_csv));
+
+        std::fs::write(&path, "\u{feff}id:1\r\nphone:+60121233112\r\n").unwrap();
+        let read = read_file(&path).unwrap();
+        let lines = rows(Source::Lines, &read, &CLOSE).unwrap();
+        assert!(lines.iter().all(Row::is_ready), "{lines:?}");
+        assert_eq!(
+            lines,
+            rows(Source::Lines, "id:1\nphone:+60121233112\n", &CLOSE).unwrap()
+        );
     }
 
     fn rows_of(text: &str) -> Vec<Row> {

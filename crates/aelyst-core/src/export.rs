@@ -36,6 +36,11 @@ pub fn write_file(path: &Path, entries: &[Entry]) -> Result<(), ExportError> {
     let file =
         std::fs::File::create(path).map_err(|err| ExportError::Create(err.kind().to_string()))?;
     let mut out = std::io::BufWriter::new(file);
+    // The byte-order mark that makes Excel read the file as UTF-8 (without it, Excel on
+    // Windows reads the computer's old code page and accented names come out garbled).
+    // LibreOffice, Numbers and the csv crate read it and skip it.
+    out.write_all(b"\xEF\xBB\xBF")
+        .map_err(|err| ExportError::Write(err.to_string()))?;
     write_csv(entries, &mut out).map_err(|err| ExportError::Write(err.to_string()))?;
     out.into_inner()
         .map_err(|err| ExportError::Write(err.to_string()))?
@@ -80,8 +85,12 @@ fn rfc3339(ms: u64) -> String {
 }
 
 /// Writes `entries` in the order given; the `csv` crate quotes commas, quotes and newlines.
+/// Records end with CRLF (RFC 4180, and what Excel writes); a line break inside a cell stays
+/// the LF the summary has.
 pub fn write_csv(entries: &[Entry], out: impl Write) -> csv::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
     writer.write_record(COLUMNS)?;
     for entry in entries {
         let text = |value: &Option<String>| neutralise(value.as_deref().unwrap_or_default());
@@ -194,5 +203,43 @@ mod tests {
         assert_eq!(&row[7], "He said \"thanks\"\nand left");
         assert_eq!(&row[8], "pending");
         assert_eq!(&row[11], "1");
+    }
+
+    /// Agents open the export in Excel, which reads a CSV as the computer's old code page unless
+    /// it begins with a byte-order mark (Zoë would show as ZoÃ«), and expects Windows' line ends.
+    #[test]
+    fn the_file_opens_in_excel_as_utf8_with_windows_line_ends() {
+        let change =
+            StatusChange::new(Action::Close, Some("Remboursé"), Some("Zoë said\nthanks")).unwrap();
+        let entry = Entry::new(
+            1,
+            1_764_133_200_000,
+            Identifier::parse("email:zoë@example.com").unwrap(),
+            change,
+        );
+        let dir = tempfile::Builder::new()
+            .prefix("Zoë 資料 ")
+            .tempdir()
+            .unwrap();
+        let path = dir.path().join("histórico.csv");
+        write_file(&path, &[entry.clone(), entry]).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBFcreated,"),
+            "a UTF-8 byte-order mark first"
+        );
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let records: Vec<&str> = text.split_inclusive("\r\n").collect();
+        assert_eq!(records.len(), 3, "{text:?}");
+        assert!(records.iter().all(|r| r.ends_with("\r\n")));
+        assert!(
+            records[1].contains("\"Zoë said\nthanks\""),
+            "a break in a cell stays LF"
+        );
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        assert_eq!(&reader.headers().unwrap()[0], "created");
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(&row[6], "Remboursé");
+        assert_eq!(&row[7], "Zoë said\nthanks");
     }
 }

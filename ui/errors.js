@@ -28,6 +28,7 @@ export const ERROR_HANDLING = Object.freeze({
   category_control_characters: { field: "category" },
   token_empty: { field: "token" },
   token_has_spaces: { field: "token" },
+  token_too_long: { field: "token" },
   keychain_unavailable: { field: null },
   keychain_locked: { field: null },
   keychain_failed: { field: null },

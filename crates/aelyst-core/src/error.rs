@@ -34,6 +34,8 @@ pub enum ErrorCode {
     // The token as pasted, and the keychain that keeps it.
     TokenEmpty,
     TokenHasSpaces,
+    /// Longer than a token can be, or than the keychain keeps with its address.
+    TokenTooLong,
     KeychainUnavailable,
     KeychainLocked,
     KeychainFailed,

@@ -70,6 +70,9 @@ fn plain(err: StoreError) -> KeychainError {
             KeychainError::Failed(FailCause::Unreadable)
         }
         StoreError::Ambiguous(_) => KeychainError::Failed(FailCause::Ambiguous),
+        // Windows keeps at most 2,560 bytes per secret: a token that fits the core's limit can
+        // still not fit with a long address.
+        StoreError::TooLong(..) => KeychainError::InvalidToken(TokenFormatError::TooLong),
         _ => KeychainError::Failed(FailCause::Other),
     }
 }

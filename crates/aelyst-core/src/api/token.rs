@@ -4,6 +4,11 @@
 
 use zeroize::Zeroizing;
 
+/// The longest token accepted, in characters: far above any token Aelyst issues, and short
+/// enough that the token with its address fits Windows' Credential Manager (2,560 bytes of
+/// UTF-16 per secret), so what is refused is refused here, in plain words, on every platform.
+pub const MAX_TOKEN_CHARS: usize = 1024;
+
 /// A bearer token. Only the client's request builder and the keychain read the inner value.
 pub struct ApiToken(Zeroizing<String>);
 
@@ -16,6 +21,9 @@ impl ApiToken {
         }
         if trimmed.chars().any(char::is_whitespace) {
             return Err(TokenFormatError::ContainsSpace);
+        }
+        if trimmed.chars().count() > MAX_TOKEN_CHARS {
+            return Err(TokenFormatError::TooLong);
         }
         Ok(Self(Zeroizing::new(trimmed.to_owned())))
     }
@@ -38,6 +46,9 @@ pub enum TokenFormatError {
     Empty,
     #[error("An API token has no spaces or line breaks inside. Copy it again from Aelyst.")]
     ContainsSpace,
+    /// Longer than [`MAX_TOKEN_CHARS`], or, with its address, than the keychain keeps.
+    #[error("This is longer than an API token can be. Copy the token alone from Aelyst, without other text.")]
+    TooLong,
 }
 
 impl crate::error::Coded for TokenFormatError {
@@ -45,6 +56,7 @@ impl crate::error::Coded for TokenFormatError {
         match self {
             Self::Empty => crate::error::ErrorCode::TokenEmpty,
             Self::ContainsSpace => crate::error::ErrorCode::TokenHasSpaces,
+            Self::TooLong => crate::error::ErrorCode::TokenTooLong,
         }
     }
 }
@@ -70,6 +82,11 @@ mod tests {
         assert_eq!(
             ApiToken::new("ab\ncd").unwrap_err(),
             TokenFormatError::ContainsSpace
+        );
+        assert!(ApiToken::new(&"é".repeat(MAX_TOKEN_CHARS)).is_ok());
+        assert_eq!(
+            ApiToken::new(&"t".repeat(MAX_TOKEN_CHARS + 1)).unwrap_err(),
+            TokenFormatError::TooLong
         );
     }
 }

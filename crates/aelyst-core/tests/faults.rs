@@ -6,8 +6,6 @@
 
 mod support;
 
-use std::process::Command;
-
 use aelyst_core::outbox::{EntryState, OutboxError, OutboxOptions};
 use aelyst_sandbox::{status_path, Fault, DEFAULT_TOKEN};
 use support::outbox::{
@@ -16,11 +14,12 @@ use support::outbox::{
 };
 use support::{close, sandbox};
 
+#[cfg(unix)]
 /// Runs the test `name` of this binary again, as a child process limited to files of `kib`
 /// KiB (SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing it),
 /// with `env` set; returns what it printed, once it has succeeded.
 fn run_under_file_limit(name: &str, kib: u32, env: (&str, String)) -> String {
-    let out = Command::new("bash")
+    let out = std::process::Command::new("bash")
         .args([
             "-c",
             &format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" --exact \"$1\" --nocapture --test-threads 1"),
@@ -39,6 +38,7 @@ fn run_under_file_limit(name: &str, kib: u32, env: (&str, String)) -> String {
     stdout
 }
 
+#[cfg(unix)]
 /// What the child printed after `tag ` on each line (the test harness may print its own words
 /// at the start of a line).
 fn printed<'a>(stdout: &'a str, tag: &str) -> Vec<&'a str> {
@@ -50,7 +50,7 @@ fn printed<'a>(stdout: &'a str, tag: &str) -> Vec<&'a str> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_torn_tail_then_a_new_action_then_a_restart_loses_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let sandbox = sandbox().await;
     let path = journal_for(&dir, &sandbox.base_url(), &["id:1"]);
     let mut bytes = std::fs::read(&path).unwrap();
@@ -81,10 +81,13 @@ async fn a_torn_tail_then_a_new_action_then_a_restart_loses_nothing() {
     );
 }
 
+#[cfg(unix)]
 const DISK_CHILD: &str = "AELYST_DISK_FULL_CHILD";
 
 /// Run twice: as the parent (normally) and, inside it, as a child under a file-size limit
 /// (`ulimit -f`, with SIGXFSZ ignored so the write fails with EFBIG instead of killing it).
+// Unix: a per-process file-size limit (README, Windows).
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else() {
     if let Ok(path) = std::env::var(DISK_CHILD) {
@@ -98,7 +101,7 @@ async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else(
         }
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let path = journal(&dir);
     let stdout = run_under_file_limit(
         "a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else",
@@ -145,10 +148,13 @@ async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else(
     );
 }
 
+#[cfg(unix)]
 const ANSWER_CHILD: &str = "AELYST_ANSWER_NOT_SAVED_CHILD";
 
 /// Run twice: the parent runs the sandbox; the child fills its journal under a file-size limit
 /// until an action is refused, then starts sending: the answers cannot be recorded.
+// Unix: a per-process file-size limit (README, Windows).
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
     if let Ok(spec) = std::env::var(ANSWER_CHILD) {
@@ -183,7 +189,7 @@ async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
         return;
     }
     let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let path = journal(&dir);
     let stdout = run_under_file_limit(
         "an_answer_that_cannot_be_recorded_is_not_shown_as_done",
@@ -226,7 +232,7 @@ async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_outbox_on_the_same_journal_is_refused_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let path = journal_of(&dir, &["id:1"]);
     let (first, _) = reload(&path);
     let before = std::fs::read(&path).unwrap();
@@ -258,7 +264,7 @@ async fn a_second_outbox_on_the_same_journal_is_refused_and_writes_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_crash_while_recovering_a_damaged_journal_keeps_the_original() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let path = journal_of(&dir, &["id:1", "id:2"]);
     let mut bytes = std::fs::read(&path).unwrap();
     bytes.extend_from_slice(b"not a record\n");
@@ -410,7 +416,7 @@ impl aelyst_core::outbox::TokenSource for LockedKeychain {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_keychain_pause_lifts_by_itself_once_the_keychain_answers() {
     let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = events.clone();
     let (outbox, _) = aelyst_core::outbox::Outbox::open(

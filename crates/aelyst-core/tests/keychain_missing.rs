@@ -1,5 +1,8 @@
 //! No Secret Service at all (no session bus): the app says so in plain words and never falls
 //! back to a file. Its own test binary, because libdbus remembers the first bus it found.
+//! Linux only: Windows always has its Credential Manager and macOS its Keychain, so there is
+//! no computer of theirs without one to test against.
+#![cfg(target_os = "linux")]
 
 use aelyst_core::keychain::{Keychain, KeychainError, DEFAULT_ACCOUNT};
 

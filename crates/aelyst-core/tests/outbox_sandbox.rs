@@ -222,7 +222,7 @@ async fn history_is_bounded_but_pending_actions_are_never_evicted() {
 /// Nothing listens on the discard port, and only root could start something there.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_damaged_journal_is_set_aside_and_what_can_be_read_is_kept() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let path = journal_of(&dir, &["id:1", "id:2", "id:3"]);
     let mut text = std::fs::read_to_string(&path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -251,7 +251,7 @@ async fn a_damaged_journal_is_set_aside_and_what_can_be_read_is_kept() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_torn_last_line_is_not_damage() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let path = journal_of(&dir, &["id:1"]);
     let mut bytes = std::fs::read(&path).unwrap();
     bytes.extend_from_slice(b"{\"op\":\"put\",\"ent");
@@ -285,11 +285,20 @@ async fn sigkill_with_the_server_down_loses_nothing() {
             h.outbox.submit(identifier, change).unwrap();
         }
         println!("QUEUED");
+        // A failed try counts once the journal has it (the outbox shows nothing it has not
+        // written): said, so the parent kills a child with tries on disk.
+        settle(&h.outbox, "a failed try recorded", |entries| {
+            entries
+                .iter()
+                .any(|e| e.attempts > 0 && e.next_attempt_at.is_some())
+        })
+        .await;
+        println!("TRIED");
         tokio::time::sleep(Duration::from_secs(600)).await;
         return;
     }
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let path = journal(&dir);
     // Down while the child runs, but holding its port all along: no other test can take the
     // address between the crash and the restart.
@@ -309,25 +318,21 @@ async fn sigkill_with_the_server_down_loses_nothing() {
         .unwrap();
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
+    // Killed only once it has tried (and failed) to send, and recorded that it did.
     loop {
         line.clear();
         let read = std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
-        assert!(read > 0, "child ended before queueing");
-        if line.contains("QUEUED") {
+        assert!(read > 0, "child ended before it tried to send");
+        if line.contains("TRIED") {
             break;
         }
     }
-    // Killed only once it has tried (and failed) to send.
-    poll(
-        "the child tried to send",
-        || sandbox.turned_away(),
-        |&n| n > 0,
-    )
-    .await;
-    std::process::Command::new("kill")
-        .args(["-KILL", &child.id().to_string()])
-        .status()
-        .unwrap();
+    assert!(
+        sandbox.turned_away() > 0,
+        "the child's tries reached the server"
+    );
+    // SIGKILL on Linux and macOS, TerminateProcess on Windows: no chance to flush or clean up.
+    child.kill().unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success(), "the child was killed");
 

@@ -97,11 +97,7 @@ async fn two_brands() -> (Sandbox, Sandbox, Desk, String, String) {
     let (a, b) = (sandbox().await, sandbox().await);
     a.set_token(TOKEN_A);
     b.set_token(TOKEN_B);
-    let (desk, brand_a) = open_desk(
-        tempfile::tempdir().unwrap(),
-        mock_store(),
-        Some(&a.base_url()),
-    );
+    let (desk, brand_a) = open_desk(support::data_dir(), mock_store(), Some(&a.base_url()));
     let brand_b = desk.workspaces.add("Brand B", &b.base_url()).unwrap();
     desk.save_token(&brand_a, TOKEN_A);
     desk.save_token(&brand_b, TOKEN_B);
@@ -366,7 +362,7 @@ fn strip_addresses(journal: &Path) {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_install_of_the_previous_version_becomes_the_first_workspace_untouched() {
     let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let store = mock_store();
     previous_version_install(dir.path(), &store, &sandbox.base_url());
     let (desk, shown) = open_desk(dir, store, Some(&sandbox.base_url()));
@@ -497,7 +493,7 @@ impl TokenSource for Bound {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_waiting_action_in_a_journal_is_never_sent_to_an_address_it_was_not_made_for() {
     let (a, b) = (sandbox().await, sandbox().await);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let path = dir.path().join("outbox.jsonl");
     let a_url = url::Url::parse(&a.base_url()).unwrap();
     let b_url = url::Url::parse(&b.base_url()).unwrap();
@@ -614,7 +610,7 @@ async fn going_back_from_a_newer_version_keeps_every_workspace_its_token_and_its
     let (a, b) = (sandbox().await, sandbox().await);
     a.set_token(TOKEN_A);
     b.set_token(TOKEN_B);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let store = mock_store();
     newer_version_install(dir.path(), &store, &a, &b);
     let (desk, shown) = open_desk(dir, store, None);
@@ -656,7 +652,7 @@ async fn going_back_from_a_newer_version_keeps_every_workspace_its_token_and_its
 #[tokio::test(flavor = "multi_thread")]
 async fn an_earlier_versions_finished_actions_are_never_sent_again_and_its_waiting_ones_go() {
     let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::data_dir();
     let path = dir.path().join("outbox.jsonl");
     let address = url::Url::parse(&sandbox.base_url()).unwrap();
     let cancelled = {

@@ -14,6 +14,15 @@ use aelyst_sandbox::{Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
 pub mod files;
 pub mod outbox;
 
+/// A fresh folder for the app's data, named as an agent's profile folder can be: not ASCII
+/// (`C:\Users\Zoë\AppData\…` on Windows, a home folder in any script on Linux).
+pub fn data_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("Zoë Ñúñez 資料 ")
+        .tempdir()
+        .unwrap()
+}
+
 /// Long enough for a loaded two-core machine to answer a plain loopback request in time, short
 /// enough that waiting it out costs a test little.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(1);

@@ -73,7 +73,7 @@ pub fn sending_with(
     token: Option<&str>,
     options: OutboxOptions,
 ) -> (Sandbox, tempfile::TempDir, Harness) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = super::data_dir();
     let h = open(
         &journal(&dir),
         &sandbox.base_url(),

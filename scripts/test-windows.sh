@@ -40,6 +40,17 @@ if [ ! -f "$dll" ] || [ scripts/windows/bcryptprimitives.c -nt "$dll" ]; then
 fi
 echo "Wine prefix ready in $((SECONDS - start)) s ($(/usr/lib/wine/wine64 --version))"
 
+# The disk-full tests' small volume (Windows has no per-process file-size limit): a 512 KiB
+# RAM disk, drive S: in the prefix, which runs out of room with ERROR_DISK_FULL.
+volume="$CARGO_TARGET_DIR/wine-small-volume"
+mkdir -p "$volume"
+if ! mountpoint -q "$volume"; then
+  mount -t tmpfs -o size=512k,mode=0700 aelyst-small-volume "$volume"
+fi
+trap 'umount "$volume" || true' EXIT
+ln -sfn "$volume" "$WINEPREFIX/dosdevices/s:"
+export AELYST_TEST_SMALL_VOLUME='S:\'
+
 start=$SECONDS
 /usr/bin/cargo test --locked -Z build-std=std,panic_abort --target "$target" \
   -p aelyst-core -p aelyst-sandbox --lib --bins --tests "$@"

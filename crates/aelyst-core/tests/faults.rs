@@ -14,31 +14,130 @@ use support::outbox::{
 };
 use support::{close, sandbox};
 
-#[cfg(unix)]
-/// Runs the test `name` of this binary again, as a child process limited to files of `kib`
-/// KiB (SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing it),
-/// with `env` set; returns what it printed, once it has succeeded.
-fn run_under_file_limit(name: &str, kib: u32, env: (&str, String)) -> String {
-    let out = std::process::Command::new("bash")
-        .args([
-            "-c",
-            &format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" --exact \"$1\" --nocapture --test-threads 1"),
-        ])
-        .arg(std::env::current_exe().unwrap())
-        .arg(name)
-        .env(env.0, env.1)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "child: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
+/// Where a child process runs out of room after `kib` KiB of journal, and how the room comes
+/// back. Linux and macOS: a per-process file-size limit (`ulimit -f`, SIGXFSZ ignored so the
+/// write fails with EFBIG instead of killing the child); the room is back when the child ends.
+/// Windows has no such limit: the journal goes on a small volume (a RAM disk that
+/// `scripts/test-windows.sh` gives Wine as a drive, `AELYST_TEST_SMALL_VOLUME`), filled by a
+/// ballast file to `kib` KiB short of full (ERROR_DISK_FULL), and deleting the ballast gives the
+/// room back. The two tests that use it take turns (one volume).
+struct LittleRoom {
+    #[cfg(unix)]
+    kib: u32,
+    /// Holds the journal.
+    dir: tempfile::TempDir,
+    #[cfg(windows)]
+    ballast: Option<std::path::PathBuf>,
+    #[cfg(windows)]
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
 
-#[cfg(unix)]
+impl LittleRoom {
+    #[cfg(unix)]
+    const HOW_16: &str = "a child process under `ulimit -f 16` (EFBIG) submits 400 actions";
+    #[cfg(windows)]
+    const HOW_16: &str =
+        "a child process with 16 KiB left on its volume (ERROR_DISK_FULL) submits 400 actions";
+    #[cfg(unix)]
+    const HOW_8: &str = "a child process under `ulimit -f 8` fills its journal, then sends";
+    #[cfg(windows)]
+    const HOW_8: &str =
+        "a child process with 8 KiB left on its volume fills its journal, then sends";
+
+    #[cfg(unix)]
+    fn new(kib: u32) -> Self {
+        Self {
+            kib,
+            dir: support::data_dir(),
+        }
+    }
+
+    #[cfg(windows)]
+    fn new(kib: u32) -> Self {
+        use std::io::Write;
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let volume = std::env::var_os("AELYST_TEST_SMALL_VOLUME")
+            .expect("a small volume for the disk-full tests: scripts/test-windows.sh gives one");
+        let dir = tempfile::Builder::new()
+            .prefix("Zoë 資料 ")
+            .tempdir_in(&volume)
+            .unwrap();
+        let ballast = std::path::Path::new(&volume).join("ballast");
+        let mut file = std::fs::File::create(&ballast).unwrap();
+        let mut filled = 0u64;
+        for chunk in [64 * 1024, 4 * 1024] {
+            while file.write_all(&vec![0u8; chunk]).is_ok() {
+                filled += chunk as u64;
+            }
+        }
+        let full = file.sync_all();
+        assert!(filled > 0, "the ballast filled the volume ({full:?})");
+        let room = u64::from(kib) * 1024;
+        assert!(filled > room, "the volume is larger than the room to leave");
+        file.set_len(filled - room).unwrap();
+        file.sync_all().unwrap();
+        Self {
+            dir,
+            ballast: Some(ballast),
+            _turn: turn,
+        }
+    }
+
+    fn journal(&self) -> std::path::PathBuf {
+        self.dir.path().join("outbox.jsonl")
+    }
+
+    /// Runs the test `name` of this binary again, as a child process with little room, with
+    /// `env` set; returns what it printed, once it has succeeded.
+    fn run(&self, name: &str, env: (&str, String)) -> String {
+        let mut child;
+        #[cfg(unix)]
+        {
+            child = std::process::Command::new("bash");
+            child
+                .args([
+                    "-c",
+                    &format!(
+                        "trap '' XFSZ; ulimit -f {}; exec \"$0\" --exact \"$1\" --nocapture --test-threads 1",
+                        self.kib
+                    ),
+                ])
+                .arg(std::env::current_exe().unwrap())
+                .arg(name);
+        }
+        #[cfg(windows)]
+        {
+            child = std::process::Command::new(std::env::current_exe().unwrap());
+            child.args(["--exact", name, "--nocapture", "--test-threads", "1"]);
+        }
+        let out = child.env(env.0, env.1).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "child: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+
+    /// The room is back: the child has ended (Unix), the ballast is deleted (Windows).
+    fn give_back(&mut self) {
+        #[cfg(windows)]
+        if let Some(ballast) = self.ballast.take() {
+            std::fs::remove_file(ballast).unwrap();
+        }
+    }
+}
+
+impl Drop for LittleRoom {
+    fn drop(&mut self) {
+        self.give_back();
+    }
+}
+
 /// What the child printed after `tag ` on each line (the test harness may print its own words
 /// at the start of a line).
 fn printed<'a>(stdout: &'a str, tag: &str) -> Vec<&'a str> {
@@ -81,13 +180,10 @@ async fn a_torn_tail_then_a_new_action_then_a_restart_loses_nothing() {
     );
 }
 
-#[cfg(unix)]
 const DISK_CHILD: &str = "AELYST_DISK_FULL_CHILD";
 
-/// Run twice: as the parent (normally) and, inside it, as a child under a file-size limit
-/// (`ulimit -f`, with SIGXFSZ ignored so the write fails with EFBIG instead of killing it).
-// Unix: a per-process file-size limit (README, Windows).
-#[cfg(unix)]
+/// Run twice: as the parent (normally) and, inside it, as a child with room for 16 KiB of
+/// journal ([`LittleRoom`]).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else() {
     if let Ok(path) = std::env::var(DISK_CHILD) {
@@ -101,11 +197,10 @@ async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else(
         }
         return;
     }
-    let dir = support::data_dir();
-    let path = journal(&dir);
-    let stdout = run_under_file_limit(
+    let mut room = LittleRoom::new(16);
+    let path = room.journal();
+    let stdout = room.run(
         "a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else",
-        16,
         (DISK_CHILD, path.display().to_string()),
     );
     let saved = printed(&stdout, "SAVED ");
@@ -122,6 +217,7 @@ async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else(
     );
 
     // Space is back: everything acknowledged is there, nothing refused is, and it works again.
+    room.give_back();
     let (outbox, report) = reload(&path);
     assert_eq!(report.moved_aside, None, "the file is whole");
     let mut kept: Vec<String> = outbox
@@ -139,7 +235,7 @@ async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else(
     assert_eq!(reload(&path).0.list().len(), saved.len() + 1);
     support::fault_row(
         "disk full half way through a write",
-        "a child process under `ulimit -f 16` (EFBIG) submits 400 actions",
+        LittleRoom::HOW_16,
         &format!(
             "{} saved and kept, {} refused in plain words, file whole, works again; lost: 0",
             saved.len(),
@@ -148,13 +244,10 @@ async fn a_write_that_fails_half_way_refuses_that_action_and_loses_nothing_else(
     );
 }
 
-#[cfg(unix)]
 const ANSWER_CHILD: &str = "AELYST_ANSWER_NOT_SAVED_CHILD";
 
-/// Run twice: the parent runs the sandbox; the child fills its journal under a file-size limit
-/// until an action is refused, then starts sending: the answers cannot be recorded.
-// Unix: a per-process file-size limit (README, Windows).
-#[cfg(unix)]
+/// Run twice: the parent runs the sandbox; the child, with room for 8 KiB of journal, fills
+/// it until an action is refused, then starts sending: the answers cannot be recorded.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
     if let Ok(spec) = std::env::var(ANSWER_CHILD) {
@@ -189,11 +282,10 @@ async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
         return;
     }
     let sandbox = sandbox().await;
-    let dir = support::data_dir();
-    let path = journal(&dir);
-    let stdout = run_under_file_limit(
+    let mut room = LittleRoom::new(8);
+    let path = room.journal();
+    let stdout = room.run(
         "an_answer_that_cannot_be_recorded_is_not_shown_as_done",
-        8,
         (
             ANSWER_CHILD,
             format!("{}|{}", path.display(), sandbox.base_url()),
@@ -209,6 +301,7 @@ async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
     assert!(sent_before >= states.len(), "the child did send");
 
     // Space is back: every action goes out again (setting a status is idempotent) and is done.
+    room.give_back();
     let h = open(
         &path,
         &sandbox.base_url(),
@@ -222,7 +315,7 @@ async fn an_answer_that_cannot_be_recorded_is_not_shown_as_done() {
     assert!(entries.iter().all(|e| e.state == EntryState::Done));
     support::fault_row(
         "disk full when an answer comes back",
-        "a child process under `ulimit -f 8` fills its journal, then sends",
+        LittleRoom::HOW_8,
         &format!(
             "{} answers not recorded, none shown as done; sent again after the restart and done; lost: 0",
             states.len()

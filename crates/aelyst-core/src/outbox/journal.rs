@@ -295,3 +295,82 @@ fn replay(file: File) -> io::Result<(BTreeMap<u64, Entry>, usize, u64, bool)> {
     }
     Ok((entries, count, good_len, damaged))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Action, Identifier, StatusChange};
+
+    fn entry(seq: u64) -> Entry {
+        let change = StatusChange::new(Action::Close, Some("Billing"), None).unwrap();
+        Entry::new(
+            seq,
+            1_764_133_200_000,
+            Identifier::parse(&format!("id:{seq}")).unwrap(),
+            change,
+        )
+    }
+
+    /// Compaction replaces the file the journal itself has open (Windows refuses to replace an
+    /// open file unless every handle shares it for deletion), and appending goes on in the new
+    /// file; the lock stays held throughout.
+    #[test]
+    fn compaction_replaces_the_open_journal_and_appending_goes_on() {
+        let dir = tempfile::Builder::new()
+            .prefix("Zoë 資料 ")
+            .tempdir()
+            .unwrap();
+        let path = dir.path().join("outbox.jsonl");
+        let (mut journal, _) = Journal::open(&path).unwrap();
+        let entries: Vec<Entry> = (1..=300).map(entry).collect();
+        for entry in &entries {
+            journal.put(&[entry]).unwrap();
+        }
+        journal
+            .remove(entries[..290].iter().map(|e| e.id.clone()).collect())
+            .unwrap();
+        let live = &entries[290..];
+        assert!(journal.wants_compaction(live.len()), "grown past the bound");
+        let before = fs::metadata(&path).unwrap().len();
+        journal.compact(live.iter()).unwrap();
+        assert!(fs::metadata(&path).unwrap().len() < before / 10);
+        assert!(open_elsewhere(&path), "the lock is still held");
+
+        let later = entry(301);
+        journal.put(&[&later]).unwrap();
+        drop(journal);
+        let (_, loaded) = Journal::open(&path).unwrap();
+        let ids: Vec<u64> = loaded.entries.keys().copied().collect();
+        assert_eq!(ids, (291..=301).collect::<Vec<_>>());
+        assert_eq!(loaded.moved_aside, None);
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names.len(),
+            2,
+            "the journal and its lock, no temp: {names:?}"
+        );
+    }
+
+    /// A closed journal lets go of its file and lock: another can open it, and its folder can
+    /// be deleted (Windows keeps an open file's folder).
+    #[test]
+    fn a_closed_journal_lets_go_of_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("w-1");
+        let path = folder.join("outbox.jsonl");
+        let (mut journal, _) = Journal::open(&path).unwrap();
+        journal.put(&[&entry(1)]).unwrap();
+        assert!(matches!(Journal::open(&path), Err(OpenError::Locked)));
+        journal.close();
+        assert!(
+            journal.put(&[&entry(2)]).is_err(),
+            "nothing more is written"
+        );
+        assert!(!open_elsewhere(&path));
+        fs::remove_dir_all(&folder).unwrap();
+        assert!(!folder.exists());
+    }
+}

@@ -117,9 +117,16 @@ fn commands_through_the_mock_runtime() {
         call("watch_history", json!({"onEvent": "__CHANNEL__:7"})).unwrap(),
         json!([])
     );
-    let refused = invoke_in(&window, "w-gone", "submit_action", json!({"input": {}}));
-    assert!(
-        refused.is_err(),
+    // A valid action for a workspace that is not there: refused for that reason alone.
+    let refused = invoke_in(
+        &window,
+        "w-0123456789abcdef0123456789abcdef",
+        "submit_action",
+        json!({"input": {"identifierKind": "id", "identifierValue": "5", "action": "close"}}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        refused["code"], "workspace_not_found",
         "a workspace that is not there takes nothing"
     );
 

@@ -321,8 +321,21 @@ mod tests {
     #[test]
     fn a_failed_write_leaves_the_old_file() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("missing-folder").join("settings.json");
+        let path = dir.path().join("settings.json");
+        fs::write(&path, b"old").unwrap();
+        // The temp file cannot be made: a folder is in its place.
+        fs::create_dir(temp_path(&path)).unwrap();
         assert!(write_atomically(&path, b"new").is_err());
-        assert!(!path.exists());
+        assert_eq!(fs::read(&path).unwrap(), b"old", "the old file is whole");
+        fs::remove_dir(temp_path(&path)).unwrap();
+
+        let nowhere = dir.path().join("missing-folder").join("settings.json");
+        assert!(write_atomically(&nowhere, b"new").is_err());
+        assert!(!nowhere.exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "nothing else was left"
+        );
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use aelyst_core::api::BASE_URL_ENV;
 use aelyst_core::keychain::Keychains;
 use aelyst_core::language::{self, Words};
+pub use aelyst_core::notice::Notice;
 use aelyst_core::settings::SettingsStore;
 use aelyst_core::workspace::{
     ClosingRule, OpenWorkspace, Setup, Workspace, WorkspaceError, Workspaces, JOURNAL_FILE,
@@ -19,28 +20,6 @@ pub const SETTINGS_FILE: &str = "settings.json";
 /// Held while the app runs: a second Aelyst Desk that could not be handed over to (no session
 /// bus for the single-instance plugin) finds it taken and stops before it writes anything.
 pub const APP_LOCK_FILE: &str = "aelyst-desk.lock";
-
-/// Something start-up found that the agent should hear about once: a code the window words
-/// (`notice.<code>` in `ui/locales/`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
-pub enum Notice {
-    /// The settings file could not be read; the app started with the defaults.
-    SettingsUnreadable { path: String },
-    /// `AELYST_API_BASE_URL` is not an address the app can use.
-    AddressVariableInvalid {
-        variable: &'static str,
-        problem: AppError,
-    },
-    /// Part of a workspace's history could not be read.
-    HistoryUnreadable { workspace: String, path: String },
-    /// A workspace in the settings file this version cannot open (written by a newer version,
-    /// or by hand): not opened, kept as it was, with its token and journal.
-    WorkspaceSetAside {
-        workspace: String,
-        why: aelyst_core::settings::SetAsideWhy,
-    },
-}
 
 pub struct AppState {
     pub workspaces: Arc<Workspaces>,

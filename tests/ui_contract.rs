@@ -1,5 +1,6 @@
-//! The window and Rust agree on error codes: `ui/errors.js` handles exactly the codes of the
-//! core's `ErrorCode`, and no other module of the window reads a code itself.
+//! The window and Rust agree: `ui/errors.js` handles exactly the codes of the core's
+//! `ErrorCode`, no other module of the window reads a code itself, and every key the window
+//! builds from the generated contract (`ui/contract.js`) is in the catalogs, with none left over.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -107,25 +108,31 @@ fn keys_asked_for() -> BTreeSet<String> {
     keys
 }
 
-/// The keys built at run time (`i18n.js` lists them): one per error code, reason, notice,
-/// handoff source and link problem Rust can send.
+/// The values of one group of the generated contract (`ui/contract.js`), from the Rust types.
+fn contract(name: &str) -> Vec<String> {
+    aelyst_core::contract::groups()
+        .into_iter()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("no group {name} in the contract"))
+        .values()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The keys built at run time (errors.js builds them from `ui/contract.js`): one per error
+/// code, reason, notice, handoff source and link problem Rust can send, from the Rust types.
 fn keys_built_at_run_time() -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     for code in ErrorCode::all() {
         match code {
             ErrorCode::KeychainFailed => {
-                for cause in ["unreadable", "ambiguous", "other"] {
+                for cause in contract("KEYCHAIN_FAIL_CAUSE") {
                     keys.insert(format!("error.keychain_failed.{cause}"));
                 }
             }
             ErrorCode::Unreachable => {
-                for reason in [
-                    "timeout",
-                    "network",
-                    "server_error",
-                    "rate_limited",
-                    "queued",
-                ] {
+                for reason in contract("RETRY_REASON") {
                     keys.insert(format!("error.unreachable.{reason}"));
                 }
             }
@@ -134,50 +141,68 @@ fn keys_built_at_run_time() -> BTreeSet<String> {
             }
         }
     }
-    for code in [
-        "rate_limited",
-        "queued",
-        "server_error",
-        "timeout",
-        "network",
-        "token_refused",
-        "cancelled",
-        "not_recorded",
-        "no_contact",
-        "server_kept_failing",
-        "refused",
-        "refused_said",
-        "refused_status",
-        "refused_status_said",
-        "other_address",
-    ] {
-        keys.insert(format!("reason.{code}"));
+    for code in contract("REASON") {
+        match code.as_str() {
+            // Words an earlier version saved, shown as they are.
+            "legacy" => {}
+            // With or without Aelyst's own words, for a 400 or another status.
+            "refused" => {
+                for key in [
+                    "refused",
+                    "refused_said",
+                    "refused_status",
+                    "refused_status_said",
+                ] {
+                    keys.insert(format!("reason.{key}"));
+                }
+            }
+            code => {
+                keys.insert(format!("reason.{code}"));
+            }
+        }
     }
-    for code in [
-        "settings_unreadable",
-        "address_variable_invalid",
-        "history_unreadable",
-        "workspace_set_aside",
-    ] {
+    for code in contract("NOTICE") {
         keys.insert(format!("notice.{code}"));
     }
-    for code in ["phone_invalid", "email_invalid"] {
-        keys.insert(format!("handoff.not_usable.{code}"));
+    // The two problems whose words would quote what was handed over have their own.
+    for code in [ErrorCode::PhoneInvalid, ErrorCode::EmailInvalid] {
+        keys.insert(format!("handoff.not_usable.{}", code.as_str()));
     }
-    for source in ["command_line", "link", "clipboard", "shortcut"] {
+    for source in contract("HANDOFF_SOURCE") {
         keys.insert(format!("handoff.source.{source}"));
     }
-    for why in [
-        "malformed",
-        "not_ours",
-        "not_close",
-        "two_contacts",
-        "extra",
-        "no_contact",
-    ] {
+    for why in contract("LINK_PROBLEM") {
         keys.insert(format!("handoff.link_refused.{why}"));
     }
     keys
+}
+
+/// Families of keys built at run time: a catalog key in one of them that Rust can no longer
+/// send is a leftover.
+const BUILT_FAMILIES: [&str; 6] = [
+    "error.keychain_failed.",
+    "error.unreachable.",
+    "notice.",
+    "handoff.not_usable.",
+    "handoff.source.",
+    "handoff.link_refused.",
+];
+
+#[test]
+fn no_catalog_keeps_words_for_a_value_rust_no_longer_sends() {
+    let built = keys_built_at_run_time();
+    for language in aelyst_core::language::LANGUAGES {
+        let leftovers: Vec<String> = catalog(language)
+            .keys()
+            .filter(|key| BUILT_FAMILIES.iter().any(|f| key.starts_with(f)))
+            .filter(|key| !built.contains(*key))
+            .cloned()
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "ui/locales/{language}.json has words Rust never asks for: {leftovers:?}"
+        );
+    }
 }
 
 #[test]

@@ -5,14 +5,14 @@ import { previewContact, clearPreview } from "./contact-preview.js";
 import { fieldToFix, problemText } from "./errors.js";
 import { setUpActionToggle } from "./action-toggle.js";
 import { t } from "./i18n.js";
+import { ACTION, IDENTIFIER_KIND, LIMITS } from "./contract.js";
 
 const KINDS = {
-  phone: { label: "form.value_phone", hint: "form.hint_phone", inputMode: "tel" },
-  email: { label: "form.value_email", hint: "form.hint_email", inputMode: "email" },
-  id: { label: "form.value_id", hint: "form.hint_id", inputMode: "numeric" },
+  [IDENTIFIER_KIND.PHONE]: { label: "form.value_phone", hint: "form.hint_phone", inputMode: "tel" },
+  [IDENTIFIER_KIND.EMAIL]: { label: "form.value_email", hint: "form.hint_email", inputMode: "email" },
+  [IDENTIFIER_KIND.ID]: { label: "form.value_id", hint: "form.hint_id", inputMode: "numeric" },
 };
-const SUBMIT_KEYS = { close: "form.submit_close", open: "form.submit_open" };
-const SUMMARY_MAX = 512;
+const SUBMIT_KEYS = { [ACTION.CLOSE]: "form.submit_close", [ACTION.OPEN]: "form.submit_open" };
 const PREVIEW_DELAY_MS = 400;
 
 export function setUpActionForm({ onSubmitted }) {
@@ -49,7 +49,7 @@ export function setUpActionForm({ onSubmitted }) {
   function showNoteState() {
     summary.disabled = category.value.trim() === "";
     // UTF-16 units, as Rust, the API and `maxlength` count them (an emoji counts 2).
-    counter.textContent = t("form.summary_count", { count: summary.value.length, max: SUMMARY_MAX });
+    counter.textContent = t("form.summary_count", { count: summary.value.length, max: LIMITS.SUMMARY_MAX });
   }
 
   function showError(message) {
@@ -111,8 +111,8 @@ export function setUpActionForm({ onSubmitted }) {
       identifierKind: kind.value,
       identifierValue: value.value,
       action,
-      category: action === "close" ? category.value : "",
-      summary: action === "close" && !summary.disabled ? summary.value : "",
+      category: action === ACTION.CLOSE ? category.value : "",
+      summary: action === ACTION.CLOSE && !summary.disabled ? summary.value : "",
     };
     submit.disabled = true;
     try {
@@ -155,7 +155,7 @@ export function setUpActionForm({ onSubmitted }) {
     clearForm: clear,
     chooseAction: (next) => {
       toggle.choose(next);
-      (next === "open" ? open : close).focus();
+      (next === ACTION.OPEN ? open : close).focus();
     },
   };
 }

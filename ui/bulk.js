@@ -7,8 +7,9 @@ import { setUpActionToggle } from "./action-toggle.js";
 import { batchCounts, onHistoryChange } from "./history.js";
 import { t } from "./i18n.js";
 import { contactWords } from "./words.js";
+import { ACTION, BULK_SOURCE } from "./contract.js";
 
-const CONFIRM_KEYS = { close: "bulk.confirm_close", open: "bulk.confirm_open" };
+const CONFIRM_KEYS = { [ACTION.CLOSE]: "bulk.confirm_close", [ACTION.OPEN]: "bulk.confirm_open" };
 
 export function setUpBulk() {
   const form = document.getElementById("bulk-form");
@@ -35,11 +36,11 @@ export function setUpBulk() {
   const action = () => toggle.current();
 
   const request = () => ({
-    source: csvText === null ? "lines" : "csv",
+    source: csvText === null ? BULK_SOURCE.LINES : BULK_SOURCE.CSV,
     text: csvText ?? input.value,
     action: action(),
-    category: action() === "close" ? category.value : "",
-    summary: action() === "close" ? summary.value : "",
+    category: action() === ACTION.CLOSE ? category.value : "",
+    summary: action() === ACTION.CLOSE ? summary.value : "",
   });
 
   function showError(message) {

@@ -13,6 +13,9 @@
 // keys line by line between the opening line and the closing `});`.
 import { formatMegabytes, hasWords, t } from "./i18n.js";
 import { contactWords } from "./words.js";
+import {
+  HANDOFF_NOTE, HANDOFF_SOURCE, KEYCHAIN_FAIL_CAUSE, LINK_PROBLEM, PAUSE, REASON, RETRY_REASON,
+} from "./contract.js";
 
 export const ERROR_HANDLING = Object.freeze({
   identifier_empty: { field: "identifier" },
@@ -94,17 +97,17 @@ export function toProblem(error) {
   return { code: "internal" };
 }
 
-/** One of `allowed`, or `otherwise`: a sub-key is never built from a word Rust made up. */
-const oneOf = (word, allowed, otherwise) => (allowed.includes(word) ? word : otherwise);
+/** One of `allowed`'s values, or `otherwise`: a sub-key is never built from a word Rust made up. */
+const oneOf = (word, allowed, otherwise) => (Object.values(allowed).includes(word) ? word : otherwise);
 
 /** The words for a problem, in the agent's language. */
 export function problemText(problem) {
   const code = known(problem?.code) ? problem.code : "internal";
   if (code === "keychain_failed") {
-    return t(`error.keychain_failed.${oneOf(problem.cause, ["unreadable", "ambiguous"], "other")}`);
+    return t(`error.keychain_failed.${oneOf(problem.cause, KEYCHAIN_FAIL_CAUSE, KEYCHAIN_FAIL_CAUSE.OTHER)}`);
   }
   if (code === "unreachable") {
-    const reason = oneOf(problem.reason, ["timeout", "server_error", "rate_limited", "queued"], "network");
+    const reason = oneOf(problem.reason, RETRY_REASON, RETRY_REASON.NETWORK);
     return t(`error.unreachable.${reason}`);
   }
   if (code === "bulk_file_too_large" || code === "answer_too_large") {
@@ -130,14 +133,14 @@ export function actionsWaiting(problem) {
 export function reasonText(reason, entry) {
   if (!reason) return "";
   switch (reason.code) {
-    case "legacy":
+    case REASON.LEGACY:
       // Words an earlier version saved, in the language it spoke then.
       return reason.text ?? "";
-    case "no_contact":
+    case REASON.NO_CONTACT:
       return t("reason.no_contact", { contact: contactWords(entry.identifier) });
-    case "server_kept_failing":
+    case REASON.SERVER_KEPT_FAILING:
       return t("reason.server_kept_failing", { status: reason.status, count: reason.tries });
-    case "refused": {
+    case REASON.REFUSED: {
       // Aelyst's own words, when it gave some, come after ours as they are.
       const said = typeof reason.serverMessage === "string" && reason.serverMessage.trim() !== "";
       const fields = { status: reason.status, serverMessage: reason.serverMessage };
@@ -155,40 +158,37 @@ export function reasonText(reason, entry) {
 
 /** Whether the reason's own words already name the address the entry was made for. */
 export function reasonNamesItsAddress(reason) {
-  return reason?.code === "other_address";
+  return reason?.code === REASON.OTHER_ADDRESS;
 }
 
-/** Why sending is on hold: { kind: "noToken" | "tokenRejected" | "keychain", problem? }. */
+/** Why sending is on hold: { kind: one of PAUSE, problem? }. */
 export function pauseText(pause) {
-  if (pause.kind === "keychain") return problemText(pause.problem);
-  if (pause.kind === "tokenRejected") return t("reason.token_refused");
+  if (pause.kind === PAUSE.KEYCHAIN) return problemText(pause.problem);
+  if (pause.kind === PAUSE.TOKEN_REJECTED) return t("reason.token_refused");
   return t("history.pause_no_token");
 }
 
-/** A start-up notice: { code, ...fields } (see state.rs). */
+/** A start-up notice: { code: one of NOTICE, ...fields } (see the core's notice.rs). */
 export function noticeText(notice) {
   const problem = notice.problem ? problemText(notice.problem) : undefined;
   return t(`notice.${notice.code}`, { ...notice, problem });
 }
 
-const SOURCES = ["command_line", "link", "clipboard", "shortcut"];
-const LINK_PROBLEMS = ["malformed", "not_ours", "not_close", "two_contacts", "extra", "no_contact"];
-
 /** The note the form shows when a handoff brought no usable contact. */
 export function handoffNoteText(note) {
-  const source = t(`handoff.source.${oneOf(note.source, SOURCES, "clipboard")}`);
+  const source = t(`handoff.source.${oneOf(note.source, HANDOFF_SOURCE, HANDOFF_SOURCE.CLIPBOARD)}`);
   switch (note.code) {
-    case "not_usable":
+    case HANDOFF_NOTE.NOT_USABLE:
       // Rust leaves out the text itself (a password copied by mistake is not put on screen),
       // so the two codes whose words would quote it have words of their own here.
       if (["phone_invalid", "email_invalid"].includes(note.problem?.code)) {
         return t(`handoff.not_usable.${note.problem.code}`, { source });
       }
       return t("handoff.not_usable", { source, problem: problemText(note.problem) });
-    case "contact_missing":
+    case HANDOFF_NOTE.CONTACT_MISSING:
       return t("handoff.contact_missing");
-    case "link_refused":
-      return t(`handoff.link_refused.${oneOf(note.why, LINK_PROBLEMS, "malformed")}`);
+    case HANDOFF_NOTE.LINK_REFUSED:
+      return t(`handoff.link_refused.${oneOf(note.why, LINK_PROBLEM, LINK_PROBLEM.MALFORMED)}`);
     default:
       return t("handoff.no_contact", { source });
   }

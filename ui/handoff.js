@@ -6,6 +6,7 @@ import { showView } from "./views.js";
 import { handoffNoteText } from "./errors.js";
 import { ready, t } from "./i18n.js";
 import { shownWorkspace, workspaceCount } from "./workspace.js";
+import { FORM_FILL } from "./contract.js";
 
 const $ = (id) => document.getElementById(id);
 /** An entry to show once the page has started again on its workspace. */
@@ -31,7 +32,7 @@ export async function showFill(fill, { focus = true } = {}) {
   if (!fill) return;
   // A handoff can come in while the catalog still loads; its note needs the words.
   await ready;
-  if (fill.type === "entry") {
+  if (fill.type === FORM_FILL.ENTRY) {
     if (fill.workspace === shownWorkspaceId()) {
       showEntry(fill.id);
       return;
@@ -44,7 +45,7 @@ export async function showFill(fill, { focus = true } = {}) {
   showView("single");
   const note = $("handoff-note");
   const value = $("identifier-value");
-  if (fill.type === "note") {
+  if (fill.type === FORM_FILL.NOTE) {
     value.value = "";
     value.dispatchEvent(new Event("input"));
     note.textContent = handoffNoteText(fill);

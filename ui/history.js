@@ -11,6 +11,7 @@ import { formatDateTime, formatDateTimeWithSeconds, formatTime, formatTimeWithSe
 import { actionWord, contactWords, stateWord } from "./words.js";
 import { shownWorkspace } from "./workspace.js";
 import { showFill } from "./handoff.js";
+import { ACTION, ENTRY_STATE, FORM_FILL, HISTORY_EVENT, PAUSE } from "./contract.js";
 
 /**
  * id → { entry, element, haystack }: the entry as last heard, its <li> while it is on screen
@@ -46,11 +47,11 @@ let measures = 0;
 
 // Words that differ by action, as keys written out (a test checks each exists).
 const KEYS = {
-  close: {
+  [ACTION.CLOSE]: {
     saved: "history.saved_close", done: "history.done_close", failed: "history.announce_failed_close",
     retry: "history.retry_close",
   },
-  open: {
+  [ACTION.OPEN]: {
     saved: "history.saved_open", done: "history.done_open", failed: "history.announce_failed_open",
     retry: "history.retry_open",
   },
@@ -105,14 +106,15 @@ function timeText(ms) {
 }
 
 function stateWords(entry) {
-  if (entry.state !== "pending") return stateWord(entry.state);
-  return stateWord(entry.reason ? "waiting" : "pending");
+  if (entry.state !== ENTRY_STATE.PENDING) return stateWord(entry.state);
+  // "waiting" is the window's own word: pending, with a reason it has not gone yet.
+  return stateWord(entry.reason ? "waiting" : ENTRY_STATE.PENDING);
 }
 
 /** Why the entry waits or failed, with when it goes again while it waits. */
 function reasonLine(entry) {
   const words = reasonText(entry.reason, entry);
-  if (entry.state === "pending" && words && entry.nextAttemptAt) {
+  if (entry.state === ENTRY_STATE.PENDING && words && entry.nextAttemptAt) {
     const at = entry.nextAttemptAt;
     // Not today (a clock set back or forward): the date too, so the time is not misread.
     const time = isToday(at) ? formatTimeWithSeconds(at) : formatDateTimeWithSeconds(at);
@@ -171,7 +173,7 @@ function render(entry) {
   // version kept each action's address: said so, and never sent from here (Rust refuses it
   // too); the contact can still be copied into the form.
   const elsewhere = entry.address && entry.address !== shownWorkspace()?.apiBaseUrl;
-  const unknown = !entry.address && (entry.state === "failed" || entry.state === "cancelled");
+  const unknown = !entry.address && (entry.state === ENTRY_STATE.FAILED || entry.state === ENTRY_STATE.CANCELLED);
   if (elsewhere || unknown) {
     if (!reasonNamesItsAddress(entry.reason)) {
       const p = document.createElement("p");
@@ -184,11 +186,11 @@ function render(entry) {
     item.append(entryButton("copy", t("history.copy_to_form"), t("history.copy_to_form_label", { contact: who })));
     return item;
   }
-  if (entry.state === "failed" || entry.state === "cancelled") {
+  if (entry.state === ENTRY_STATE.FAILED || entry.state === ENTRY_STATE.CANCELLED) {
     item.append(entryButton("retry", t("app.try_again"), t(KEYS[entry.action].retry, { contact: who })));
   }
-  if (entry.state === "done") {
-    item.append(entry.action === "close"
+  if (entry.state === ENTRY_STATE.DONE) {
+    item.append(entry.action === ACTION.CLOSE
       ? entryButton("undo", t("history.undo_reopen"), t("history.undo_reopen_label", { contact: who }))
       : entryButton("undo", t("history.undo_close_again"), t("history.undo_close_again_label", { contact: who })));
   }
@@ -213,13 +215,13 @@ function onListClick(event) {
   else if (button.classList.contains("undo")) undoEntry(row.entry);
   else if (button.classList.contains("copy")) {
     const { kind, display } = row.entry.identifier;
-    showFill({ type: "contact", kind, value: display });
+    showFill({ type: FORM_FILL.CONTACT, kind, value: display });
   }
 }
 
 /** Reopens a done close (or closes a done open) after the agent confirms. */
 async function undoEntry(entry) {
-  const reopening = entry.action === "close";
+  const reopening = entry.action === ACTION.CLOSE;
   const contact = contactText(entry);
   const sure = await confirmAction(reopening
     ? { title: t("confirm.reopen_title"), yes: t("confirm.reopen_yes"),
@@ -231,7 +233,7 @@ async function undoEntry(entry) {
     const next = await callIn("submit_action", { input: {
       identifierKind: entry.identifier.kind,
       identifierValue: entry.identifier.canonical,
-      action: reopening ? "open" : "close",
+      action: reopening ? ACTION.OPEN : ACTION.CLOSE,
     } });
     showSubmitted(next);
   } catch (problem) {
@@ -381,9 +383,9 @@ function upsert(entry) {
   tally(entry, 1);
   showEmpty();
   notify([entry]);
-  if (before && before.state === "pending" && entry.state !== "pending") {
+  if (before && before.state === ENTRY_STATE.PENDING && entry.state !== ENTRY_STATE.PENDING) {
     const keys = KEYS[entry.action];
-    announce(entry.state === "done"
+    announce(entry.state === ENTRY_STATE.DONE
       ? t(keys.done, { contact: contactText(entry) })
       : t(keys.failed, { contact: contactText(entry), reason: reasonText(entry.reason, entry) }).trim());
   }
@@ -467,7 +469,7 @@ export function showPause(pause) {
     line.hidden = true;
     return;
   }
-  const keychain = pause.kind === "keychain";
+  const keychain = pause.kind === PAUSE.KEYCHAIN;
   document.getElementById("history-paused-text").textContent = keychain
     ? t("history.paused_keychain", { problem: pauseText(pause) })
     : t("history.paused_token");
@@ -517,9 +519,9 @@ export async function setUpHistory({ onPause }) {
     }
   });
   const apply = (event) => {
-    if (event.type === "upsert") upsert(event.entry);
-    if (event.type === "removed") remove(event.ids);
-    if (event.type === "paused") {
+    if (event.type === HISTORY_EVENT.UPSERT) upsert(event.entry);
+    if (event.type === HISTORY_EVENT.REMOVED) remove(event.ids);
+    if (event.type === HISTORY_EVENT.PAUSED) {
       showPause(event.pause);
       onPause(event.pause);
     }

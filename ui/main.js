@@ -14,14 +14,17 @@ import { setUpViews, showView } from "./views.js";
 import { setUpWorkspaces } from "./workspace.js";
 import { showClosingRule } from "./closing-rule.js";
 import { setUpHandoffs, showEntryAfterReload, showFill } from "./handoff.js";
+import { PAUSE } from "./contract.js";
+import { applyLimits } from "./limits.js";
 
 function askForToken(pause) {
-  if (pause && (pause.kind === "tokenRejected" || pause.kind === "noToken")) {
-    showTokenStep({ reason: pause.kind === "tokenRejected" ? pauseText(pause) : "" });
+  if (pause && (pause.kind === PAUSE.TOKEN_REJECTED || pause.kind === PAUSE.NO_TOKEN)) {
+    showTokenStep({ reason: pause.kind === PAUSE.TOKEN_REJECTED ? pauseText(pause) : "" });
   }
 }
 
 async function start() {
+  applyLimits();
   // Questions about no workspace go out at once, beside the one that says which is shown and
   // the catalog's download (i18n.js starts it as it loads); every question after that names the
   // workspace. (A contact handed over at launch is shown last, in a form that is ready for it.)

@@ -8,9 +8,8 @@ import { shownWorkspace } from "./workspace.js";
 import { showView } from "./views.js";
 import { problemText, reasonText } from "./errors.js";
 import { t } from "./i18n.js";
+import { ACTION, ENTRY_STATE, IDENTIFIER_KIND, LIMITS, LIST_STATE, LIST_TRIGGER } from "./contract.js";
 
-/** The view's own timer; Rust skips a tick that comes too soon after the last refresh. */
-const REFRESH_EVERY_MS = 120_000;
 const SEARCH_DELAY_MS = 300;
 
 const $ = (id) => document.getElementById(id);
@@ -77,7 +76,7 @@ export function setUpMine() {
   }
 
   /** Loads the first page (`reset`) or the next one. */
-  async function load({ reset, trigger = "asked" }) {
+  async function load({ reset, trigger = LIST_TRIGGER.ASKED }) {
     if (loading || (!reset && !next)) return;
     loading = true;
     try {
@@ -86,22 +85,22 @@ export function setUpMine() {
         cursor: reset ? null : next,
         trigger,
       });
-      if (page.state === "skipped") return;
-      if (page.state === "noMe") {
+      if (page.state === LIST_STATE.SKIPPED) return;
+      if (page.state === LIST_STATE.NO_ME) {
         await askWhoYouAre();
         return;
       }
-      if (page.state === "unavailable") {
+      if (page.state === LIST_STATE.UNAVAILABLE) {
         list.replaceChildren();
         more.hidden = true;
         say(t("mine.unavailable"));
         return;
       }
-      if (page.state === "noToken") {
+      if (page.state === LIST_STATE.NO_TOKEN) {
         say(t("mine.no_token"));
         return;
       }
-      const rows = page.rows.filter((r) => !sent.has(r.contactId) || sent.get(r.contactId) === "failed");
+      const rows = page.rows.filter((r) => !sent.has(r.contactId) || sent.get(r.contactId) === ENTRY_STATE.FAILED);
       if (reset) {
         // A refresh (the timer, the window coming back, Refresh) while the agent ticks rows
         // keeps the ticks of the rows still listed.
@@ -182,7 +181,7 @@ export function setUpMine() {
   function pickContact(contactId) {
     showView("single");
     const kind = $("identifier-type");
-    kind.value = "id";
+    kind.value = IDENTIFIER_KIND.ID;
     kind.dispatchEvent(new Event("change"));
     const value = $("identifier-value");
     value.value = String(contactId);
@@ -208,19 +207,19 @@ export function setUpMine() {
   // back with the reason if it failed.
   onHistoryChange((changed) => {
     for (const entry of changed) {
-      if (entry.action !== "close" || entry.identifier.kind !== "id") continue;
+      if (entry.action !== ACTION.CLOSE || entry.identifier.kind !== IDENTIFIER_KIND.ID) continue;
       const contactId = Number(entry.identifier.canonical);
       const item = list.querySelector(`[data-contact-id="${contactId}"]`);
       sent.set(contactId, entry.state);
       if (!item) continue;
       const note = item.querySelector(".mine-note");
-      if (entry.state === "done") {
+      if (entry.state === ENTRY_STATE.DONE) {
         item.remove();
         say(list.children.length ? t("mine.count", { count: list.children.length }) : emptyWords());
-      } else if (entry.state === "failed") {
+      } else if (entry.state === ENTRY_STATE.FAILED) {
         item.hidden = false;
         note.textContent = reasonText(entry.reason, entry) || t("mine.not_closed");
-      } else if (entry.state === "pending") {
+      } else if (entry.state === ENTRY_STATE.PENDING) {
         item.hidden = true;
       }
       showSelected();
@@ -237,7 +236,7 @@ export function setUpMine() {
     searchTimer = setTimeout(() => load({ reset: true }), SEARCH_DELAY_MS);
   });
   window.addEventListener("focus", () => {
-    if (visible) load({ reset: true, trigger: "focus" });
+    if (visible) load({ reset: true, trigger: LIST_TRIGGER.FOCUS });
   });
 
   return {
@@ -246,8 +245,9 @@ export function setUpMine() {
       if (chooseMe) me = null;
       clearInterval(timer);
       timer = setInterval(() => {
-        if (!document.hidden) load({ reset: true, trigger: "timer" });
-      }, REFRESH_EVERY_MS);
+        if (!document.hidden) load({ reset: true, trigger: LIST_TRIGGER.TIMER });
+        // Rust skips a tick that comes too soon after the last refresh.
+      }, LIMITS.LIST_TIMER_MS);
       if (!me) return askWhoYouAre();
       chooser.hidden = true;
       body.hidden = false;

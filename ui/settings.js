@@ -9,6 +9,7 @@ import { CHOSEN_LANGUAGE, LANGUAGES, LANGUAGE_NAMES, t } from "./i18n.js";
 import { showTokenStep } from "./token-step.js";
 import { shownWorkspace, switchTo } from "./workspace.js";
 import { showView } from "./views.js";
+import { CLOSING_RULE } from "./contract.js";
 
 const $ = (id) => document.getElementById(id);
 /** Set before the reload that applies a new language: Settings opens again after it. */
@@ -97,6 +98,7 @@ export function setUpSettings({ appInfo } = {}) {
   const form = $("settings-form");
   const name = $("workspace-rename");
   const rule = $("closing-rule");
+  for (const option of rule.options) option.value = CLOSING_RULE[option.dataset.rule];
   const address = $("api-address");
   const size = $("history-size");
   const error = $("settings-error");
@@ -116,7 +118,7 @@ export function setUpSettings({ appInfo } = {}) {
       loaded = await callIn("get_settings");
       name.value = loaded.name;
       // A rule a newer version set: offered (and kept on saving) until the agent picks another.
-      const newer = loaded.closingRule === "newer";
+      const newer = loaded.closingRule === CLOSING_RULE.NEWER;
       $("closing-rule-newer").hidden = !newer;
       $("closing-rule-hint").textContent = t(newer ? "settings.rule_newer_hint" : "settings.rule_hint");
       rule.value = loaded.closingRule;

@@ -1,4 +1,6 @@
 // Keyboard flow: Esc clears the form, Alt+C / Alt+O choose the action, ? shows the list.
+import { ACTION } from "./contract.js";
+
 function typingInText(target) {
   return target instanceof HTMLTextAreaElement
     || (target instanceof HTMLInputElement && !["button", "checkbox", "radio"].includes(target.type));
@@ -17,7 +19,7 @@ export function setUpShortcuts({ clearForm, chooseAction }) {
       const key = event.key.toLowerCase();
       if (key === "c" || key === "o") {
         event.preventDefault();
-        chooseAction(key === "c" ? "close" : "open");
+        chooseAction(key === "c" ? ACTION.CLOSE : ACTION.OPEN);
       }
       return;
     }

@@ -2,16 +2,22 @@
 // form, the bulk view and the history always say the same thing. Looked up when asked (the
 // catalog loads after the modules do), from keys written out so a test can find them.
 import { t } from "./i18n.js";
+import { ACTION, ENTRY_STATE, IDENTIFIER_KIND } from "./contract.js";
 
-const ACTION_KEYS = { close: "action.close", open: "action.open" };
+const ACTION_KEYS = { [ACTION.CLOSE]: "action.close", [ACTION.OPEN]: "action.open" };
 const STATE_KEYS = {
-  pending: "state.pending",
+  [ENTRY_STATE.PENDING]: "state.pending",
+  // The window's own word: pending, with a reason it has not gone yet.
   waiting: "state.waiting",
-  done: "state.done",
-  failed: "state.failed",
-  cancelled: "state.cancelled",
+  [ENTRY_STATE.DONE]: "state.done",
+  [ENTRY_STATE.FAILED]: "state.failed",
+  [ENTRY_STATE.CANCELLED]: "state.cancelled",
 };
-const KIND_KEYS = { phone: "kind.phone", email: "kind.email", id: "kind.id" };
+const KIND_KEYS = {
+  [IDENTIFIER_KIND.PHONE]: "kind.phone",
+  [IDENTIFIER_KIND.EMAIL]: "kind.email",
+  [IDENTIFIER_KIND.ID]: "kind.id",
+};
 
 /** "Close" or "Reopen". */
 export const actionWord = (action) => t(ACTION_KEYS[action]);

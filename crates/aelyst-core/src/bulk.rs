@@ -72,7 +72,7 @@ pub fn read_file(path: &std::path::Path) -> Result<String, BulkError> {
 }
 
 /// Where the rows come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// One identifier per line, sharing the run's closing note.

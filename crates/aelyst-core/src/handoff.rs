@@ -59,7 +59,7 @@ pub enum Handoff {
 }
 
 /// Where a contact came from, for the note's words ("The clipboard holds no contact").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     CommandLine,
@@ -68,7 +68,8 @@ pub enum Source {
 }
 
 /// Why the form got no contact: a code the window words (`handoff.<code>` in `ui/locales/`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(derive(strum::EnumIter))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Note {
     #[error("holds no contact (a phone number, an email address or a contact ID), so the form is empty.")]
@@ -82,7 +83,7 @@ pub enum Note {
 }
 
 /// What is wrong with a link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkProblem {
     #[error("it is not a well-formed link.")]
@@ -103,7 +104,8 @@ pub enum LinkProblem {
 
 /// What the window shows: a contact in the form (Close chosen, focus in the category), a
 /// note, or an entry of the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, strum::EnumDiscriminants)]
+#[strum_discriminants(derive(strum::EnumIter))]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum FormFill {
     Contact {

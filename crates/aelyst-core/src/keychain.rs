@@ -48,7 +48,7 @@ impl Coded for KeychainError {
 }
 
 /// Why the keychain could not do what was asked, as a word the window has a sentence for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::Display)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::Display, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum FailCause {

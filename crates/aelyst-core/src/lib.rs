@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod bulk;
+pub mod contract;
 pub mod diagnostics;
 pub mod error;
 pub mod export;
@@ -17,6 +18,7 @@ pub mod keychain;
 pub mod language;
 pub mod logging;
 pub mod mine;
+pub mod notice;
 pub mod notification;
 pub mod outbox;
 pub mod settings;

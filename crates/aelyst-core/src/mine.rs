@@ -15,7 +15,7 @@ use crate::AppError;
 pub const PAGE_SIZE: u8 = 25;
 
 /// What the list can show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
 #[serde(rename_all = "camelCase")]
 pub enum ListState {
     Ok,
@@ -133,7 +133,7 @@ impl Row {
 }
 
 /// Why the window asks for the list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter)]
 #[serde(rename_all = "camelCase")]
 pub enum Trigger {
     /// The view was shown, the agent pressed Refresh, searched, or asked for more: always.
@@ -154,9 +154,12 @@ pub struct RefreshPolicy {
     pub timer_gap_ms: u64,
 }
 
+/// How often the window's timer asks for the list while it is shown (`ui/contract.js`).
+pub const WINDOW_TIMER_MS: u64 = 120_000;
+
 pub const REFRESH: RefreshPolicy = RefreshPolicy {
     focus_gap_ms: 30_000,
-    timer_gap_ms: 110_000,
+    timer_gap_ms: WINDOW_TIMER_MS - 10_000,
 };
 
 impl RefreshPolicy {

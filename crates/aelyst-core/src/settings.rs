@@ -129,7 +129,7 @@ pub struct SetAside {
     pub why: SetAsideWhy,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 pub enum SetAsideWhy {
     /// Its id, name or address could not be read, or its id is not one the app makes, or

@@ -15,7 +15,10 @@ pub use client::{
 };
 pub use identifier::{Identifier, IdentifierError, IdentifierKind};
 pub use lists::{local_timezone, ContactQuery, Page, User};
-pub use outcome::{classify, Answer, Outcome, RateLimit, Reason, RetryReason, StatusReply, Tries};
+pub use outcome::{
+    classify, Answer, Outcome, RateLimit, Reason, ReasonDiscriminants, RetryReason,
+    RetryReasonDiscriminants, StatusReply, Tries,
+};
 pub use request::{Action, NoteError, StatusChange, CATEGORY_MAX_CHARS, SUMMARY_MAX_CHARS};
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use token::{ApiToken, TokenFormatError, MAX_TOKEN_CHARS};

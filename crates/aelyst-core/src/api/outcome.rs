@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::retry::{parse_retry_after, RetryPolicy};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(derive(strum::EnumIter))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum RetryReason {
     /// 429.
@@ -42,7 +43,10 @@ impl RetryReason {
 /// Why an action waits or did not go through: a code and the fields its sentence needs. The
 /// window words it in the agent's language (`reason.<code>` in `ui/locales/`); the English
 /// below is for the log and the CSV export. Kept in the journal as it is serialised here.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error, strum::EnumDiscriminants,
+)]
+#[strum_discriminants(derive(strum::EnumIter))]
 #[serde(
     tag = "code",
     rename_all = "snake_case",

@@ -7,7 +7,7 @@ use crate::error::{Coded, ErrorCode, Fields};
 pub const CATEGORY_MAX_CHARS: usize = 128;
 pub const SUMMARY_MAX_CHARS: usize = 512;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Open,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{Action, Identifier, Outcome, Reason, RetryReason, StatusChange};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter)]
 #[serde(rename_all = "lowercase")]
 pub enum EntryState {
     /// Saved on disk; being sent, or waiting to be sent again.

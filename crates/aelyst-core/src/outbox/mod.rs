@@ -104,7 +104,8 @@ pub trait TokenSource: Send + Sync + 'static {
 }
 
 /// Why sending is on hold for every action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, strum::EnumDiscriminants)]
+#[strum_discriminants(derive(strum::EnumIter))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Pause {
     /// No token saved yet.
@@ -127,7 +128,8 @@ impl Pause {
 }
 
 /// What the window is told.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, strum::EnumDiscriminants)]
+#[strum_discriminants(derive(strum::EnumIter))]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum HistoryEvent {
     Upsert { entry: Box<Entry> },

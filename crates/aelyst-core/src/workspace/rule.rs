@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::WorkspaceError;
 use crate::api::{Action, StatusChange};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClosingRule {
     /// A close may carry a note or not (what versions before workspaces did).

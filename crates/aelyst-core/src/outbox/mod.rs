@@ -17,6 +17,7 @@ mod entry;
 pub mod journal;
 mod pacer;
 mod scheduler;
+pub mod tally;
 mod worker;
 
 use std::path::{Path, PathBuf};

@@ -2,56 +2,13 @@
 //! naming the contact and the reason; clicking it shows the entry. notify-rust directly:
 //! tauri-plugin-notification, built on it, has no click on the desktop.
 
-use aelyst_core::api::{Action, Reason};
-use aelyst_core::language::Words;
+use aelyst_core::api::Action;
 use aelyst_core::notification;
 use aelyst_core::outbox::Entry;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::state::AppState;
 use crate::MAIN_WINDOW;
-
-/// A reason as the window words it (`reasonText` in `ui/errors.js`, from the same catalog).
-fn reason_text(words: &Words, reason: &Reason, contact: &str) -> String {
-    match reason {
-        Reason::Legacy { text } => text.clone(),
-        Reason::NoContact => words.text("reason.no_contact", &[("contact", &contact)]),
-        Reason::ServerError { status } => words.text("reason.server_error", &[("status", status)]),
-        Reason::OtherAddress { address } => {
-            words.text("reason.other_address", &[("address", address)])
-        }
-        Reason::ServerKeptFailing { status, tries } => words.text(
-            "reason.server_kept_failing",
-            &[("status", status), ("count", tries)],
-        ),
-        Reason::Refused {
-            status,
-            server_message,
-        } => {
-            let said = server_message.as_deref().filter(|m| !m.trim().is_empty());
-            let key = match (*status == 400, said.is_some()) {
-                (true, false) => "reason.refused",
-                (true, true) => "reason.refused_said",
-                (false, false) => "reason.refused_status",
-                (false, true) => "reason.refused_status_said",
-            };
-            words.text(
-                key,
-                &[
-                    ("status", status),
-                    ("serverMessage", &said.unwrap_or_default()),
-                ],
-            )
-        }
-        other => {
-            let code = serde_json::to_value(other)
-                .ok()
-                .and_then(|v| v.get("code")?.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            words.text(&format!("reason.{code}"), &[])
-        }
-    }
-}
 
 /// The window is hidden (in the tray) or minimised: the agent cannot see the history.
 fn out_of_sight<R: Runtime>(app: &AppHandle<R>) -> bool {
@@ -68,18 +25,14 @@ pub fn failed<R: Runtime>(app: &AppHandle<R>, workspace: &str, entry: &Entry) {
         return;
     };
     let words = state.words();
-    let contact = format!(
-        "{} {}",
-        words.text(&format!("kind.{}", entry.identifier.kind().prefix()), &[]),
-        entry.identifier.display()
-    );
+    let contact = words.contact(&entry.identifier);
     let title = match entry.action {
         Action::Close => "notify.not_closed",
         Action::Open => "notify.not_reopened",
     };
     let summary = words.text(title, &[("contact", &contact)]);
     let body = match &entry.reason {
-        Some(reason) => reason_text(words, reason, &contact),
+        Some(reason) => words.reason(reason, &contact),
         None => words.text("notify.refused", &[]),
     };
     let show = words.text("notify.show", &[]);

@@ -129,6 +129,62 @@ impl Words {
         };
         fill(template, fields)
     }
+
+    /// A contact as the window says it: "phone +60 12-123 3112" (`contactWords` in
+    /// `ui/words.js`, from the same catalog).
+    pub fn contact(&self, identifier: &crate::api::Identifier) -> String {
+        format!(
+            "{} {}",
+            self.text(&format!("kind.{}", identifier.kind().prefix()), &[]),
+            identifier.display()
+        )
+    }
+
+    /// Why an action waits or did not go through, as the window words it (`reasonText` in
+    /// `ui/errors.js`, from the same catalog); `contact` as [`Words::contact`] says it.
+    pub fn reason(&self, reason: &crate::api::Reason, contact: &str) -> String {
+        use crate::api::Reason;
+        match reason {
+            Reason::Legacy { text } => text.clone(),
+            Reason::NoContact => self.text("reason.no_contact", &[("contact", &contact)]),
+            Reason::ServerError { status } => {
+                self.text("reason.server_error", &[("status", status)])
+            }
+            Reason::OtherAddress { address } => {
+                self.text("reason.other_address", &[("address", address)])
+            }
+            Reason::ServerKeptFailing { status, tries } => self.text(
+                "reason.server_kept_failing",
+                &[("status", status), ("count", tries)],
+            ),
+            Reason::Refused {
+                status,
+                server_message,
+            } => {
+                let said = server_message.as_deref().filter(|m| !m.trim().is_empty());
+                let key = match (*status == 400, said.is_some()) {
+                    (true, false) => "reason.refused",
+                    (true, true) => "reason.refused_said",
+                    (false, false) => "reason.refused_status",
+                    (false, true) => "reason.refused_status_said",
+                };
+                self.text(
+                    key,
+                    &[
+                        ("status", status),
+                        ("serverMessage", &said.unwrap_or_default()),
+                    ],
+                )
+            }
+            other => {
+                let code = serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v.get("code")?.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                self.text(&format!("reason.{code}"), &[])
+            }
+        }
+    }
 }
 
 fn plural_name(category: intl_pluralrules::PluralCategory) -> &'static str {
@@ -171,6 +227,53 @@ fn fill(template: &str, fields: &[(&str, &dyn std::fmt::Display)]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reasons_and_contacts_read_as_the_window_says_them() {
+        use crate::api::{Identifier, Reason};
+        let words = Words::get("en");
+        let contact = words.contact(&Identifier::parse("phone:+60121233112").unwrap());
+        assert_eq!(
+            contact,
+            format!("{} +60 12-123 3112", words.text("kind.phone", &[]))
+        );
+        let refused = |status, said: Option<&str>| {
+            words.reason(
+                &Reason::Refused {
+                    status,
+                    server_message: said.map(str::to_owned),
+                },
+                &contact,
+            )
+        };
+        assert_eq!(refused(400, None), words.text("reason.refused", &[]));
+        assert!(refused(400, Some("bad category")).contains("bad category"));
+        assert!(refused(422, None).contains("422"));
+        assert!(
+            refused(422, Some("  ")).contains("422"),
+            "blank words are none"
+        );
+        assert!(words
+            .reason(&Reason::NoContact, &contact)
+            .contains("+60 12-123 3112"));
+        assert_eq!(
+            words.reason(
+                &Reason::Legacy {
+                    text: "as saved".into()
+                },
+                &contact
+            ),
+            "as saved"
+        );
+        assert_eq!(
+            words.reason(&Reason::Cancelled, &contact),
+            words.text("reason.cancelled", &[])
+        );
+        assert_ne!(
+            words.reason(&Reason::Cancelled, &contact),
+            "reason.cancelled"
+        );
+    }
+
     use super::*;
 
     fn catalog(language: &str) -> serde_json::Map<String, Value> {

@@ -123,15 +123,7 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
         "#mine-list [data-contact-id='{first}'] .mine-pick"
     ))
     .await;
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while app.focused_id().await != "category" {
-        assert!(
-            Instant::now() < deadline,
-            "the focus is in {}, not the category",
-            app.focused_id().await
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    app.wait_focus("category").await;
     let value: String = app
         .js("return document.getElementById('identifier-value').value;")
         .await;
@@ -202,6 +194,29 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
         !ids.is_empty() && three.iter().all(|id| !ids.contains(id))
     })
     .await;
+
+    // A ticked row closed from the form leaves the count while it is being sent (the server
+    // is down, so it waits): "Close selected" never offers a contact already on its way.
+    let two: Vec<u64> = listed(&app).await.into_iter().take(2).collect();
+    for id in &two {
+        app.click(&format!("#mine-tick-{id}")).await;
+    }
+    app.wait_text("#mine-close-selected", "(2)").await;
+    sandbox.set_down(true);
+    app.click(&format!(
+        "#mine-list [data-contact-id='{}'] .mine-pick",
+        two[0]
+    ))
+    .await;
+    app.wait_focus("category").await;
+    app.keys(&format!("Resolved{CTRL}{ENTER}{RELEASE}")).await;
+    app.click("#view-mine").await;
+    app.wait_text("#mine-close-selected", "(1)").await;
+    sandbox.set_down(false);
+    delivered(&sandbox, two[0]).await;
+    app.click(&format!("#mine-tick-{}", two[1])).await;
+    app.wait_text("#mine-close-selected", "Close selected")
+        .await;
 
     // From pressing the view's button to its first page on screen (the view already loaded
     // once, as an agent switches back and forth).

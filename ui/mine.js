@@ -30,6 +30,9 @@ export function setUpMine() {
   let visible = false;
   // Closes sent from this list, by contact id, so their rows can leave or come back.
   const sent = new Map();
+  // The ticked rows' contact ids (as the rows' data-contact-id has them): what "Close
+  // selected" counts and sends. A row that leaves (sent, or gone from the list) leaves it.
+  const selected = new Set();
 
   function say(text) {
     status.textContent = text;
@@ -44,7 +47,12 @@ export function setUpMine() {
     tick.type = "checkbox";
     tick.id = `mine-tick-${contactId}`;
     tick.setAttribute("aria-label", t("mine.select_row", { name }));
-    tick.addEventListener("change", showSelected);
+    tick.checked = selected.has(String(contactId));
+    tick.addEventListener("change", () => {
+      if (tick.checked) selected.add(item.dataset.contactId);
+      else selected.delete(item.dataset.contactId);
+      showSelected();
+    });
     const pick = document.createElement("button");
     pick.type = "button";
     pick.className = "mine-pick";
@@ -66,7 +74,7 @@ export function setUpMine() {
   }
 
   function showSelected() {
-    const count = list.querySelectorAll("input[type=checkbox]:checked").length;
+    const count = selected.size;
     closeSelected.disabled = count === 0;
     closeSelected.textContent = count ? t("mine.close_selected_count", { count }) : t("mine.close_selected");
   }
@@ -103,14 +111,10 @@ export function setUpMine() {
       const rows = page.rows.filter((r) => !sent.has(r.contactId) || sent.get(r.contactId) === ENTRY_STATE.FAILED);
       if (reset) {
         // A refresh (the timer, the window coming back, Refresh) while the agent ticks rows
-        // keeps the ticks of the rows still listed.
-        const ticked = new Set(
-          [...list.querySelectorAll("input[type=checkbox]:checked")].map((tick) => tick.closest("li").dataset.contactId),
-        );
+        // keeps the ticks of the rows still listed (`row` ticks them from `selected`).
         const fresh = rows.map(row);
-        for (const item of fresh) {
-          if (ticked.has(item.dataset.contactId)) item.querySelector("input[type=checkbox]").checked = true;
-        }
+        const listed = new Set(fresh.map((item) => item.dataset.contactId));
+        for (const id of selected) if (!listed.has(id)) selected.delete(id);
         const focused = list.contains(document.activeElement) ? document.activeElement.id : "";
         list.replaceChildren(...fresh);
         if (focused) document.getElementById(focused)?.focus();
@@ -191,8 +195,7 @@ export function setUpMine() {
   }
 
   closeSelected.addEventListener("click", () => {
-    const ids = [...list.querySelectorAll("input[type=checkbox]:checked")]
-      .map((tick) => tick.closest("li").dataset.contactId);
+    const ids = [...selected];
     if (!ids.length) return;
     showView("bulk");
     const input = $("bulk-input");
@@ -211,7 +214,14 @@ export function setUpMine() {
       const contactId = Number(entry.identifier.canonical);
       const item = list.querySelector(`[data-contact-id="${contactId}"]`);
       sent.set(contactId, entry.state);
-      if (!item) continue;
+      // On its way, done or failed: no longer among the ticked (a failed row comes back
+      // unticked, with its reason).
+      selected.delete(String(contactId));
+      if (!item) {
+        showSelected();
+        continue;
+      }
+      item.querySelector("input[type=checkbox]").checked = false;
       const note = item.querySelector(".mine-note");
       if (entry.state === ENTRY_STATE.DONE) {
         item.remove();

@@ -732,6 +732,22 @@ impl App {
             .await
     }
 
+    /// Waits (up to 5 s) for the element with id `id` to have the focus.
+    pub async fn wait_focus(&self, id: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let focused = self.focused_id().await;
+            if focused == id {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the focus is in {focused:?}, not {id}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// Marks the page, so [`App::wait_new_page`] can tell when it has been replaced (the app
     /// reloads the window to show another workspace, or after its address changed).
     pub async fn mark_page(&self) {

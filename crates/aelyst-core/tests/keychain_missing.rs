@@ -19,9 +19,6 @@ fn no_keychain_is_plain_words_and_no_fallback() {
     let keychain = Keychain::platform(DEFAULT_ACCOUNT);
     let err = keychain.save("tok-would-be-lost").unwrap_err();
     assert_eq!(err, KeychainError::Unavailable);
-    assert!(err
-        .to_string()
-        .starts_with("No keychain is available on this computer"));
     assert!(!format!("{err} {err:?}").contains("tok-"));
     assert_eq!(keychain.load().unwrap_err(), KeychainError::Unavailable);
     assert_eq!(

@@ -195,8 +195,8 @@ async fn a_short_retry_after_is_waited_out_and_a_long_one_is_plain_words() {
         .unwrap_err();
     assert!(matches!(err, ReadError::RateLimited { .. }));
     assert_eq!(
-        err.to_string(),
-        "Aelyst is busy right now; try again in a moment."
+        aelyst_core::AppError::from(err).code,
+        aelyst_core::ErrorCode::RateLimited
     );
     sandbox.stop().await;
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use aelyst_core::api::Reason;
 use aelyst_core::outbox::{EntryState, HistoryEvent, OutboxOptions, Pause};
+use aelyst_core::Coded;
 use aelyst_sandbox::{status_path, ContactStatus, Fault, DEFAULT_TOKEN};
 use support::outbox::{
     all_finished, journal, journal_of, open, poll, quiet, reload, sending, sending_with, settle,
@@ -98,8 +99,8 @@ async fn not_found_fails_after_exactly_one_request() {
     .await;
     assert_eq!(sandbox.requests().len(), 2);
     assert_eq!(
-        h.outbox.retry("no-such-id").unwrap_err().to_string(),
-        "That action is no longer in the history."
+        h.outbox.retry("no-such-id").unwrap_err().code(),
+        aelyst_core::ErrorCode::EntryNotFound
     );
     sandbox.stop().await;
 }

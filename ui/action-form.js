@@ -15,8 +15,26 @@ const KINDS = {
 const SUBMIT_KEYS = { [ACTION.CLOSE]: "form.submit_close", [ACTION.OPEN]: "form.submit_open" };
 const PREVIEW_DELAY_MS = 400;
 
+// The form set up by setUpActionForm, for the modules that put a contact in it.
+let form = null;
+
+/**
+ * Puts a contact in the form, Close chosen, as a handoff or a picked row does: `note` is said
+ * above the form (or nothing), and `clearNote` empties the category and summary first (what
+ * was typed for another contact must never go out with this one). The preview follows.
+ */
+export function fillContact({ kind, value, note = "", clearNote = true }) {
+  form?.fillContact({ kind, value, note, clearNote });
+}
+
+/** Empties the contact and says `note` above the form: a handoff that brought no contact. */
+export function showFormNote(note) {
+  form?.showNote(note);
+}
+
 export function setUpActionForm({ onSubmitted }) {
-  const form = document.getElementById("action-form");
+  const element = document.getElementById("action-form");
+  const note = document.getElementById("handoff-note");
   const kind = document.getElementById("identifier-type");
   const value = document.getElementById("identifier-value");
   const valueLabel = document.getElementById("identifier-value-label");
@@ -62,8 +80,15 @@ export function setUpActionForm({ onSubmitted }) {
     previewTimer = setTimeout(() => previewContact(kind.value, value.value), PREVIEW_DELAY_MS);
   }
 
-  // A pasted "phone:…", "email:…" or "id:…" picks its own kind.
+  function showNote(text) {
+    note.textContent = text;
+    note.hidden = !text;
+  }
+
+  // A pasted "phone:…", "email:…" or "id:…" picks its own kind. What the agent types makes a
+  // handoff's note above the form old news.
   value.addEventListener("input", () => {
+    showNote("");
     const match = /^\s*(phone|email|id)\s*:\s*(.*)$/is.exec(value.value);
     if (match) {
       kind.value = match[1].toLowerCase();
@@ -85,11 +110,11 @@ export function setUpActionForm({ onSubmitted }) {
   // would make the browser submit the form by itself: that submission is let through to the
   // field (a suggestion is still picked) but sends nothing.
   let plainEnter = false;
-  form.addEventListener("keydown", (event) => {
+  element.addEventListener("keydown", (event) => {
     if (event.key !== "Enter") return;
     if (event.ctrlKey || event.metaKey) {
       event.preventDefault();
-      form.requestSubmit();
+      element.requestSubmit();
       return;
     }
     const field = event.target.localName;
@@ -102,7 +127,7 @@ export function setUpActionForm({ onSubmitted }) {
     }
   });
 
-  form.addEventListener("submit", async (event) => {
+  element.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (plainEnter) return;
     showError("");
@@ -151,6 +176,28 @@ export function setUpActionForm({ onSubmitted }) {
 
   showKind();
   showNoteState();
+  form = {
+    fillContact({ kind: given, value: contact, note: said, clearNote }) {
+      if (clearNote) {
+        category.value = "";
+        summary.value = "";
+        showNoteState();
+      }
+      kind.value = given;
+      showKind();
+      value.value = contact;
+      showError("");
+      schedulePreview();
+      toggle.choose(ACTION.CLOSE);
+      showNote(said);
+    },
+    showNote(said) {
+      value.value = "";
+      showError("");
+      clearPreview();
+      showNote(said);
+    },
+  };
   return {
     clearForm: clear,
     chooseAction: (next) => {

@@ -11,6 +11,14 @@ import { ACTION, BULK_SOURCE } from "./contract.js";
 
 const CONFIRM_KEYS = { [ACTION.CLOSE]: "bulk.confirm_close", [ACTION.OPEN]: "bulk.confirm_open" };
 
+// The view set up by setUpBulk, for the modules that hand it a list.
+let bulk = null;
+
+/** Fills the list with `lines` (one contact each), Close chosen, to be checked and sent. */
+export function prefillClose(lines) {
+  bulk?.prefillClose(lines);
+}
+
 export function setUpBulk() {
   const form = document.getElementById("bulk-form");
   const input = document.getElementById("bulk-input");
@@ -175,4 +183,13 @@ export function setUpBulk() {
   onHistoryChange((changed) => {
     if (batch && changed.some((entry) => entry.batch === batch)) showProgress();
   });
+  bulk = {
+    prefillClose(lines) {
+      csvText = null;
+      source.textContent = "";
+      input.value = lines.join("\n");
+      review.hidden = true;
+      toggle.choose(ACTION.CLOSE);
+    },
+  };
 }

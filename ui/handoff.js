@@ -7,6 +7,7 @@ import { handoffNoteText } from "./errors.js";
 import { ready, t } from "./i18n.js";
 import { shownWorkspace, workspaceCount } from "./workspace.js";
 import { FORM_FILL } from "./contract.js";
+import { fillContact, showFormNote } from "./action-form.js";
 
 const $ = (id) => document.getElementById(id);
 /** An entry to show once the page has started again on its workspace. */
@@ -43,31 +44,19 @@ export async function showFill(fill, { focus = true } = {}) {
     return;
   }
   showView("single");
-  const note = $("handoff-note");
-  const value = $("identifier-value");
   if (fill.type === FORM_FILL.NOTE) {
-    value.value = "";
-    value.dispatchEvent(new Event("input"));
-    note.textContent = handoffNoteText(fill);
-    note.hidden = false;
-    if (focus) value.focus();
+    showFormNote(handoffNoteText(fill));
+    if (focus) $("identifier-value").focus();
     return;
   }
-  // A new contact starts with an empty closing note: what was typed for the one before must
-  // never go out with this one (Ctrl+Enter would send it).
-  for (const field of [$("category"), $("summary")]) {
-    field.value = "";
-    field.dispatchEvent(new Event("input"));
-  }
-  const kind = $("identifier-type");
-  kind.value = fill.kind;
-  kind.dispatchEvent(new Event("change"));
-  value.value = fill.value;
-  value.dispatchEvent(new Event("input"));
-  // With several workspaces, which one it went to (after the input above, which hides notes).
-  note.textContent = workspaceCount() > 1 ? t("handoff.into_workspace", { name: shownWorkspace().name }) : "";
-  note.hidden = !note.textContent;
-  $("status-close").click();
+  // A new contact starts with an empty closing note (fillContact empties it): what was typed
+  // for the one before must never go out with this one (Ctrl+Enter would send it). With
+  // several workspaces, the note says which one it went to.
+  fillContact({
+    kind: fill.kind,
+    value: fill.value,
+    note: workspaceCount() > 1 ? t("handoff.into_workspace", { name: shownWorkspace().name }) : "",
+  });
   if (focus) $("category").focus();
 }
 
@@ -75,9 +64,6 @@ export async function showFill(fill, { focus = true } = {}) {
 export async function setUpHandoffs() {
   $("paste-contact").addEventListener("click", async () => {
     showFill(await call("paste_contact"));
-  });
-  $("identifier-value").addEventListener("input", () => {
-    $("handoff-note").hidden = true;
   });
   return call("watch_handoffs", { onEvent: channel((fill) => showFill(fill)) });
 }

@@ -8,6 +8,8 @@ import { shownWorkspace } from "./workspace.js";
 import { showView } from "./views.js";
 import { problemText, reasonText } from "./errors.js";
 import { t } from "./i18n.js";
+import { fillContact } from "./action-form.js";
+import { prefillClose } from "./bulk.js";
 import { ACTION, ENTRY_STATE, IDENTIFIER_KIND, LIMITS, LIST_STATE, LIST_TRIGGER } from "./contract.js";
 
 const SEARCH_DELAY_MS = 300;
@@ -184,13 +186,8 @@ export function setUpMine() {
 
   function pickContact(contactId) {
     showView("single");
-    const kind = $("identifier-type");
-    kind.value = IDENTIFIER_KIND.ID;
-    kind.dispatchEvent(new Event("change"));
-    const value = $("identifier-value");
-    value.value = String(contactId);
-    value.dispatchEvent(new Event("input"));
-    $("status-close").click();
+    // The closing note typed so far stays: the agent may pick the row after writing it.
+    fillContact({ kind: IDENTIFIER_KIND.ID, value: String(contactId), clearNote: false });
     $("category").focus();
   }
 
@@ -198,10 +195,7 @@ export function setUpMine() {
     const ids = [...selected];
     if (!ids.length) return;
     showView("bulk");
-    const input = $("bulk-input");
-    input.value = ids.map((id) => `id:${id}`).join("\n");
-    input.dispatchEvent(new Event("input"));
-    $("bulk-close").click();
+    prefillClose(ids.map((id) => `id:${id}`));
     $("bulk-category").focus();
     announce(t("mine.ready_for_closing", { count: ids.length }));
   });

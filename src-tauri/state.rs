@@ -10,7 +10,7 @@ use aelyst_core::language::{self, Words};
 pub use aelyst_core::notice::Notice;
 use aelyst_core::settings::SettingsStore;
 use aelyst_core::workspace::{
-    ClosingRule, OpenWorkspace, Setup, Workspace, WorkspaceError, Workspaces, JOURNAL_FILE,
+    OpenWorkspace, Setup, Workspace, WorkspaceError, Workspaces, JOURNAL_FILE,
 };
 use aelyst_core::AppError;
 
@@ -134,14 +134,6 @@ impl AppState {
         self.settings
             .read(|s| s.workspace(id).map(read))
             .ok_or_else(|| WorkspaceError::NotFound.into())
-    }
-
-    pub fn closing_rule(&self, id: &str) -> Result<ClosingRule, AppError> {
-        self.read_workspace(id, |w| w.closing_rule)
-    }
-
-    pub fn category_choices(&self, id: &str) -> Result<Vec<String>, AppError> {
-        self.read_workspace(id, Workspace::category_choices)
     }
 
     /// The words Rust says itself (tray, notifications), in the agent's language.

@@ -26,7 +26,7 @@ pub async fn closing_categories(
     state: State<'_, AppState>,
     workspace: String,
 ) -> Result<Vec<String>, AppError> {
-    state.category_choices(&workspace)
+    state.workspaces.category_choices(&workspace)
 }
 
 /// Asks the workspace for its closing notes and caches them. Quietly keeps the cache when the
@@ -36,19 +36,7 @@ pub async fn refresh_closing_categories(
     state: State<'_, AppState>,
     workspace: String,
 ) -> Result<Vec<String>, AppError> {
-    let open = state.workspace(&workspace)?;
-    if let Ok(Some((client, token))) = blocking(move || Ok(open.credentials())).await? {
-        if let Ok(Feature::Available(notes)) = client.closing_notes(&token).await {
-            let cached = state.settings.update(|s| {
-                s.existing(&workspace)?.closing_notes = notes;
-                Ok(())
-            });
-            if let Err(err) = cached {
-                tracing::warn!("closing notes not cached: {}", AppError::from(err).code);
-            }
-        }
-    }
-    state.category_choices(&workspace)
+    state.workspaces.refresh_categories(&workspace).await
 }
 
 #[derive(Debug, Serialize)]

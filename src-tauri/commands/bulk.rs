@@ -1,38 +1,11 @@
 //! Bulk runs: check rows, open a CSV, send the good rows, cancel what has not gone yet.
 
-use aelyst_core::api::Action;
-use aelyst_core::bulk::{self, Defaults, Row, Source};
+use aelyst_core::bulk::{self, Row};
+use aelyst_core::workspace::{BulkInput, BulkStarted};
 use aelyst_core::AppError;
-use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::state::{blocking, AppState};
-
-/// A bulk run as the Bulk view describes it.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkInput {
-    pub source: Source,
-    pub text: String,
-    pub action: Action,
-    #[serde(default)]
-    pub category: Option<String>,
-    #[serde(default)]
-    pub summary: Option<String>,
-}
-
-impl BulkInput {
-    /// Every row checked like the form, the workspace's closing rule included.
-    fn rows(&self, state: &AppState, workspace: &str) -> Result<Vec<Row>, AppError> {
-        let defaults = Defaults {
-            action: self.action,
-            category: self.category.as_deref(),
-            summary: self.summary.as_deref(),
-            rule: state.closing_rule(workspace)?,
-        };
-        Ok(bulk::rows(self.source, &self.text, &defaults)?)
-    }
-}
 
 /// Every row checked, with the reason for each one that will not be sent. Sends nothing.
 #[tauri::command]
@@ -41,7 +14,7 @@ pub async fn bulk_preview(
     workspace: String,
     input: BulkInput,
 ) -> Result<Vec<Row>, AppError> {
-    input.rows(&state, &workspace)
+    state.workspaces.bulk_preview(&workspace, &input)
 }
 
 /// Asks for a CSV file (reading happens here, in Rust) and returns its text; `None` when the
@@ -54,13 +27,6 @@ pub async fn bulk_open_csv<R: Runtime>(app: AppHandle<R>) -> Result<Option<Strin
     blocking(move || Ok(Some(bulk::read_file(&path)?))).await
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkStarted {
-    pub batch: String,
-    pub count: usize,
-}
-
 /// Checks every row again (the window's copy is not trusted) and queues the good ones
 /// through the durable outbox in one write.
 #[tauri::command]
@@ -69,14 +35,7 @@ pub async fn bulk_submit(
     workspace: String,
     input: BulkInput,
 ) -> Result<BulkStarted, AppError> {
-    let open = state.workspace(&workspace)?;
-    let ready = bulk::ready(input.rows(&state, &workspace)?)?;
-    let (batch, entries) = open.outbox.submit_many(ready)?;
-    tracing::info!(batch = %batch, count = entries.len(), "bulk run queued");
-    Ok(BulkStarted {
-        batch,
-        count: entries.len(),
-    })
+    state.workspaces.bulk_submit(&workspace, &input)
 }
 
 /// Stops what of a bulk run has not been sent yet; it is recorded as cancelled.

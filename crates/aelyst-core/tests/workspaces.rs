@@ -12,7 +12,7 @@ use aelyst_core::api::{ApiToken, ClientConfig};
 use aelyst_core::keychain::{Keychains, DEFAULT_ACCOUNT};
 use aelyst_core::outbox::{EntryState, Outbox, OutboxOptions, TokenSource};
 use aelyst_core::settings::SettingsStore;
-use aelyst_core::workspace::{OpenWorkspace, Setup, Workspaces, LEGACY_ID};
+use aelyst_core::workspace::{BulkInput, ClosingRule, OpenWorkspace, Setup, Workspaces, LEGACY_ID};
 use aelyst_core::Coded;
 use aelyst_core::ErrorCode;
 use aelyst_sandbox::Sandbox;
@@ -693,4 +693,72 @@ async fn an_earlier_versions_finished_actions_are_never_sent_again_and_its_waiti
         "a journal with no addresses: one waiting action, one cancelled (possibly for an address since left), then Try again on it",
         "the waiting one delivered once; Try again refused (address unknown), 0 requests; lost: 0, leaked: 0",
     );
+}
+
+/// Beside submit, in the core: the categories refreshed from the workspace's own server and
+/// cached, and a bulk run checked against the workspace's closing rule, only its good rows
+/// queued in its own outbox.
+#[tokio::test(flavor = "multi_thread")]
+async fn categories_and_bulk_runs_go_by_each_workspaces_own_server_and_rule() {
+    let (a, b, desk, brand_a, brand_b) = two_brands().await;
+    let choices = desk.workspaces.refresh_categories(&brand_a).await.unwrap();
+    assert!(!choices.is_empty(), "the sandbox's closing notes");
+    assert_eq!(
+        desk.workspaces.category_choices(&brand_a).unwrap(),
+        choices,
+        "cached"
+    );
+    assert!(
+        b.requests()
+            .iter()
+            .all(|r| !r.raw_path.contains("closing_notes")),
+        "asked of A's server only"
+    );
+
+    desk.settings
+        .update(|s| {
+            s.existing(&brand_b)?.closing_rule = ClosingRule::Category;
+            Ok(())
+        })
+        .unwrap();
+    let input: BulkInput = serde_json::from_value(serde_json::json!({
+        "source": "csv",
+        "text": "id:1,Resolved\nid:2,\nid:3,Resolved\n",
+        "action": "close",
+    }))
+    .unwrap();
+    let rows = desk.workspaces.bulk_preview(&brand_b, &input).unwrap();
+    let problems: Vec<Option<ErrorCode>> = rows
+        .iter()
+        .map(|r| r.problem.as_ref().map(|p| p.code))
+        .collect();
+    assert_eq!(
+        problems,
+        [None, Some(ErrorCode::ClosingCategoryRequired), None],
+        "B's rule"
+    );
+    assert!(
+        desk.workspaces
+            .bulk_preview(&brand_a, &input)
+            .unwrap()
+            .iter()
+            .all(|r| r.problem.is_none()),
+        "A's rule lets every row go"
+    );
+    let started = desk.workspaces.bulk_submit(&brand_b, &input).unwrap();
+    assert_eq!(started.count, 2);
+    let entries = settle(&desk.get(&brand_b).outbox, "B's run done", |e| {
+        e.len() == 2 && all_finished(e)
+    })
+    .await;
+    assert!(entries
+        .iter()
+        .all(|e| e.batch.as_deref() == Some(started.batch.as_str())));
+    assert_eq!(
+        (b.posts_to("id:1"), b.posts_to("id:2"), b.posts_to("id:3")),
+        (1, 0, 1)
+    );
+    assert_eq!(a.posts_to("id:1"), 0);
+    a.stop().await;
+    b.stop().await;
 }

@@ -7,6 +7,7 @@
 //! - `token`: the token of one workspace, only ever handed out for its own address;
 //! - `registry`: the open workspaces and what adding or removing one does to disk.
 
+mod closing;
 mod edit;
 mod registry;
 mod rule;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{validate_base_url, ClosingNote, DEFAULT_BASE_URL};
 use crate::error::{Coded, ErrorCode, Fields};
 
+pub use closing::{BulkInput, BulkStarted};
 pub use edit::{Saved, TypedAction, WorkspaceSettings};
 pub use registry::{OpenWorkspace, Setup, Spawner, Workspaces, WorkspacesListener};
 pub use rule::ClosingRule;

@@ -48,8 +48,36 @@ fn invoke_in(
     invoke(window, cmd, args)
 }
 
+/// What the commands logged, as the app's log would have it (INFO and above).
+static LOG: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        LOG.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn log_lines() -> Vec<String> {
+    String::from_utf8_lossy(&LOG.lock().unwrap())
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn commands_through_the_mock_runtime() {
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(|| LogWriter)
+        .try_init();
     // One test: the app data dir comes from HOME, which is process-wide.
     let home = tempfile::tempdir().unwrap();
     std::env::set_var("HOME", home.path());
@@ -107,6 +135,14 @@ fn commands_through_the_mock_runtime() {
     assert_eq!(refused["code"], "phone_without_country_code");
     // Codes and fields only: the window words them in the agent's language.
     assert_eq!(refused.get("message"), None);
+    // The log has the command and the code, never the contact typed.
+    let logged = log_lines();
+    let line = logged
+        .iter()
+        .find(|l| l.contains("submit_action"))
+        .unwrap_or_else(|| panic!("the refusal is logged: {logged:?}"));
+    assert!(line.contains("PhoneWithoutCountryCode"), "{line}");
+    assert!(!logged.iter().any(|l| l.contains("3112")), "{logged:?}");
     let refused = call(
         "submit_action",
         json!({"input": {"identifierKind": "id", "identifierValue": "5", "action": "close", "summary": "lost"}}),

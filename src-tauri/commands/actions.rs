@@ -12,6 +12,7 @@ use crate::state::{blocking, AppState};
 /// Checks (the fields, then the workspace's closing rule), saves to disk, and queues the
 /// action in the workspace's outbox. Nothing is saved or sent when a check fails.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn submit_action(
     state: State<'_, AppState>,
     workspace: String,
@@ -22,6 +23,7 @@ pub async fn submit_action(
 
 /// The workspace's cached choices, at once.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn closing_categories(
     state: State<'_, AppState>,
     workspace: String,
@@ -32,6 +34,7 @@ pub async fn closing_categories(
 /// Asks the workspace for its closing notes and caches them. Quietly keeps the cache when the
 /// feature is off, there is no token, or the network is down.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn refresh_closing_categories(
     state: State<'_, AppState>,
     workspace: String,
@@ -51,6 +54,7 @@ pub struct ContactPreviewView {
 /// Who the agent is about to act on, when the workspace offers it; `None` when it cannot be
 /// told (feature off, no token, offline, bad input). Never an error: the preview is a help.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn contact_preview(
     state: State<'_, AppState>,
     workspace: String,

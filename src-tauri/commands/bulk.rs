@@ -9,6 +9,7 @@ use crate::state::{blocking, AppState};
 
 /// Every row checked, with the reason for each one that will not be sent. Sends nothing.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn bulk_preview(
     state: State<'_, AppState>,
     workspace: String,
@@ -20,6 +21,7 @@ pub async fn bulk_preview(
 /// Asks for a CSV file (reading happens here, in Rust) and returns its text; `None` when the
 /// agent cancelled the dialog.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn bulk_open_csv<R: Runtime>(app: AppHandle<R>) -> Result<Option<String>, AppError> {
     let Some(path) = crate::dialogs::pick_csv(&app).await? else {
         return Ok(None);
@@ -30,6 +32,7 @@ pub async fn bulk_open_csv<R: Runtime>(app: AppHandle<R>) -> Result<Option<Strin
 /// Checks every row again (the window's copy is not trusted) and queues the good ones
 /// through the durable outbox in one write.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn bulk_submit(
     state: State<'_, AppState>,
     workspace: String,
@@ -40,6 +43,7 @@ pub async fn bulk_submit(
 
 /// Stops what of a bulk run has not been sent yet; it is recorded as cancelled.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn bulk_cancel(
     state: State<'_, AppState>,
     workspace: String,

@@ -24,6 +24,7 @@ pub struct LanguageInfo {
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
     Ok(AppInfo {
         version: aelyst_core::VERSION,
@@ -38,6 +39,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
 /// Plain facts for a support request about the workspace shown: no token, no summaries, no
 /// contacts.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn diagnostics(
     state: State<'_, AppState>,
     workspace: String,
@@ -60,6 +62,7 @@ pub async fn diagnostics(
 
 /// Opens the log folder in the system's file manager.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn open_log_folder<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,

@@ -8,6 +8,7 @@ use crate::state::{blocking, AppState};
 /// Saves the given history entries (all when `ids` is empty) as CSV where the agent chooses.
 /// Returns the file written, or `None` when the dialog was cancelled.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn export_history<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,

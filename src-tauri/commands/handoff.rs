@@ -13,6 +13,7 @@ use crate::state::AppState;
 /// From now on what is handed over goes to `on_event`; answers with what came before the
 /// window listened (a launch with `--contact`, say).
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn watch_handoffs(
     handoffs: State<'_, Handoffs>,
     on_event: Channel<FormFill>,
@@ -22,6 +23,7 @@ pub async fn watch_handoffs(
 
 /// The window's first frame is on screen: start what could wait (the global shortcut).
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn window_ready<R: Runtime>(app: AppHandle<R>) -> Result<(), AppError> {
     crate::shortcut::start_when_ready(&app);
     Ok(())
@@ -29,17 +31,20 @@ pub async fn window_ready<R: Runtime>(app: AppHandle<R>) -> Result<(), AppError>
 
 /// The Paste button: the clipboard's contact, read now, in Rust.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn paste_contact<R: Runtime>(app: AppHandle<R>) -> Result<FormFill, AppError> {
     Ok(crate::handoff::from_clipboard(&app))
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn shortcut_status(shortcuts: State<'_, Shortcuts>) -> Result<ShortcutStatus, AppError> {
     Ok(shortcuts.status())
 }
 
 /// Sets the global shortcut (`None`: off), then saves it; a refused one changes nothing.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn set_shortcut<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -55,6 +60,7 @@ pub async fn set_shortcut<R: Runtime>(
 
 /// Whether the app starts when the agent logs in.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn autostart_status<R: Runtime>(app: AppHandle<R>) -> Result<bool, AppError> {
     use tauri_plugin_autostart::ManagerExt;
     app.autolaunch().is_enabled().map_err(autostart_failed)
@@ -62,6 +68,7 @@ pub async fn autostart_status<R: Runtime>(app: AppHandle<R>) -> Result<bool, App
 
 /// Turns starting with the computer on or off; answers with what it is now.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn set_autostart<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Result<bool, AppError> {
     use tauri_plugin_autostart::ManagerExt;
     let manager = app.autolaunch();

@@ -12,6 +12,7 @@ use crate::state::AppState;
 /// first, so no change falls between the two; a change the answer already shows arrives again
 /// with the same revision.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn watch_history(
     state: State<'_, AppState>,
     workspace: String,
@@ -23,6 +24,7 @@ pub async fn watch_history(
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn retry_action(
     state: State<'_, AppState>,
     workspace: String,
@@ -32,6 +34,7 @@ pub async fn retry_action(
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn clear_finished(
     state: State<'_, AppState>,
     workspace: String,

@@ -19,6 +19,7 @@ pub struct UserView {
 
 /// `None` when the view cannot be offered here (no token, or the workspace has no users list).
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn workspace_users(
     state: State<'_, AppState>,
     workspace: String,
@@ -44,6 +45,7 @@ pub async fn workspace_users(
 
 /// Who the agent is in this workspace (`None` forgets it).
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn set_me(
     state: State<'_, AppState>,
     workspace: String,
@@ -59,6 +61,7 @@ pub async fn set_me(
 /// the search finds), from `cursor`. A refresh the window makes by itself (`trigger`) is
 /// skipped when the list is recent.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn my_conversations(
     state: State<'_, AppState>,
     workspace: String,

@@ -10,6 +10,7 @@ use crate::state::AppState;
 
 /// A workspace's settings as the window shows them.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn get_settings(
     state: State<'_, AppState>,
     workspace: String,
@@ -19,6 +20,7 @@ pub async fn get_settings(
 
 /// Saves them, all or nothing (see [`aelyst_core::workspace::Workspaces::save_settings`]).
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn save_settings(
     state: State<'_, AppState>,
     workspace: String,
@@ -30,6 +32,7 @@ pub async fn save_settings(
 /// The agent's language (`None`: the computer's), for the whole app. The window redraws
 /// itself in it; the tray and notifications read it when they next speak.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn set_language(
     state: State<'_, AppState>,
     language: Option<String>,

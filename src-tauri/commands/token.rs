@@ -19,6 +19,7 @@ pub struct TokenStatus {
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn token_status(
     state: State<'_, AppState>,
     workspace: String,
@@ -41,6 +42,7 @@ pub async fn token_status(
 /// `address` the window showed. It is never sent back to the window, and this copy of it is
 /// wiped from memory once it is stored (or refused).
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn save_token(
     state: State<'_, AppState>,
     workspace: String,
@@ -53,6 +55,7 @@ pub async fn save_token(
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn forget_token(state: State<'_, AppState>, workspace: String) -> Result<(), AppError> {
     let open = state.workspace(&workspace)?;
     blocking(move || open.forget_token()).await
@@ -61,6 +64,7 @@ pub async fn forget_token(state: State<'_, AppState>, workspace: String) -> Resu
 /// Sending is on hold because the keychain could not be read: ask it again now (the outbox
 /// also asks by itself every half minute).
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn retry_sending(state: State<'_, AppState>, workspace: String) -> Result<(), AppError> {
     state.workspace(&workspace)?.outbox.token_changed();
     Ok(())

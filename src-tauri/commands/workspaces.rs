@@ -63,6 +63,7 @@ fn list(state: &AppState) -> WorkspacesView {
 /// The workspaces as they are, and from now on each change of one's failed count on
 /// `on_event` (for the switcher's badge).
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn watch_workspaces(
     state: State<'_, AppState>,
     on_event: Channel<FailedCount>,
@@ -73,6 +74,7 @@ pub async fn watch_workspaces(
 
 /// Shows another workspace (remembered for the next start).
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn show_workspace(state: State<'_, AppState>, workspace: String) -> Result<(), AppError> {
     state.workspace(&workspace)?;
     Ok(state.settings.update(|s| {
@@ -83,6 +85,7 @@ pub async fn show_workspace(state: State<'_, AppState>, workspace: String) -> Re
 
 /// Adds a workspace (no token yet) and shows it. Returns its id.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn add_workspace(
     state: State<'_, AppState>,
     name: String,
@@ -99,6 +102,7 @@ pub async fn add_workspace(
 /// Removes a workspace: refused with how many actions still wait (the window offers to wait or
 /// to cancel them), and for the only one.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn remove_workspace(
     state: State<'_, AppState>,
     workspace: String,
@@ -113,6 +117,7 @@ pub async fn remove_workspace(
 /// Cancels every action of the workspace not sent yet (recorded as cancelled), waiting a
 /// moment for those on their way to come back. Returns how many.
 #[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn cancel_waiting(
     state: State<'_, AppState>,
     workspace: String,

@@ -131,7 +131,7 @@ pub trait Coded: std::fmt::Display {
 /// What the window receives when a command fails: `{code, …fields}`. The window words it in
 /// the agent's language (`ui/locales/`); `message` is the English sentence for the log and
 /// for tests, and never reaches the window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct AppError {
     pub code: ErrorCode,
     #[serde(skip)]
@@ -168,6 +168,17 @@ impl<E: Coded> From<E> for AppError {
     }
 }
 
+/// The code and the names of the fields, never their values (a field can hold what the agent
+/// typed, a contact): this is what the log shows of a failed command.
+impl std::fmt::Debug for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppError")
+            .field("code", &self.code)
+            .field("fields", &self.fields.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
@@ -189,6 +200,17 @@ macro_rules! fields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_sees_the_code_and_the_field_names_not_what_was_typed() {
+        let mut err = AppError::new(ErrorCode::PhoneInvalid, "+60 12 not a phone");
+        err.fields = crate::fields! { "value" => "+60 12 not a phone" };
+        let logged = format!("{err:?}");
+        assert_eq!(
+            logged,
+            r#"AppError { code: PhoneInvalid, fields: ["value"] }"#
+        );
+    }
 
     #[test]
     fn codes_serialise_as_their_snake_case_names() {

@@ -207,6 +207,20 @@ async fn try_again_close_again_filter_export_clear_bulk_reopen_and_a_cancelled_r
     app.click(&format!("[data-entry='{}'] button.retry", rows[0].entry))
         .await;
     delivered(&sandbox, "id:999", 2).await;
+    // The keyboard stays on the row whose Try again was pressed (its button is gone now).
+    let on_row = format!(
+        "return document.activeElement?.closest('[data-entry]')?.dataset.entry === '{}';",
+        rows[0].entry
+    );
+    let deadline = std::time::Instant::now() + DELIVERY;
+    while !app.js::<bool>(&on_row).await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the focus left the row: it is on {:?}",
+            app.focused_id().await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 
     // Close again on a done reopen: confirmed, then a new close goes out.
     app.submit_action("id", "8", false, "", "").await;

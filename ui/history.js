@@ -339,13 +339,22 @@ function belongsOnScreen(row) {
   return oldest !== null && row.entry.seq > oldest.entry.seq;
 }
 
-/** Puts a row's new <li> where the old one was; the keyboard stays on the same button if it is still there. */
+/**
+ * Puts a row's new <li> where the old one was. The keyboard stays on the same button if it is
+ * still there, else on the row itself (Try again's button goes once the action is on its way).
+ */
 function replaceElement(row, element) {
   const focused = row.element.contains(document.activeElement) ? document.activeElement : null;
   row.element.replaceWith(element);
   row.element = element;
-  if (focused?.localName === "button") {
-    [...element.querySelectorAll("button")].find((button) => button.className === focused.className)?.focus();
+  if (!focused) return;
+  const same = focused.localName === "button"
+    && [...element.querySelectorAll("button")].find((button) => button.className === focused.className);
+  if (same) {
+    same.focus();
+  } else {
+    element.tabIndex = -1;
+    element.focus();
   }
 }
 

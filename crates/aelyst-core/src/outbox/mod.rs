@@ -6,6 +6,8 @@
 //! the window.
 //!
 //! - `entry`: one action and the one function that moves its state;
+//! - `events`: what the listener hears; `error`: why the outbox refused;
+//! - `tally`: the waiting and failed counts the tray and badges go by;
 //! - `journal`: the append-only file;
 //! - `scheduler`: what is sent when (pure, on a given time);
 //! - `pacer`: the server's rate limits (pure, on a given time);
@@ -14,85 +16,33 @@
 
 pub mod clock;
 mod entry;
+mod error;
+mod events;
 pub mod journal;
 mod pacer;
 mod scheduler;
+mod state;
 pub mod tally;
 mod worker;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
-use serde::Serialize;
 use tokio::sync::Notify;
 
 pub use clock::{now_ms, Clock, ManualClock, SystemClock};
 pub use entry::{Entry, EntryState, Transition};
+pub use error::OutboxError;
+pub use events::{HistoryEvent, HistoryEventDiscriminants, Listener, Pause, PauseDiscriminants};
 use journal::Journal;
 use scheduler::Schedule;
+use state::{Shared, State};
 
 use crate::api::{ApiToken, Client, Identifier, StatusChange};
-use crate::error::{AppError, Coded, ErrorCode, Fields};
-use crate::keychain::{FailCause, KeychainError};
 
 pub const DEFAULT_HISTORY_LIMIT: usize = 1_000;
 /// Different contacts go out in parallel, a few at a time.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 4;
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OutboxError {
-    #[error("The action could not be saved on this computer ({0}), so it was not sent. Check the free disk space and try again.")]
-    Disk(String),
-    #[error("That action is no longer in the history.")]
-    NotFound,
-    #[error("Only a failed or cancelled action can be tried again.")]
-    NotFailed,
-    #[error("Aelyst Desk is already running on this computer. Use the window that is open (look for it in the taskbar).")]
-    AlreadyRunning,
-    #[error(
-        "That workspace was removed, so nothing more can be saved in it. Choose another workspace."
-    )]
-    Closed,
-    #[error("That action was made for {0}, which this workspace no longer uses, so it cannot be tried again here. Copy the contact into the form to act on it here.")]
-    OtherAddress(String),
-    #[error("That action was made before Aelyst Desk kept each action's address, so it is not sent again from here. Copy the contact into the form to act on it.")]
-    AddressUnknown,
-}
-
-impl Coded for OutboxError {
-    fn code(&self) -> ErrorCode {
-        match self {
-            Self::Disk(_) => ErrorCode::NotSaved,
-            Self::NotFound => ErrorCode::EntryNotFound,
-            Self::NotFailed => ErrorCode::EntryNotRetryable,
-            Self::AlreadyRunning => ErrorCode::AlreadyRunning,
-            Self::Closed => ErrorCode::WorkspaceNotFound,
-            Self::OtherAddress(_) => ErrorCode::EntryOtherAddress,
-            Self::AddressUnknown => ErrorCode::EntryAddressUnknown,
-        }
-    }
-
-    fn fields(&self) -> Fields {
-        match self {
-            Self::Disk(detail) => crate::fields! { "detail" => detail },
-            Self::OtherAddress(address) => crate::fields! { "address" => address },
-            _ => Fields::new(),
-        }
-    }
-}
-
-fn disk(err: std::io::Error) -> OutboxError {
-    OutboxError::Disk(err.kind().to_string())
-}
-
-impl From<journal::OpenError> for OutboxError {
-    fn from(err: journal::OpenError) -> Self {
-        match err {
-            journal::OpenError::Locked => Self::AlreadyRunning,
-            journal::OpenError::Io(err) => disk(err),
-        }
-    }
-}
 
 /// Where the token comes from. Called from a blocking thread (a keychain can prompt).
 pub trait TokenSource: Send + Sync + 'static {
@@ -103,42 +53,6 @@ pub trait TokenSource: Send + Sync + 'static {
         address: &url::Url,
     ) -> Result<Option<ApiToken>, crate::keychain::KeychainError>;
 }
-
-/// Why sending is on hold for every action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, strum::EnumDiscriminants)]
-#[strum_discriminants(derive(strum::EnumIter))]
-#[serde(tag = "kind", rename_all = "camelCase")]
-pub enum Pause {
-    /// No token saved yet.
-    NoToken,
-    /// The server refused the token (401/403).
-    TokenRejected,
-    /// The keychain could not be read: why, as the window words it.
-    Keychain { problem: AppError },
-}
-
-impl Pause {
-    /// Short words for diagnostics.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::NoToken => "no token",
-            Self::TokenRejected => "token refused",
-            Self::Keychain { .. } => "keychain unavailable",
-        }
-    }
-}
-
-/// What the window is told.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, strum::EnumDiscriminants)]
-#[strum_discriminants(derive(strum::EnumIter))]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum HistoryEvent {
-    Upsert { entry: Box<Entry> },
-    Removed { ids: Vec<String> },
-    Paused { pause: Option<Pause> },
-}
-
-pub type Listener = Box<dyn Fn(HistoryEvent) + Send + Sync>;
 
 pub struct OutboxOptions {
     pub history_limit: usize,
@@ -187,35 +101,6 @@ pub struct Progress {
 #[derive(Clone)]
 pub struct Outbox {
     shared: Arc<Shared>,
-}
-
-struct Shared {
-    state: Mutex<State>,
-    wake: Notify,
-    client: RwLock<Client>,
-    tokens: Arc<dyn TokenSource>,
-    listener: Listener,
-    max_in_flight: usize,
-    clock: Arc<dyn Clock>,
-    keychain_recheck: std::time::Duration,
-    /// Set by [`Outbox::stop`]: the worker ends at its next turn.
-    stopped: std::sync::atomic::AtomicBool,
-    /// How many times the worker has looked for due work (see [`Outbox::progress`]).
-    turns: std::sync::atomic::AtomicU64,
-}
-
-struct State {
-    journal: Journal,
-    schedule: Schedule,
-    pause: Option<Pause>,
-    /// The token read last, with the address it was read for.
-    token: Option<(String, Arc<ApiToken>)>,
-    /// Counts the times the cached token was dropped (saved, replaced, forgotten, the address
-    /// changed): a keychain read that began before is not kept.
-    token_generation: u64,
-    history_limit: usize,
-    /// See [`Outbox::close`].
-    closed: bool,
 }
 
 impl Outbox {
@@ -559,190 +444,5 @@ impl Outbox {
         };
         self.shared.removed(removed);
         Ok(())
-    }
-}
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn client(&self) -> Client {
-        self.client
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-    }
-
-    /// Runs `change` on the state to get new versions of entries, writes them to the journal
-    /// in one durable append, then to memory; only then tells the window and wakes the worker.
-    /// Nothing is announced that is not on disk.
-    fn commit(
-        &self,
-        change: impl FnOnce(&mut State, u64) -> Result<Vec<Entry>, OutboxError>,
-    ) -> Result<Vec<Entry>, OutboxError> {
-        let entries = {
-            let mut state = self.lock();
-            if state.closed {
-                return Err(OutboxError::Closed);
-            }
-            let entries = change(&mut state, self.clock.now_ms())?;
-            let refs: Vec<&Entry> = entries.iter().collect();
-            state.journal.put(&refs).map_err(disk)?;
-            for entry in &entries {
-                state.schedule.entries.insert(entry.seq, entry.clone());
-            }
-            entries
-        };
-        for entry in &entries {
-            (self.listener)(HistoryEvent::Upsert {
-                entry: Box::new(entry.clone()),
-            });
-        }
-        self.wake.notify_one();
-        Ok(entries)
-    }
-
-    fn removed(&self, ids: Vec<String>) {
-        if !ids.is_empty() {
-            (self.listener)(HistoryEvent::Removed { ids });
-        }
-    }
-
-    fn lift_pause(&self) {
-        let lifted = {
-            let mut state = self.lock();
-            state.token = None;
-            state.token_generation += 1;
-            state.pause.take().is_some()
-        };
-        if lifted {
-            (self.listener)(HistoryEvent::Paused { pause: None });
-        }
-        self.wake.notify_one();
-    }
-
-    fn paused_by_keychain(&self) -> bool {
-        matches!(self.lock().pause, Some(Pause::Keychain { .. }))
-    }
-
-    /// Asks the keychain again; when it answers, lifts the pause and keeps the token it read
-    /// (no second read for the sends that follow). True while it still cannot be read.
-    async fn recheck_keychain(self: &Arc<Self>) -> bool {
-        if self.credentials().await.is_err() {
-            return true;
-        }
-        let lifted = self.lock().pause.take().is_some();
-        if lifted {
-            (self.listener)(HistoryEvent::Paused { pause: None });
-        }
-        self.wake.notify_one();
-        false
-    }
-
-    fn set_pause(&self, pause: Pause) {
-        let changed = {
-            let mut state = self.lock();
-            state.token = None;
-            state.token_generation += 1;
-            let changed = state.pause.as_ref() != Some(&pause);
-            state.pause = Some(pause.clone());
-            changed
-        };
-        if changed {
-            (self.listener)(HistoryEvent::Paused { pause: Some(pause) });
-        }
-        // The worker plans its keychain re-check from here.
-        self.wake.notify_one();
-    }
-
-    /// The client to send with and the token for its address, as one pair, so a token is only
-    /// ever sent where it was asked for: cached, else read from the source on a blocking
-    /// thread.
-    async fn credentials(self: &Arc<Self>) -> Result<(Client, Arc<ApiToken>), Pause> {
-        let client = self.client();
-        let address = client.config().base_url().to_string();
-        let generation = {
-            let state = self.lock();
-            if let Some((cached_for, token)) = state.token.clone() {
-                if cached_for == address {
-                    return Ok((client, token));
-                }
-            }
-            state.token_generation
-        };
-        let source = self.tokens.clone();
-        let url = client.config().base_url().clone();
-        let loaded = tokio::task::spawn_blocking(move || source.current(&url))
-            .await
-            .unwrap_or(Err(KeychainError::Failed(FailCause::Other)));
-        match loaded {
-            Ok(Some(token)) => {
-                let token = Arc::new(token);
-                let mut state = self.lock();
-                // Forgotten or replaced while it was read: this copy is not kept.
-                if state.token_generation == generation {
-                    state.token = Some((address, token.clone()));
-                }
-                Ok((client, token))
-            }
-            Ok(None) => Err(Pause::NoToken),
-            Err(err) => Err(Pause::Keychain {
-                problem: err.into(),
-            }),
-        }
-    }
-}
-
-impl State {
-    fn waiting(&self) -> usize {
-        self.schedule
-            .entries
-            .values()
-            .filter(|e| e.state == EntryState::Pending)
-            .count()
-    }
-
-    /// What can be sent now (nothing while sending is paused).
-    fn take_due(
-        &mut self,
-        clocks: scheduler::Clocks,
-        max_in_flight: usize,
-        longest_wait: std::time::Duration,
-    ) -> (Vec<Entry>, Option<std::time::Duration>) {
-        if self.pause.is_some() {
-            return (Vec::new(), None);
-        }
-        self.schedule.take_due(clocks, max_in_flight, longest_wait)
-    }
-
-    /// Keeps the newest `history_limit` entries; older finished ones go.
-    fn evict(&mut self) -> Result<Vec<String>, OutboxError> {
-        let victims = self.schedule.over_limit(self.history_limit);
-        self.remove(victims)
-    }
-
-    /// Removes these entries from the journal, then from memory. Returns their ids.
-    fn remove(&mut self, seqs: Vec<u64>) -> Result<Vec<String>, OutboxError> {
-        if seqs.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<String> = seqs
-            .iter()
-            .map(|seq| self.schedule.entries[seq].id.clone())
-            .collect();
-        self.journal.remove(ids.clone()).map_err(disk)?;
-        for seq in seqs {
-            self.schedule.entries.remove(&seq);
-        }
-        if self.journal.wants_compaction(self.schedule.entries.len()) {
-            if let Err(err) = self.journal.compact(self.schedule.entries.values()) {
-                // The journal stays valid as it is, only longer; try again next time.
-                tracing::warn!("outbox compaction failed: {}", err.kind());
-            }
-        }
-        Ok(ids)
     }
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::entry::{Entry, Transition};
-use super::{HistoryEvent, Pause, Shared};
+use super::state::Shared;
+use super::{HistoryEvent, Pause};
 use crate::api::Outcome;
 
 /// Wakes at least this often, so a laptop that slept past a retry time notices.

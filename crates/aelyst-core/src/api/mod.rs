@@ -1,6 +1,7 @@
 //! The Aelyst API: identifiers, the status request, the HTTP client and what each answer
 //! means. Nothing here knows about Tauri.
 
+mod address;
 mod client;
 mod identifier;
 mod lists;
@@ -9,9 +10,10 @@ mod request;
 mod retry;
 mod token;
 
+pub use address::{validate_base_url, ClientError, BASE_URL_ENV, DEFAULT_BASE_URL};
 pub use client::{
-    validate_base_url, Client, ClientConfig, ClientError, ClosingNote, ContactLookup,
-    ContactPreview, Feature, ReadError, BASE_URL_ENV, DEFAULT_BASE_URL, MAX_ANSWER_BYTES,
+    Client, ClientConfig, ClosingNote, ContactLookup, ContactPreview, Feature, ReadError,
+    MAX_ANSWER_BYTES,
 };
 pub use identifier::{Identifier, IdentifierError, IdentifierKind};
 pub use lists::{local_timezone, ContactQuery, Page, User};

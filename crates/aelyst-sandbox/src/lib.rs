@@ -7,30 +7,31 @@
 //! matches identifiers its own way, not with the app's parser, so the two cannot agree on a bug
 //! by construction.
 
+mod admin;
 mod contacts;
+mod gate;
 mod limiter;
 mod lists;
+mod routes;
 pub mod users;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
 pub use contacts::{Contact, ContactStatus};
+use gate::{error_answer, vendor_message, Incoming};
 use limiter::Limiter;
+use routes::handle;
 
 pub const DEFAULT_TOKEN: &str = "sandbox-token";
 pub const DEFAULT_PORT: u16 = 8787;
@@ -390,397 +391,18 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(
             "/v1/contact/{identifier}/conversation/status",
-            post(set_status),
+            post(routes::set_status),
         )
-        .route("/v1/contact/{identifier}", get(get_contact))
-        .route("/v1/space/closing_notes", get(list_closing_notes))
+        .route("/v1/contact/{identifier}", get(routes::get_contact))
+        .route("/v1/space/closing_notes", get(routes::list_closing_notes))
         .route("/v1/space/user", get(lists::list_users))
         .route("/v1/space/user/{id}", get(lists::get_user))
         .route("/v1/contact/list", post(lists::list_contacts))
-        .route("/_sandbox/requests", get(admin_requests))
-        .route("/_sandbox/faults", post(admin_faults))
-        .route("/_sandbox/token", post(admin_token))
-        .route("/_sandbox/contacts", get(admin_contacts))
+        .route("/_sandbox/requests", get(admin::requests))
+        .route("/_sandbox/faults", post(admin::faults))
+        .route("/_sandbox/token", post(admin::token))
+        .route("/_sandbox/contacts", get(admin::contacts))
         .with_state(shared)
-}
-
-/// The vendor's body for each documented code.
-fn vendor_message(code: u16) -> &'static str {
-    match code {
-        400 => "Validation error.",
-        401 => "UN_AUTHORIZED",
-        404 => "Contact not found",
-        429 => "Too Many Requests",
-        449 => "Your request cannot be processed at the moment as it is currently in queue. Please try again in a few minutes.",
-        500 => "Unexpected error occurred",
-        _ => "Error",
-    }
-}
-
-fn error_answer(code: u16, message: &str) -> Response {
-    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(json!({"code": code, "message": message}))).into_response()
-}
-
-/// What one request is about, for logging and the checks every endpoint shares.
-struct Incoming<'a> {
-    method: &'a Method,
-    raw_path: String,
-    identifier: Option<String>,
-    authorized: bool,
-    bearer: Option<String>,
-    body: Option<Value>,
-}
-
-enum Gate {
-    Pass(HeaderMap),
-    Answer(Response, u16),
-    Drop,
-}
-
-impl Shared {
-    fn millis(&self) -> u64 {
-        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
-    }
-
-    fn log(&self, world: &mut World, incoming: &Incoming<'_>, status: u16) {
-        world.log.push(LoggedRequest {
-            method: incoming.method.to_string(),
-            raw_path: incoming.raw_path.clone(),
-            identifier: incoming.identifier.clone(),
-            authorized: incoming.authorized,
-            bearer: incoming.bearer.clone(),
-            body: incoming.body.clone(),
-            status,
-            at_ms: self.millis(),
-        });
-    }
-
-    /// An outage, then scripted faults, then the bearer check, then the rate limits. Returns the
-    /// headers every answer on this path carries when the request may go on.
-    async fn gate(&self, incoming: &Incoming<'_>) -> Gate {
-        // A request on a connection accepted before the outage: the server is down for it too.
-        if self.turns_away() {
-            return Gate::Drop;
-        }
-        let fault = self
-            .world()
-            .faults
-            .get_mut(&incoming.raw_path)
-            .and_then(VecDeque::pop_front);
-        match fault {
-            Some(Fault::Delay { millis }) => {
-                tokio::time::sleep(Duration::from_millis(millis)).await
-            }
-            Some(Fault::Drop) => return Gate::Drop,
-            Some(Fault::Oversized { bytes }) => return Gate::Answer(oversized(bytes), 200),
-            Some(Fault::Redirect { location }) => {
-                let mut answer = StatusCode::TEMPORARY_REDIRECT.into_response();
-                if let Ok(value) = HeaderValue::from_str(&location) {
-                    answer.headers_mut().insert("location", value);
-                }
-                return Gate::Answer(answer, 307);
-            }
-            Some(Fault::Status { code, retry_after }) => {
-                let mut answer = error_answer(code, vendor_message(code));
-                if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
-                    answer.headers_mut().insert("retry-after", value);
-                }
-                if code == 429 {
-                    let limit = self
-                        .options
-                        .per_path_limit
-                        .unwrap_or(DOCUMENTED_PER_PATH_LIMIT);
-                    insert_number(answer.headers_mut(), "x-ratelimit-limit", limit);
-                    insert_number(answer.headers_mut(), "x-ratelimit-remaining", 0);
-                }
-                return Gate::Answer(answer, code);
-            }
-            None => {}
-        }
-        if !incoming.authorized {
-            return Gate::Answer(error_answer(401, vendor_message(401)), 401);
-        }
-        let mut world = self.world();
-        let now = Instant::now();
-        let mut headers = HeaderMap::new();
-        if let Some(limit) = self.options.per_path_limit {
-            let key = format!("{} {}", incoming.method, incoming.raw_path);
-            let limiter = world
-                .per_path
-                .entry(key)
-                .or_insert_with(|| Limiter::new(limit));
-            match limiter.admit(now) {
-                Ok(remaining) => {
-                    insert_number(&mut headers, "x-ratelimit-limit", limit);
-                    insert_number(&mut headers, "x-ratelimit-remaining", remaining);
-                }
-                Err(wait) => return Gate::Answer(too_many(limit, wait), 429),
-            }
-        }
-        if let Some(workspace) = world.workspace.as_mut() {
-            if let Err(wait) = workspace.admit(now) {
-                let limit = workspace.limit();
-                return Gate::Answer(too_many(limit, wait), 429);
-            }
-        }
-        Gate::Pass(headers)
-    }
-}
-
-fn insert_number(headers: &mut HeaderMap, name: &'static str, value: u32) {
-    headers.insert(name, HeaderValue::from(value));
-}
-
-fn too_many(limit: u32, wait: Duration) -> Response {
-    let mut answer = error_answer(429, vendor_message(429));
-    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    answer
-        .headers_mut()
-        .insert("retry-after", HeaderValue::from(seconds.max(1)));
-    insert_number(answer.headers_mut(), "x-ratelimit-limit", limit);
-    insert_number(answer.headers_mut(), "x-ratelimit-remaining", 0);
-    answer
-}
-
-/// 200 with a body of `bytes` bytes (a JSON string), streamed with no `Content-Length`.
-fn oversized(bytes: usize) -> Response {
-    const CHUNK: usize = 64 * 1024;
-    let inner = bytes.saturating_sub(2);
-    let pieces = std::iter::once(Bytes::from_static(b"\""))
-        .chain((0..inner.div_ceil(CHUNK)).map(move |i| {
-            let size = CHUNK.min(inner - i * CHUNK);
-            Bytes::from(vec![b'x'; size])
-        }))
-        .chain(std::iter::once(Bytes::from_static(b"\"")))
-        .map(Ok::<Bytes, std::io::Error>);
-    let mut answer = Response::new(Body::from_stream(futures_util::stream::iter(pieces)));
-    answer
-        .headers_mut()
-        .insert("content-type", HeaderValue::from_static("application/json"));
-    answer
-}
-
-/// A response whose body fails at once, so the client never gets a complete answer.
-fn dropped() -> Response {
-    let broken = futures_util::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "sandbox dropped the connection on purpose",
-        ))
-    });
-    Response::new(Body::from_stream(broken))
-}
-
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned)
-}
-
-/// Runs the shared checks, then `answer`, and logs what was answered.
-async fn handle(
-    shared: &Shared,
-    mut incoming: Incoming<'_>,
-    headers: &HeaderMap,
-    answer: impl FnOnce(&mut World) -> Response,
-) -> Response {
-    incoming.bearer = bearer(headers);
-    incoming.authorized = incoming.bearer.as_deref() == Some(shared.world().token.as_str());
-    match shared.gate(&incoming).await {
-        Gate::Drop => {
-            let mut world = shared.world();
-            shared.log(&mut world, &incoming, 0);
-            dropped()
-        }
-        Gate::Answer(response, code) => {
-            let mut world = shared.world();
-            shared.log(&mut world, &incoming, code);
-            response
-        }
-        Gate::Pass(extra) => {
-            let mut world = shared.world();
-            let mut response = answer(&mut world);
-            response.headers_mut().extend(extra);
-            let code = response.status().as_u16();
-            shared.log(&mut world, &incoming, code);
-            response
-        }
-    }
-}
-
-async fn set_status(
-    State(shared): State<Arc<Shared>>,
-    OriginalUri(uri): OriginalUri,
-    Path(identifier): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let parsed: Option<Value> = serde_json::from_slice(&body).ok();
-    let incoming = Incoming {
-        method: &Method::POST,
-        raw_path: uri.path().to_owned(),
-        identifier: Some(identifier.clone()),
-        authorized: false,
-        bearer: None,
-        body: parsed.clone(),
-    };
-    let require_category = shared.options.require_category;
-    handle(&shared, incoming, &headers, |world| {
-        let Some(change) = parsed
-            .as_ref()
-            .and_then(|b| contacts::StatusBody::validate(b, require_category))
-        else {
-            return error_answer(400, vendor_message(400));
-        };
-        match contacts::find(&mut world.contacts, &identifier) {
-            Err(contacts::Lookup::Malformed) => error_answer(400, vendor_message(400)),
-            Err(contacts::Lookup::Missing) => error_answer(404, vendor_message(404)),
-            Ok(contact) if contact.blocked => error_answer(400, "Contact is blocked."),
-            Ok(contact) => {
-                contact.apply(&change);
-                (StatusCode::OK, Json(json!({"contactId": contact.id}))).into_response()
-            }
-        }
-    })
-    .await
-}
-
-async fn get_contact(
-    State(shared): State<Arc<Shared>>,
-    OriginalUri(uri): OriginalUri,
-    Path(identifier): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let incoming = Incoming {
-        method: &Method::GET,
-        raw_path: uri.path().to_owned(),
-        identifier: Some(identifier.clone()),
-        authorized: false,
-        bearer: None,
-        body: None,
-    };
-    let enabled = shared.options.contact_lookup_enabled;
-    handle(&shared, incoming, &headers, |world| {
-        if !enabled {
-            return error_answer(404, "Not Found");
-        }
-        match contacts::find(&mut world.contacts, &identifier) {
-            Err(contacts::Lookup::Malformed) => error_answer(400, vendor_message(400)),
-            Err(contacts::Lookup::Missing) => error_answer(404, vendor_message(404)),
-            Ok(contact) => Json(contact.to_api()).into_response(),
-        }
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NotesQuery {
-    limit: Option<String>,
-    cursor_id: Option<String>,
-}
-
-async fn list_closing_notes(
-    State(shared): State<Arc<Shared>>,
-    OriginalUri(uri): OriginalUri,
-    Query(query): Query<NotesQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let incoming = Incoming {
-        method: &Method::GET,
-        raw_path: uri.path().to_owned(),
-        identifier: None,
-        authorized: false,
-        bearer: None,
-        body: None,
-    };
-    let enabled = shared.options.closing_notes_enabled;
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1")
-        .to_owned();
-    handle(&shared, incoming, &headers, |world| {
-        if !enabled {
-            return error_answer(404, "Not Found");
-        }
-        let limit = match query.limit.as_deref().map(str::parse::<usize>) {
-            None => 10,
-            Some(Ok(limit)) if (1..=100).contains(&limit) => limit,
-            Some(_) => return error_answer(400, vendor_message(400)),
-        };
-        let start = match query.cursor_id.as_deref().map(str::parse::<usize>) {
-            None => 0,
-            Some(Ok(cursor)) => cursor,
-            Some(Err(_)) => return error_answer(400, vendor_message(400)),
-        };
-        let items: Vec<Value> = world
-            .notes
-            .iter()
-            .skip(start)
-            .take(limit)
-            .map(
-                |(category, description)| json!({"category": category, "description": description}),
-            )
-            .collect();
-        let page_url = |cursor: usize| {
-            format!("http://{host}/v1/space/closing_notes?limit={limit}&cursorId={cursor}")
-        };
-        let end = start + items.len();
-        let next = (end < world.notes.len()).then(|| page_url(end));
-        let previous = (start > 0).then(|| page_url(start.saturating_sub(limit)));
-        Json(json!({"items": items, "pagination": {"next": next, "previous": previous}}))
-            .into_response()
-    })
-    .await
-}
-
-async fn admin_requests(State(shared): State<Arc<Shared>>) -> Json<Vec<LoggedRequest>> {
-    Json(shared.world().log.clone())
-}
-
-#[derive(Deserialize)]
-struct ScriptFaults {
-    /// Raw path, as the app sends it.
-    path: String,
-    faults: Vec<Fault>,
-}
-
-async fn admin_faults(
-    State(shared): State<Arc<Shared>>,
-    Json(script): Json<ScriptFaults>,
-) -> StatusCode {
-    shared
-        .world()
-        .faults
-        .entry(script.path)
-        .or_default()
-        .extend(script.faults);
-    StatusCode::NO_CONTENT
-}
-
-#[derive(Deserialize)]
-struct NewToken {
-    token: String,
-}
-
-async fn admin_token(State(shared): State<Arc<Shared>>, Json(new): Json<NewToken>) -> StatusCode {
-    shared.world().token = new.token;
-    StatusCode::NO_CONTENT
-}
-
-async fn admin_contacts(State(shared): State<Arc<Shared>>) -> Json<Vec<Value>> {
-    Json(
-        shared
-            .world()
-            .contacts
-            .iter()
-            .map(Contact::to_api)
-            .collect(),
-    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 // "My conversations": the open conversations assigned to the agent, each one click (or Enter)
-// from the form with Close chosen; several at once through the bulk review. Loaded when the
+// from the form with Close chosen; several at once through the bulk review. Set up when the
 // view is first shown (see views.js).
 import { callIn } from "./ipc.js";
 import { announce } from "./announcer.js";

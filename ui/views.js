@@ -1,5 +1,7 @@
 // The three views above the history: "My conversations", "One contact" and "Bulk". The
-// first is loaded when it is first shown (its module and its questions to Rust), not at start.
+// first is set up when it is first shown (its questions to Rust), not at start; its module is
+// imported then too, which saves loading it in development (the release bundle, built without
+// esbuild's --splitting, has it inside main.js already).
 const VIEWS = {
   mine: { button: "view-mine", card: "mine-card" },
   single: { button: "view-single", card: "action-card" },

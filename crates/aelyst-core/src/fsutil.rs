@@ -153,7 +153,7 @@ pub fn aside_path(path: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!("{name}.corrupt-{}", crate::outbox::now_ms()))
+    path.with_file_name(format!("{name}.corrupt-{}", crate::clock::now_ms()))
 }
 
 /// Takes an exclusive lock on the file at `path` (created when missing), held until the

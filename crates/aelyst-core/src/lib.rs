@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod bulk;
+pub mod clock;
 pub mod contract;
 pub mod diagnostics;
 pub mod error;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{local_timezone, ContactPreview, ContactQuery, Feature};
 use crate::outbox::Clock;
+pub use crate::workspace::Me;
 use crate::workspace::OpenWorkspace;
 use crate::AppError;
 
@@ -94,16 +95,6 @@ pub async fn list(
         },
         Feature::Unavailable => ListPage::empty(ListState::Unavailable),
     })
-}
-
-/// The agent, as they said in "Who are you in this workspace?" (kept with the workspace).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Me {
-    pub id: u64,
-    pub name: String,
-    #[serde(default)]
-    pub email: Option<String>,
 }
 
 /// One open conversation as the list shows it.

@@ -12,9 +12,8 @@
 //! - `scheduler`: what is sent when (pure, on a given time);
 //! - `pacer`: the server's rate limits (pure, on a given time);
 //! - `worker`: the loop that sends and records answers;
-//! - `clock`: the time source, injectable for tests.
+//! - the time source is the crate's `clock` (injectable for tests; fsutil uses it too).
 
-pub mod clock;
 mod entry;
 mod error;
 mod events;
@@ -30,7 +29,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::Notify;
 
-pub use clock::{now_ms, Clock, ManualClock, SystemClock};
+pub use crate::clock::{now_ms, Clock, ManualClock, SystemClock};
 pub use entry::{Entry, EntryState, Transition};
 pub use error::OutboxError;
 pub use events::{HistoryEvent, HistoryEventDiscriminants, Listener, Pause, PauseDiscriminants};

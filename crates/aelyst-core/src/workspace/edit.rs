@@ -34,7 +34,7 @@ pub struct WorkspaceSettings {
     pub history_limit: usize,
     /// Who the agent is here ("My conversations"); changed with its own command, not here.
     #[serde(default, skip_deserializing)]
-    pub me: Option<crate::mine::Me>,
+    pub me: Option<super::Me>,
     /// The agent agreed that a new address forgets the token.
     #[serde(default, skip_serializing)]
     pub confirm_address: bool,

@@ -111,7 +111,7 @@ pub struct Workspace {
     pub recent_categories: Vec<String>,
     /// Who the agent is in this workspace ("My conversations").
     #[serde(default, deserialize_with = "crate::settings::lenient")]
-    pub me: Option<crate::mine::Me>,
+    pub me: Option<Me>,
     /// Fields a newer version wrote: kept, so going back to it loses nothing.
     #[serde(flatten)]
     pub newer: serde_json::Map<String, serde_json::Value>,
@@ -220,6 +220,16 @@ pub fn name_for(address: Option<&str>) -> String {
         Some(host) if normalised(Some(url.as_str())) != normalised(None) => host.to_owned(),
         _ => "Aelyst".into(),
     }
+}
+
+/// The agent, as they said in "Who are you in this workspace?" (kept with the workspace).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[cfg(test)]

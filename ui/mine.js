@@ -5,7 +5,6 @@ import { callIn } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { onHistoryChange } from "./history.js";
 import { shownWorkspace } from "./workspace.js";
-import { showView } from "./views.js";
 import { problemText, reasonText } from "./errors.js";
 import { t } from "./i18n.js";
 import { fillContact } from "./action-form.js";
@@ -16,7 +15,8 @@ const SEARCH_DELAY_MS = 300;
 
 const $ = (id) => document.getElementById(id);
 
-export function setUpMine() {
+/** Sets the view up; `showView` (from views.js, which imports this module) changes views. */
+export function setUpMine({ showView }) {
   const chooser = $("me-chooser");
   const body = $("mine-body");
   const list = $("mine-list");

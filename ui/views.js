@@ -17,7 +17,7 @@ export function showView(name, options = {}) {
     document.getElementById(card).hidden = view !== name;
   }
   if (name === "mine") {
-    mine ??= import("./mine.js").then((module) => module.setUpMine());
+    mine ??= import("./mine.js").then((module) => module.setUpMine({ showView }));
     return mine.then((view) => view.shown(options));
   }
   mine?.then((view) => view.hidden());

@@ -217,10 +217,7 @@ mod tests {
             Identifier::parse("email:zoë@example.com").unwrap(),
             change,
         );
-        let dir = tempfile::Builder::new()
-            .prefix("Zoë 資料 ")
-            .tempdir()
-            .unwrap();
+        let dir = crate::fsutil::test_dir();
         let path = dir.path().join("histórico.csv");
         write_file(&path, &[entry.clone(), entry]).unwrap();
         let bytes = std::fs::read(&path).unwrap();

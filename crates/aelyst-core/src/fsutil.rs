@@ -172,9 +172,32 @@ pub fn lock_exclusive(path: &Path) -> io::Result<Option<std::fs::File>> {
     }
 }
 
+/// A fresh folder named as an agent's profile folder can be (not ASCII), for unit tests.
+#[cfg(test)]
+pub(crate) fn test_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("Zoë 資料 ")
+        .tempdir()
+        .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The old file is whole, and nothing but it is in its folder (no temp file left).
+    fn only_the_old_file(dir: &tempfile::TempDir, path: &Path, old: &[u8]) {
+        assert_eq!(
+            fs::read(path).unwrap(),
+            old,
+            "the file in place is untouched"
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
 
     #[test]
     fn replaces_the_whole_file_and_leaves_no_temp() {
@@ -225,10 +248,7 @@ mod tests {
     #[test]
     fn a_file_open_elsewhere_is_replaced_and_the_reader_keeps_what_it_opened() {
         use std::io::Read;
-        let dir = tempfile::Builder::new()
-            .prefix("Zoë 資料 ")
-            .tempdir()
-            .unwrap();
+        let dir = test_dir();
         let path = dir.path().join("settings.json");
         fs::write(&path, b"old").unwrap();
         // The standard library's own sharing: read, write and delete.
@@ -241,16 +261,7 @@ mod tests {
             // Windows). Then it succeeds once the reader lets go.
             let err = written.unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::PermissionDenied, "{err:?}");
-            assert_eq!(
-                fs::read(&path).unwrap(),
-                b"old",
-                "the file in place is untouched"
-            );
-            assert_eq!(
-                fs::read_dir(dir.path()).unwrap().count(),
-                1,
-                "no temp file left"
-            );
+            only_the_old_file(&dir, &path, b"old");
             drop(reader);
             write_atomically(&path, b"new").unwrap();
             assert_eq!(fs::read(&path).unwrap(), b"new");
@@ -279,10 +290,7 @@ mod tests {
     fn a_file_a_reader_holds_without_sharing_is_replaced_once_it_lets_go() {
         use std::os::windows::fs::OpenOptionsExt;
         const FILE_SHARE_READ: u32 = 1;
-        let dir = tempfile::Builder::new()
-            .prefix("Zoë 資料 ")
-            .tempdir()
-            .unwrap();
+        let dir = test_dir();
         let path = dir.path().join("settings.json");
         fs::write(&path, b"old").unwrap();
         let hold = || {
@@ -306,16 +314,7 @@ mod tests {
         let err = write_atomically(&path, b"newer").unwrap_err();
         assert!(held_elsewhere(&err), "{err:?}");
         drop(reader);
-        assert_eq!(
-            fs::read(&path).unwrap(),
-            b"new",
-            "the file in place is untouched"
-        );
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temp file left"
-        );
+        only_the_old_file(&dir, &path, b"new");
     }
 
     #[test]

@@ -316,10 +316,7 @@ mod tests {
     /// file; the lock stays held throughout.
     #[test]
     fn compaction_replaces_the_open_journal_and_appending_goes_on() {
-        let dir = tempfile::Builder::new()
-            .prefix("Zoë 資料 ")
-            .tempdir()
-            .unwrap();
+        let dir = crate::fsutil::test_dir();
         let path = dir.path().join("outbox.jsonl");
         let (mut journal, _) = Journal::open(&path).unwrap();
         let entries: Vec<Entry> = (1..=300).map(entry).collect();

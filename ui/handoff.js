@@ -19,7 +19,11 @@ export function showEntry(id) {
   if (!row) return;
   row.scrollIntoView({ block: "center" });
   row.classList.add("pointed-at");
-  (row.querySelector("button") ?? row).focus();
+  // A row without buttons (its news may still be on its way to a page that was hidden) takes
+  // the focus itself; when its new version replaces it, the focus moves to that (history.js).
+  const target = row.querySelector("button") ?? row;
+  if (target === row) row.tabIndex = -1;
+  target.focus();
 }
 
 /** An entry asked for before the page started again on another workspace. */

@@ -320,7 +320,11 @@ fn commands_through_the_mock_runtime() {
     assert_eq!(refused["code"], "last_workspace");
 
     // The rest of the commands, each through IPC and its permission.
-    assert!(call("refresh_closing_categories", json!({})).is_ok());
+    // No token saved: nothing is asked of Aelyst, and the cached choices come back.
+    assert_eq!(
+        call("refresh_closing_categories", json!({})).unwrap(),
+        call("closing_categories", json!({})).unwrap()
+    );
     assert_eq!(
         call("contact_preview", json!({"kind": "id", "value": "5"})).unwrap(),
         Value::Null,
@@ -425,11 +429,15 @@ fn commands_through_the_mock_runtime() {
     assert_eq!(refused["code"], "entry_not_retryable", "a pending action");
     assert_eq!(call("clear_finished", json!({})).unwrap(), 0);
     call("retry_sending", json!({})).unwrap();
-    match invoke(&window, "open_log_folder", json!({})) {
-        // No file manager on a test machine; the folder exists either way.
-        Ok(_) => {}
-        Err(err) => assert_eq!(err["code"], "log_folder_unavailable"),
+    // No program to open a folder with (an empty PATH): said in plain words.
+    let path = std::env::var_os("PATH");
+    let no_programs = tempfile::tempdir().unwrap();
+    std::env::set_var("PATH", no_programs.path());
+    let opened = invoke(&window, "open_log_folder", json!({}));
+    if let Some(path) = path {
+        std::env::set_var("PATH", path);
     }
+    assert_eq!(opened.unwrap_err()["code"], "log_folder_unavailable");
     let list = home.path().join("list.csv");
     std::fs::write(&list, "identifier,category\nid:7,Resolved\nid:8,\n").unwrap();
     std::env::set_var("AELYST_DIALOG_PATH", &list);

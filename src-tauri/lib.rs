@@ -4,10 +4,10 @@
 
 pub mod commands;
 pub mod dialogs;
+pub mod event_hub;
+pub mod global_shortcut;
 pub mod handoff;
-pub mod history_feed;
 pub mod notify;
-pub mod shortcut;
 pub mod state;
 pub mod tray;
 mod window_state;
@@ -43,7 +43,7 @@ pub fn app_builder<R: Runtime>(
 ) -> tauri::Builder<R> {
     builder
         .manage(handoff::Handoffs::default())
-        .manage(shortcut::Shortcuts::default())
+        .manage(global_shortcut::Shortcuts::default())
         .manage(tray::Tray::default())
         // Used from Rust only ("Open log folder"); the window is granted none of its commands.
         .plugin(tauri_plugin_opener::init())
@@ -57,9 +57,8 @@ pub fn app_builder<R: Runtime>(
             // Another Aelyst Desk that could not be handed over to (no session bus for the
             // single-instance plugin) holds the app's lock: say so, and open and write nothing.
             let data_dir = app.path().app_data_dir()?;
-            aelyst_core::fsutil::create_private_dir(&data_dir)?;
-            let Some(app_lock) =
-                aelyst_core::fsutil::lock_exclusive(&data_dir.join(APP_LOCK_FILE))?
+            aelyst_core::files::create_private_dir(&data_dir)?;
+            let Some(app_lock) = aelyst_core::files::lock_exclusive(&data_dir.join(APP_LOCK_FILE))?
             else {
                 return Err(aelyst_core::outbox::OutboxError::AlreadyRunning.into());
             };
@@ -111,7 +110,7 @@ pub fn app_builder<R: Runtime>(
             if options.notifications {
                 let handle = app.handle().clone();
                 state
-                    .history_feed
+                    .event_hub
                     .watch_failures(Box::new(move |workspace, entry| {
                         notify::failed(&handle, workspace, entry);
                     }));
@@ -146,7 +145,7 @@ pub fn app_builder<R: Runtime>(
             // The global shortcut waits for the window's first frame (`window_ready`):
             // registering it held start-up for half a second (measured).
             if options.global_shortcut {
-                app.manage(shortcut::Pending(std::sync::Mutex::new(Some(
+                app.manage(global_shortcut::Pending(std::sync::Mutex::new(Some(
                     saved_shortcut,
                 ))));
             }
@@ -172,7 +171,7 @@ pub struct AppOptions {
 /// Starts the desktop app; returns when the last window closes.
 pub fn run() {
     // Journals, settings, logs and WebKit's storage hold customers' contacts and notes.
-    aelyst_core::fsutil::private_by_default();
+    aelyst_core::files::private_by_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let desktop = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts: its command line

@@ -14,7 +14,7 @@ use aelyst_core::workspace::{
 };
 use aelyst_core::AppError;
 
-use crate::history_feed::HistoryFeed;
+use crate::event_hub::EventHub;
 
 pub const SETTINGS_FILE: &str = "settings.json";
 /// Held while the app runs: a second Aelyst Desk that could not be handed over to (no session
@@ -24,7 +24,7 @@ pub const APP_LOCK_FILE: &str = "aelyst-desk.lock";
 pub struct AppState {
     pub workspaces: Arc<Workspaces>,
     pub settings: Arc<SettingsStore>,
-    pub history_feed: Arc<HistoryFeed>,
+    pub event_hub: Arc<EventHub>,
     /// When each workspace's "My conversations" last asked the API.
     pub refresher: aelyst_core::mine::Refresher,
     /// Things the agent should hear about once, found while starting (a damaged file…).
@@ -74,8 +74,8 @@ impl AppState {
             });
         }
         let settings = Arc::new(settings);
-        let history_feed = Arc::new(HistoryFeed::default());
-        let feed = history_feed.clone();
+        let event_hub = Arc::new(EventHub::default());
+        let feed = event_hub.clone();
         // Each journal takes its own lock too: an earlier version still running holds the
         // one of the workspace it became, and this stops here.
         let (workspaces, reports) = Workspaces::open(Setup {
@@ -87,7 +87,7 @@ impl AppState {
             tune: std::convert::identity,
         })?;
         for open in workspaces.all() {
-            history_feed.seed(&open.id, &open.outbox.list());
+            event_hub.seed(&open.id, &open.outbox.list());
         }
         let log_guard = aelyst_core::logging::init(&log_dir);
         tracing::info!(version = aelyst_core::VERSION, "Aelyst Desk starting");
@@ -108,7 +108,7 @@ impl AppState {
         Ok(Self {
             workspaces: Arc::new(workspaces),
             settings,
-            history_feed,
+            event_hub,
             refresher: aelyst_core::mine::Refresher::new(
                 aelyst_core::mine::REFRESH,
                 Arc::new(aelyst_core::outbox::SystemClock),

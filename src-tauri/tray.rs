@@ -12,7 +12,7 @@ use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
 use aelyst_core::language::Words;
 
-use crate::history_feed::Totals;
+use crate::event_hub::Totals;
 use crate::state::AppState;
 
 /// Whether the tray icon is there (a desktop without a tray, or without the indicator
@@ -61,7 +61,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> Result<(), Box<dyn std::error::
     };
     let show = item("show", "tray.show", true)?;
     let clipboard = item("clipboard", "tray.close_from_clipboard", true)?;
-    let feed = app.state::<AppState>().history_feed.clone();
+    let feed = app.state::<AppState>().event_hub.clone();
     let counts = MenuItem::with_id(
         app,
         "counts",
@@ -128,9 +128,9 @@ pub fn keep_running<R: Runtime>(window: &Window<R>) -> bool {
     let app = window.app_handle();
     let waiting = app
         .try_state::<AppState>()
-        .map_or(0, |state| state.history_feed.totals().waiting);
+        .map_or(0, |state| state.event_hub.totals().waiting);
     let shortcut = app
-        .try_state::<crate::shortcut::Shortcuts>()
+        .try_state::<crate::global_shortcut::Shortcuts>()
         .is_some_and(|s| s.status().active);
     let tray = app.state::<Tray>();
     tracing::info!(
@@ -194,7 +194,7 @@ pub fn keep_running<R: Runtime>(window: &Window<R>) -> bool {
 
 /// Quit from the tray: asks first when actions wait (they go at the next start).
 fn quit<R: Runtime>(app: &AppHandle<R>) {
-    let waiting = app.state::<AppState>().history_feed.totals().waiting;
+    let waiting = app.state::<AppState>().event_hub.totals().waiting;
     if waiting == 0 {
         app.exit(0);
         return;

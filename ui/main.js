@@ -8,7 +8,7 @@ import { setUpHistory, showSubmitted, showPause } from "./history.js";
 import { setUpTokenStep, showTokenStep } from "./token-step.js";
 import { setUpSettings, showSettingsAfterReload } from "./settings.js";
 import { showCachedCategories, refreshCategories } from "./categories.js";
-import { setUpShortcuts } from "./shortcuts.js";
+import { setUpShortcuts } from "./keyboard.js";
 import { setUpBulk } from "./bulk.js";
 import { setUpViews, showView } from "./views.js";
 import { setUpWorkspaces } from "./workspace.js";

@@ -76,7 +76,7 @@ pub async fn open_log_folder<R: Runtime>(
         err.fields = aelyst_core::fields! { "detail" => detail };
         err
     };
-    aelyst_core::fsutil::create_private_dir(&state.log_dir)
+    aelyst_core::files::create_private_dir(&state.log_dir)
         .map_err(|err| unavailable(err.kind().to_string()))?;
     app.opener()
         .open_path(state.log_dir.display().to_string(), None::<&str>)

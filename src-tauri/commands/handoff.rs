@@ -6,8 +6,8 @@ use aelyst_core::AppError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
+use crate::global_shortcut::{ShortcutStatus, Shortcuts};
 use crate::handoff::Handoffs;
-use crate::shortcut::{ShortcutStatus, Shortcuts};
 use crate::state::AppState;
 
 /// From now on what is handed over goes to `on_event`; answers with what came before the
@@ -25,7 +25,7 @@ pub async fn watch_handoffs(
 #[tauri::command]
 #[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn window_ready<R: Runtime>(app: AppHandle<R>) -> Result<(), AppError> {
-    crate::shortcut::start_when_ready(&app);
+    crate::global_shortcut::start_when_ready(&app);
     Ok(())
 }
 
@@ -50,7 +50,7 @@ pub async fn set_shortcut<R: Runtime>(
     state: State<'_, AppState>,
     shortcut: Option<String>,
 ) -> Result<ShortcutStatus, AppError> {
-    let status = crate::shortcut::apply(&app, shortcut.as_deref())?;
+    let status = crate::global_shortcut::apply(&app, shortcut.as_deref())?;
     state.settings.update(|s| {
         s.shortcut = status.shortcut.clone();
         Ok(())

@@ -19,7 +19,7 @@ pub async fn watch_history(
     on_event: Channel<HistoryEvent>,
 ) -> Result<Vec<Entry>, AppError> {
     let open = state.workspace(&workspace)?;
-    state.history_feed.watch(&workspace, on_event);
+    state.event_hub.watch(&workspace, on_event);
     Ok(open.outbox.list())
 }
 

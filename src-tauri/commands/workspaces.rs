@@ -7,7 +7,7 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::history_feed::FailedCount;
+use crate::event_hub::FailedCount;
 
 /// How long "cancel them" waits for actions on their way to come back unanswered.
 const CANCEL_PATIENCE: std::time::Duration = std::time::Duration::from_secs(3);
@@ -49,7 +49,7 @@ fn list(state: &AppState) -> WorkspacesView {
                 sandbox: aelyst_core::api::ClientConfig::new(&address).is_ok_and(|c| c.is_local()),
                 api_base_url: address,
                 closing_rule: w.closing_rule,
-                failed: state.history_feed.failed(&w.id),
+                failed: state.event_hub.failed(&w.id),
                 me: w.me.clone(),
             }
         })
@@ -68,7 +68,7 @@ pub async fn watch_workspaces(
     state: State<'_, AppState>,
     on_event: Channel<FailedCount>,
 ) -> Result<WorkspacesView, AppError> {
-    state.history_feed.watch_badges(on_event);
+    state.event_hub.watch_badges(on_event);
     Ok(list(&state))
 }
 
@@ -110,7 +110,7 @@ pub async fn remove_workspace(
     let workspaces = state.workspaces.clone();
     let id = workspace.clone();
     blocking(move || workspaces.remove(&id)).await?;
-    state.history_feed.forget(&workspace);
+    state.event_hub.forget(&workspace);
     Ok(())
 }
 

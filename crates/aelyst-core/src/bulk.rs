@@ -405,7 +405,7 @@ mod tests {
                          phone:+60121233112,Billing,\"Refund, Zoë said \"\"ok\"\"\"\r\n\
                          id:2,,\r\n\
                          \"id:4\",Spam,\"two\nlines\"\r\n";
-        let dir = crate::fsutil::test_dir();
+        let dir = crate::files::test_dir();
         let path = dir.path().join("contactos de março.csv");
         std::fs::write(&path, excel_csv).unwrap();
         let read = read_file(&path).unwrap();

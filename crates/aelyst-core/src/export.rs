@@ -217,7 +217,7 @@ mod tests {
             Identifier::parse("email:zoë@example.com").unwrap(),
             change,
         );
-        let dir = crate::fsutil::test_dir();
+        let dir = crate::files::test_dir();
         let path = dir.path().join("histórico.csv");
         write_file(&path, &[entry.clone(), entry]).unwrap();
         let bytes = std::fs::read(&path).unwrap();

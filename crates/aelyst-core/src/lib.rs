@@ -13,7 +13,7 @@ pub mod contract;
 pub mod diagnostics;
 pub mod error;
 pub mod export;
-pub mod fsutil;
+pub mod files;
 pub mod handoff;
 pub mod keychain;
 pub mod language;

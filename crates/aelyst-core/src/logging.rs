@@ -17,11 +17,11 @@ const DAYS_KEPT: usize = 7;
 /// Starts writing the log under `dir`. Keep the guard alive for as long as the app runs: it
 /// flushes the last lines when dropped. Fails quietly (no log) rather than stop the app.
 pub fn init(dir: &Path) -> Option<Guard> {
-    crate::fsutil::create_private_dir(dir).ok()?;
+    crate::files::create_private_dir(dir).ok()?;
     // Earlier versions' days were written 0644; new ones are private by the umask
-    // (`fsutil::private_by_default`).
+    // (`files::private_by_default`).
     for file in std::fs::read_dir(dir).ok()?.flatten() {
-        let _ = crate::fsutil::make_private(&file.path());
+        let _ = crate::files::make_private(&file.path());
     }
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)

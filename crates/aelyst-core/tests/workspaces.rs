@@ -560,7 +560,7 @@ async fn what_the_workspaces_keep_is_the_agents_alone() {
     desk.close_in(&brand_b, "id:2");
     settle(&desk.get(&brand_b).outbox, "done", all_finished).await;
     // The data folder itself is made private by the app's setup, as here.
-    aelyst_core::fsutil::create_private_dir(desk.dir.path()).unwrap();
+    aelyst_core::files::create_private_dir(desk.dir.path()).unwrap();
     #[cfg(unix)]
     support::files::assert_private(desk.dir.path());
     a.stop().await;

@@ -82,7 +82,7 @@ impl Journal {
     /// the original or the recovered journal in place.
     pub fn open(path: &Path) -> Result<(Self, Loaded), OpenError> {
         if let Some(dir) = path.parent() {
-            crate::fsutil::create_private_dir(dir)?;
+            crate::files::create_private_dir(dir)?;
         }
         let lock = lock(path)?;
         let (entries, lines, good_len, damaged) = match File::open(path) {
@@ -92,24 +92,24 @@ impl Journal {
         };
         let mut lines = lines;
         let moved_aside = if damaged {
-            let aside = crate::fsutil::aside_path(path);
+            let aside = crate::files::aside_path(path);
             fs::copy(path, &aside)?;
-            crate::fsutil::make_private(&aside)?;
+            crate::files::make_private(&aside)?;
             // Flushed through a handle that may write: Windows refuses to flush a read-only
             // one (FlushFileBuffers: access denied), which stopped the app here.
             OpenOptions::new().write(true).open(&aside)?.sync_all()?;
             let (recovered, count) = encode(entries.values())?;
-            crate::fsutil::write_atomically(path, &recovered)?;
+            crate::files::write_atomically(path, &recovered)?;
             lines = count;
             Some(aside)
         } else {
             None
         };
-        let file = crate::fsutil::private_options()
+        let file = crate::files::private_options()
             .create(true)
             .append(true)
             .open(path)?;
-        crate::fsutil::make_private(path)?;
+        crate::files::make_private(path)?;
         let mut len = file.metadata()?.len();
         if !damaged && len > good_len {
             // A record torn by a crash or a full disk: never acknowledged, so cut it off.
@@ -183,7 +183,7 @@ impl Journal {
         }
         let (buffer, lines) = encode(live)?;
         self.file = None;
-        let replaced = crate::fsutil::write_atomically(&self.path, &buffer);
+        let replaced = crate::files::write_atomically(&self.path, &buffer);
         let file = OpenOptions::new().append(true).open(&self.path)?;
         let len = file.metadata()?.len();
         self.file = Some(file);
@@ -223,7 +223,7 @@ fn lock_path(path: &Path) -> PathBuf {
 /// The exclusive lock beside the journal (a file of its own: compaction replaces the journal
 /// file, and a lock on it would go with the old one).
 fn lock(path: &Path) -> Result<File, OpenError> {
-    crate::fsutil::lock_exclusive(&lock_path(path))?.ok_or(OpenError::Locked)
+    crate::files::lock_exclusive(&lock_path(path))?.ok_or(OpenError::Locked)
 }
 
 /// One `put` per entry, and how many lines that is.
@@ -316,7 +316,7 @@ mod tests {
     /// file; the lock stays held throughout.
     #[test]
     fn compaction_replaces_the_open_journal_and_appending_goes_on() {
-        let dir = crate::fsutil::test_dir();
+        let dir = crate::files::test_dir();
         let path = dir.path().join("outbox.jsonl");
         let (mut journal, _) = Journal::open(&path).unwrap();
         let entries: Vec<Entry> = (1..=300).map(entry).collect();

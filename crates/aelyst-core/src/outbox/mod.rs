@@ -12,7 +12,7 @@
 //! - `scheduler`: what is sent when (pure, on a given time);
 //! - `pacer`: the server's rate limits (pure, on a given time);
 //! - `worker`: the loop that sends and records answers;
-//! - the time source is the crate's `clock` (injectable for tests; fsutil uses it too).
+//! - the time source is the crate's `clock` (injectable for tests; `files` uses it too).
 
 mod entry;
 mod error;

@@ -29,9 +29,9 @@ impl SettingsStore {
             Ok(bytes) => match parse(&bytes) {
                 Some(read) => (read, None),
                 None => {
-                    let aside = crate::fsutil::aside_path(path);
+                    let aside = crate::files::aside_path(path);
                     std::fs::rename(path, &aside)?;
-                    crate::fsutil::make_private(&aside)?;
+                    crate::files::make_private(&aside)?;
                     (Default::default(), Some(aside))
                 }
             },
@@ -81,7 +81,7 @@ impl SettingsStore {
             );
             let bytes = serde_json::to_vec_pretty(&file)
                 .map_err(|err| SettingsError::Save(err.to_string()))?;
-            crate::fsutil::write_atomically(&self.path, &bytes)
+            crate::files::write_atomically(&self.path, &bytes)
                 .map_err(|err| SettingsError::Save(err.kind().to_string()))?;
             *current = next;
         }

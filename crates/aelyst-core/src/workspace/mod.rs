@@ -8,8 +8,8 @@
 //! - `registry`: the open workspaces and what adding or removing one does to disk.
 
 mod closing;
-mod edit;
 mod registry;
+mod requests;
 mod rule;
 mod token;
 
@@ -21,8 +21,8 @@ use crate::api::{validate_base_url, ClosingNote, DEFAULT_BASE_URL};
 use crate::error::{Coded, ErrorCode, Fields};
 
 pub use closing::{BulkInput, BulkStarted};
-pub use edit::{Saved, TypedAction, WorkspaceSettings};
 pub use registry::{OpenWorkspace, Setup, Spawner, Workspaces, WorkspacesListener};
+pub use requests::{Saved, TypedAction, WorkspaceSettings};
 pub use rule::ClosingRule;
 pub use token::WorkspaceToken;
 

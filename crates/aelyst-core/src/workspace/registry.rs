@@ -116,7 +116,7 @@ impl Workspaces {
         workspace: &Workspace,
     ) -> Result<(Arc<OpenWorkspace>, OpenReport), AppError> {
         let folder = workspace.folder(&self.setup.data_dir);
-        crate::fsutil::create_private_dir(&folder)
+        crate::files::create_private_dir(&folder)
             .map_err(|err| OutboxError::Disk(err.kind().to_string()))?;
         let token = Arc::new(WorkspaceToken::new(
             &workspace.id,

@@ -26,7 +26,7 @@ pub type TotalsListener = Box<dyn Fn(Totals) + Send + Sync>;
 pub type FailureListener = Box<dyn Fn(&str, &Entry) + Send + Sync>;
 
 #[derive(Default)]
-pub struct HistoryFeed {
+pub struct EventHub {
     history: Mutex<Option<(String, Channel<HistoryEvent>)>>,
     badges: Mutex<Option<Channel<FailedCount>>>,
     tallies: Tallies,
@@ -40,7 +40,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-impl HistoryFeed {
+impl EventHub {
     pub fn send(&self, workspace: &str, event: HistoryEvent) {
         self.count(workspace, &event);
         let history = lock(&self.history);

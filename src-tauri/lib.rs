@@ -8,6 +8,7 @@ pub mod event_hub;
 pub mod global_shortcut;
 pub mod handoff;
 pub mod notify;
+pub mod preferences;
 pub mod state;
 pub mod tray;
 mod window_state;
@@ -53,6 +54,8 @@ pub fn app_builder<R: Runtime>(
         // "Start with the computer" (off unless the agent turns it on in Settings); used from
         // Rust only.
         .plugin(tauri_plugin_autostart::Builder::new().build())
+        // The agent's preferences (language, shortcut), from Rust only (preferences.rs).
+        .plugin(tauri_plugin_store::Builder::new().build())
         .setup(move |app| {
             // Another Aelyst Desk that could not be handed over to (no session bus for the
             // single-instance plugin) holds the app's lock: say so, and open and write nothing.
@@ -75,7 +78,10 @@ pub fn app_builder<R: Runtime>(
             if let Some(config) = main {
                 // The page starts in the agent's language: the saved choice, read on its own
                 // before the rest of the state, or the computer's.
-                let chosen = aelyst_core::settings::peek_language(&data_dir.join(SETTINGS_FILE));
+                let chosen = aelyst_core::preferences::peek_language(
+                    &data_dir.join(aelyst_core::preferences::FILE),
+                    &data_dir.join(SETTINGS_FILE),
+                );
                 let language = aelyst_core::language::effective(chosen.as_deref());
                 tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
                     .initialization_script(format!(
@@ -92,6 +98,7 @@ pub fn app_builder<R: Runtime>(
                 Arc::new(|worker| {
                     tauri::async_runtime::spawn(worker);
                 }),
+                |legacy| preferences::PreferenceStore::open(app.handle(), &data_dir, legacy),
             )?;
             // Opens the keychain connection while the webview loads, so the window's first
             // "is a token saved?" does not wait for it.
@@ -106,7 +113,7 @@ pub fn app_builder<R: Runtime>(
                     }
                 });
             }
-            let saved_shortcut = state.settings.read(|s| s.shortcut.clone());
+            let saved_shortcut = state.preferences.get().shortcut;
             if options.notifications {
                 let handle = app.handle().clone();
                 state

@@ -8,6 +8,7 @@ use aelyst_core::api::BASE_URL_ENV;
 use aelyst_core::keychain::Keychains;
 use aelyst_core::language::{self, Words};
 pub use aelyst_core::notice::Notice;
+use aelyst_core::preferences::{Preferences, Prepared};
 use aelyst_core::settings::SettingsStore;
 use aelyst_core::workspace::{
     OpenWorkspace, Setup, Workspace, WorkspaceError, Workspaces, JOURNAL_FILE,
@@ -15,6 +16,7 @@ use aelyst_core::workspace::{
 use aelyst_core::AppError;
 
 use crate::event_hub::EventHub;
+use crate::preferences::PreferenceStore;
 
 pub const SETTINGS_FILE: &str = "settings.json";
 /// Held while the app runs: a second Aelyst Desk that could not be handed over to (no session
@@ -24,6 +26,8 @@ pub const APP_LOCK_FILE: &str = "aelyst-desk.lock";
 pub struct AppState {
     pub workspaces: Arc<Workspaces>,
     pub settings: Arc<SettingsStore>,
+    /// The language and the global shortcut (tauri-plugin-store's file).
+    pub preferences: PreferenceStore,
     pub event_hub: Arc<EventHub>,
     /// When each workspace's "My conversations" last asked the API.
     pub refresher: aelyst_core::mine::Refresher,
@@ -44,12 +48,30 @@ impl AppState {
         keychains: Keychains,
         app_lock: std::fs::File,
         spawn: aelyst_core::workspace::Spawner,
+        open_preferences: impl FnOnce(
+            Preferences,
+        )
+            -> Result<(PreferenceStore, Prepared), tauri_plugin_store::Error>,
     ) -> Result<Self, Box<dyn std::error::Error>> {
         let mut notices = Vec::new();
         let (settings, aside) = SettingsStore::open(&data_dir.join(SETTINGS_FILE))?;
         if let Some(aside) = aside {
             notices.push(Notice::SettingsUnreadable {
                 path: aside.display().to_string(),
+            });
+        }
+        // Versions before the preferences' own file kept them in the settings.
+        let legacy = settings.read(|s| Preferences {
+            language: s.language.clone(),
+            shortcut: s.shortcut.clone(),
+        });
+        let (preferences, prepared) = open_preferences(legacy)?;
+        if let Some(aside) = prepared.set_aside {
+            let path = aside.display().to_string();
+            notices.push(if prepared.restored {
+                Notice::PreferencesRestored { path }
+            } else {
+                Notice::PreferencesUnreadable { path }
             });
         }
         // An install of the version before workspaces left its journal here.
@@ -108,6 +130,7 @@ impl AppState {
         Ok(Self {
             workspaces: Arc::new(workspaces),
             settings,
+            preferences,
             event_hub,
             refresher: aelyst_core::mine::Refresher::new(
                 aelyst_core::mine::REFRESH,
@@ -138,10 +161,9 @@ impl AppState {
 
     /// The words Rust says itself (tray, notifications), in the agent's language.
     pub fn words(&self) -> &'static Words {
-        Words::get(
-            self.settings
-                .read(|s| language::effective(s.language.as_deref())),
-        )
+        Words::get(language::effective(
+            self.preferences.get().language.as_deref(),
+        ))
     }
 }
 

@@ -110,7 +110,29 @@ fn commands_through_the_mock_runtime() {
     assert_eq!(refused["code"], "language_unknown");
     let info = invoke(&window, "app_info", json!({})).unwrap();
     assert_eq!(info["language"]["chosen"], "pt-BR");
+    // Kept in tauri-plugin-store's file, with a copy of it as it was before the change; the
+    // window cannot reach the store itself.
+    let data = home.path().join("data").join("ai.aelyst.desk");
+    let kept = |name: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(data.join(name)).unwrap()).unwrap()
+    };
+    assert_eq!(kept("preferences.json")["language"], "pt-BR");
+    assert_eq!(kept("preferences.json.bak")["language"], json!(null));
+    let denied = invoke(
+        &window,
+        "plugin:store|load",
+        json!({"path": "preferences.json"}),
+    );
+    CALLED.lock().unwrap().remove("plugin:store|load");
+    assert!(
+        denied
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("not allowed")),
+        "{denied:?}"
+    );
     invoke(&window, "set_language", json!({"language": null})).unwrap();
+    assert_eq!(kept("preferences.json")["language"], json!(null));
+    assert_eq!(kept("preferences.json.bak")["language"], "pt-BR");
     let workspaces = invoke(
         &window,
         "watch_workspaces",

@@ -365,6 +365,54 @@ async fn unreadable_files_are_named_at_start_then_the_app_starts_clean() {
     app.close().await;
 }
 
+/// The preferences (tauri-plugin-store's file) written half way, as a plain write cut short
+/// leaves them: set aside, the copy kept before the last change restored, said once, in the
+/// language the copy kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_preferences_file_gives_way_to_the_copy_kept_before_the_last_change() {
+    let _turn = one_at_a_time().await;
+    let desktop = offline_desktop(None);
+    let data = desktop.home().join(DATA);
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("preferences.json"), b"{\"language\": \"m").unwrap();
+    std::fs::write(
+        data.join("preferences.json.bak"),
+        br#"{"language": "ms", "shortcut": null}"#,
+    )
+    .unwrap();
+    let app = desktop.launch().await;
+    let language = || app.js::<String>("return document.documentElement.lang;");
+    assert_eq!(language().await, "ms");
+    let said = notices(&app).await;
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].starts_with("Keutamaan anda untuk komputer ini"),
+        "{said:?}"
+    );
+    app.close().await;
+    let home = desktop.stop_keep_home();
+    let aside = std::fs::read_dir(home.path().join(DATA))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("preferences.json.corrupt-")
+        })
+        .count();
+    assert_eq!(aside, 1, "the damaged file was kept");
+    let desktop = offline_desktop(Some(home));
+    let app = desktop.launch().await;
+    assert_eq!(
+        app.js::<String>("return document.documentElement.lang;")
+            .await,
+        "ms"
+    );
+    assert!(notices(&app).await.is_empty(), "said once");
+    app.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_launch_hands_over_and_focuses_the_window_whose_size_and_position_come_back() {
     let _turn = one_at_a_time().await;

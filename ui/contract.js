@@ -146,6 +146,8 @@ export const LINK_PROBLEM = Object.freeze({
 export const NOTICE = Object.freeze({
   SETTINGS_UNREADABLE: "settings_unreadable",
   ADDRESS_VARIABLE_INVALID: "address_variable_invalid",
+  PREFERENCES_RESTORED: "preferences_restored",
+  PREFERENCES_UNREADABLE: "preferences_unreadable",
   HISTORY_UNREADABLE: "history_unreadable",
   WORKSPACE_SET_ASIDE: "workspace_set_aside",
 });

@@ -30,7 +30,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
         version: aelyst_core::VERSION,
         notices: state.notices.clone(),
         language: LanguageInfo {
-            chosen: state.settings.read(|s| s.language.clone()),
+            chosen: state.preferences.get().language,
             system: aelyst_core::language::system(),
         },
     })

@@ -51,10 +51,9 @@ pub async fn set_shortcut<R: Runtime>(
     shortcut: Option<String>,
 ) -> Result<ShortcutStatus, AppError> {
     let status = crate::global_shortcut::apply(&app, shortcut.as_deref())?;
-    state.settings.update(|s| {
-        s.shortcut = status.shortcut.clone();
-        Ok(())
-    })?;
+    state
+        .preferences
+        .update(|p| p.shortcut = status.shortcut.clone())?;
     Ok(status)
 }
 

@@ -38,8 +38,5 @@ pub async fn set_language(
     language: Option<String>,
 ) -> Result<(), AppError> {
     let chosen = checked_language(language.as_deref())?;
-    Ok(state.settings.update(|s| {
-        s.language = chosen;
-        Ok(())
-    })?)
+    state.preferences.update(|p| p.language = chosen)
 }

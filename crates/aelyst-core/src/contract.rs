@@ -366,6 +366,12 @@ fn sample_notice(d: NoticeDiscriminants) -> Notice {
             variable: "",
             problem: sample_error(),
         },
+        D::PreferencesRestored => Notice::PreferencesRestored {
+            path: String::new(),
+        },
+        D::PreferencesUnreadable => Notice::PreferencesUnreadable {
+            path: String::new(),
+        },
         D::HistoryUnreadable => Notice::HistoryUnreadable {
             workspace: String::new(),
             path: String::new(),

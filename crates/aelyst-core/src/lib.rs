@@ -22,6 +22,7 @@ pub mod mine;
 pub mod notice;
 pub mod notification;
 pub mod outbox;
+pub mod preferences;
 pub mod settings;
 pub mod workspace;
 

@@ -16,6 +16,11 @@ pub enum Notice {
         variable: &'static str,
         problem: AppError,
     },
+    /// The preferences file (language, shortcut) could not be read: set aside, and the copy
+    /// kept before the last change used.
+    PreferencesRestored { path: String },
+    /// The preferences file could not be read and there was no good copy: the defaults.
+    PreferencesUnreadable { path: String },
     /// Part of a workspace's history could not be read.
     HistoryUnreadable { workspace: String, path: String },
     /// A workspace in the settings file this version cannot open (written by a newer version,

@@ -242,7 +242,15 @@ impl App {
                 Err(err) => Err(err),
             };
             match typed {
-                Ok(()) => return,
+                Ok(()) if self.holds(css, text).await => return,
+                // WebKitWebDriver said yes, but keys were lost (seen: a field left empty, and
+                // the action that needed it refused): typed again.
+                Ok(()) if Instant::now() < deadline => tokio::time::sleep(POLL).await,
+                Ok(()) => {
+                    eprintln!("fill {css}: the keys kept getting lost; pasted instead");
+                    self.paste(css, text).await;
+                    return;
+                }
                 Err(err) if Instant::now() >= deadline => {
                     eprintln!(
                         "fill {css}: WebDriver kept refusing the keys ({err:?}); pasted instead"
@@ -253,6 +261,25 @@ impl App {
                 Err(_) => tokio::time::sleep(POLL).await,
             }
         }
+    }
+
+    /// Whether the field holds `text` as the page would after typing it: the same, or cut at
+    /// the field's `maxlength`, or without a `kind:` prefix the form reads and takes off.
+    async fn holds(&self, css: &str, text: &str) -> bool {
+        self.client
+            .execute(
+                "const field = document.querySelector(arguments[0]);\
+                 const text = arguments[1];\
+                 const value = field.value;\
+                 if (value === text) return true;\
+                 if (field.maxLength > 0 && value === text.slice(0, field.maxLength)) return true;\
+                 return text.includes(':') && value !== '' && text.trim().endsWith(value);",
+                vec![serde_json::json!(css), serde_json::json!(text)],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true)
     }
 
     /// Picks an option of a `<select>` by clicking it.

@@ -458,25 +458,43 @@ impl Desktop {
 
     /// gnome-keyring's Secret Service, unlocked with a non-empty password (an empty one never
     /// creates the default collection).
+    /// Started again (up to [`DRIVER_ATTEMPTS`] times) when it has not taken its name on the bus
+    /// in time: seen twice in a day, once on an idle machine, where it normally takes well
+    /// under a second.
     fn start_keyring(&mut self, env: &[(String, String)]) {
-        let mut keyring = in_own_group(
-            "gnome-keyring-daemon",
-            Command::new("gnome-keyring-daemon")
-                .args(["--foreground", "--unlock", "--components=secrets"])
-                .envs(env.iter().cloned())
-                .stdin(Stdio::piped())
-                .stderr(Stdio::null()),
-        );
-        if let Some(mut stdin) = keyring.stdin.take() {
-            stdin
-                .write_all(KEYRING_PASSWORD.as_bytes())
-                .expect("unlock password");
+        let mut failures = Vec::new();
+        for _ in 0..DRIVER_ATTEMPTS {
+            let mut keyring = in_own_group(
+                "gnome-keyring-daemon",
+                Command::new("gnome-keyring-daemon")
+                    .args(["--foreground", "--unlock", "--components=secrets"])
+                    .envs(env.iter().cloned())
+                    .stdin(Stdio::piped())
+                    .stderr(Stdio::null()),
+            );
+            if let Some(mut stdin) = keyring.stdin.take() {
+                stdin
+                    .write_all(KEYRING_PASSWORD.as_bytes())
+                    .expect("unlock password");
+            }
+            self.children.push(("gnome-keyring-daemon", keyring));
+            let child = &mut self.children.last_mut().expect("just pushed").1;
+            match try_wait_until("gnome-keyring-daemon", child, || {
+                bus_name_owned(env, "org.freedesktop.secrets")
+            }) {
+                Ok(()) => return,
+                Err(why) => {
+                    eprintln!("{why}; starting it again");
+                    failures.push(why);
+                    let (_, mut failed) = self.children.pop().expect("the keyring just started");
+                    end(&mut failed);
+                }
+            }
         }
-        self.children.push(("gnome-keyring-daemon", keyring));
-        let child = &mut self.children.last_mut().expect("just pushed").1;
-        wait_until("gnome-keyring-daemon", child, || {
-            bus_name_owned(env, "org.freedesktop.secrets")
-        });
+        panic!(
+            "gnome-keyring-daemon did not start in {DRIVER_ATTEMPTS} tries: {}",
+            failures.join("; ")
+        );
     }
 
     /// Ends gnome-keyring: the Secret Service is gone from the bus until

@@ -10,9 +10,7 @@ use aelyst_core::language::{self, Words};
 pub use aelyst_core::notice::Notice;
 use aelyst_core::preferences::{Preferences, Prepared};
 use aelyst_core::settings::SettingsStore;
-use aelyst_core::workspace::{
-    OpenWorkspace, Setup, Workspace, WorkspaceError, Workspaces, JOURNAL_FILE,
-};
+use aelyst_core::workspace::{OpenWorkspace, Setup, Workspaces, JOURNAL_FILE};
 use aelyst_core::AppError;
 
 use crate::event_hub::EventHub;
@@ -146,17 +144,6 @@ impl AppState {
     /// The open workspace with this id, or the plain "no longer in the list".
     pub fn workspace(&self, id: &str) -> Result<Arc<OpenWorkspace>, AppError> {
         Ok(self.workspaces.get(id)?)
-    }
-
-    /// Reads one workspace's part of the settings.
-    pub fn read_workspace<T>(
-        &self,
-        id: &str,
-        read: impl FnOnce(&Workspace) -> T,
-    ) -> Result<T, AppError> {
-        self.settings
-            .read(|s| s.workspace(id).map(read))
-            .ok_or_else(|| WorkspaceError::NotFound.into())
     }
 
     /// The words Rust says itself (tray, notifications), in the agent's language.

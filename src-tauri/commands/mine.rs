@@ -70,7 +70,9 @@ pub async fn my_conversations(
     trigger: Trigger,
 ) -> Result<ListPage, AppError> {
     let open = state.workspace(&workspace)?;
-    let me = state.read_workspace(&workspace, |w| w.me.clone())?;
+    let me = state
+        .workspaces
+        .read_workspace(&workspace, |w| w.me.clone())?;
     let ask = Ask {
         search: &search,
         cursor: cursor.as_deref(),

@@ -32,7 +32,9 @@ pub struct BulkStarted {
 }
 
 impl Workspaces {
-    fn read_workspace<T>(
+    /// Reads one workspace's part of the settings; the plain "no longer in the list" when it
+    /// has gone.
+    pub fn read_workspace<T>(
         &self,
         id: &str,
         read: impl FnOnce(&Workspace) -> T,

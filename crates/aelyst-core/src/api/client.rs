@@ -256,50 +256,17 @@ impl Client {
         }
     }
 
-    /// All closing-note categories, following `pagination.next` by its `cursorId`.
+    /// All closing-note categories, every page.
     pub async fn closing_notes(
         &self,
         token: &ApiToken,
     ) -> Result<Feature<Vec<ClosingNote>>, ReadError> {
-        let mut notes = Vec::new();
-        let mut cursor: Option<String> = None;
-        for _ in 0..MAX_CLOSING_NOTE_PAGES {
-            let mut request = self
-                .http
+        self.read_all(token, MAX_CLOSING_NOTE_PAGES, || {
+            self.http
                 .get(self.endpoint("/space/closing_notes"))
-                .query(&[("limit", "100")]);
-            if let Some(cursor) = &cursor {
-                request = request.query(&[("cursorId", cursor.as_str())]);
-            }
-            let page: ClosingNotesPage = match self.read(token, request).await? {
-                ReadAnswer::Json(value) => {
-                    serde_json::from_value(value).map_err(|_| ReadError::Unexpected(200))?
-                }
-                ReadAnswer::NotFound(_) | ReadAnswer::MethodNotAllowed => {
-                    return Ok(Feature::Unavailable)
-                }
-            };
-            notes.extend(page.items);
-            match page
-                .pagination
-                .and_then(|p| p.next)
-                .and_then(|next| self.cursor_of(&next))
-            {
-                Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
-                _ => break,
-            }
-        }
-        Ok(Feature::Available(notes))
-    }
-
-    pub(super) fn cursor_of(&self, next: &str) -> Option<String> {
-        let url = Url::parse(next)
-            .or_else(|_| self.config.base_url.join(next))
-            .ok()?;
-        url.query_pairs()
-            .find(|(key, _)| key == "cursorId")
-            .map(|(_, value)| value.into_owned())
-            .filter(|value| !value.is_empty())
+                .query(&[("limit", "100")])
+        })
+        .await
     }
 
     /// `GET /contact/{identifier}`: who the agent is about to act on.
@@ -412,20 +379,6 @@ pub(super) enum ReadAnswer {
     MethodNotAllowed,
 }
 
-#[derive(Deserialize)]
-struct ClosingNotesPage {
-    #[serde(default)]
-    items: Vec<ClosingNote>,
-    #[serde(default)]
-    pagination: Option<Pagination>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct Pagination {
-    #[serde(default)]
-    pub(super) next: Option<String>,
-}
-
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get(name)?.to_str().ok().map(str::to_owned)
 }
@@ -465,23 +418,5 @@ mod tests {
             client.status_url(&phone),
             "https://api.aelyst.ai/v1/contact/phone:%2B60121233112/conversation/status"
         );
-    }
-
-    #[test]
-    fn cursor_is_read_out_of_next() {
-        let client = Client::new(ClientConfig::new("https://api.aelyst.ai/v1").unwrap()).unwrap();
-        assert_eq!(
-            client
-                .cursor_of("https://api.aelyst.ai/v1/space/closing_notes?limit=10&cursorId=42")
-                .as_deref(),
-            Some("42")
-        );
-        assert_eq!(
-            client
-                .cursor_of("/v1/space/closing_notes?cursorId=7")
-                .as_deref(),
-            Some("7")
-        );
-        assert_eq!(client.cursor_of("https://x.io/y?limit=10"), None);
     }
 }

@@ -1,21 +1,13 @@
 //! The list reads: the workspace's users (`GET /space/user`), and contacts by assignee or by
-//! search (`POST /contact/list`). Paged by `limit` and `cursorId`, read out of
-//! `pagination.next` rather than following its URL. A 429 with a short `Retry-After` is waited
-//! out and asked again; a longer one is the plain "busy" error.
-
-use std::time::Duration;
+//! search (`POST /contact/list`), paged the way every list is (`pages.rs`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::client::{Pagination, ReadAnswer};
 use super::{ApiToken, Client, ContactPreview, Feature, ReadError};
 
 /// Pages of users read at most (99 each): far more than any workspace has.
 const MAX_USER_PAGES: usize = 20;
-/// A `Retry-After` up to this long is waited out inside the read; the agent is waiting.
-const LONGEST_READ_WAIT: Duration = Duration::from_secs(5);
-const READ_ATTEMPTS: usize = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -59,77 +51,15 @@ pub struct ContactQuery {
     pub limit: u8,
 }
 
-#[derive(Deserialize)]
-struct RawPage<T> {
-    #[serde(default = "Vec::new")]
-    items: Vec<T>,
-    #[serde(default)]
-    pagination: Option<Pagination>,
-}
-
 impl Client {
-    /// Sends the request built by `request`, waiting out a short `Retry-After` and asking
-    /// again. `None`: the endpoint is not offered here (404, 405, or 400 on its filter).
-    async fn read_list<T: serde::de::DeserializeOwned>(
-        &self,
-        token: &ApiToken,
-        request: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<Option<(Vec<T>, Option<String>)>, ReadError> {
-        let mut attempt = 0;
-        let answer = loop {
-            attempt += 1;
-            match self.read(token, request()).await {
-                Err(ReadError::RateLimited { wait: Some(wait) })
-                    if wait <= LONGEST_READ_WAIT && attempt < READ_ATTEMPTS =>
-                {
-                    tokio::time::sleep(wait).await;
-                }
-                // The filter is refused: this workspace cannot offer the list.
-                Err(ReadError::Unexpected(400)) => return Ok(None),
-                other => break other?,
-            }
-        };
-        match answer {
-            ReadAnswer::Json(value) => {
-                let page: RawPage<T> =
-                    serde_json::from_value(value).map_err(|_| ReadError::Unexpected(200))?;
-                let next = page
-                    .pagination
-                    .and_then(|p| p.next)
-                    .and_then(|next| self.cursor_of(&next));
-                Ok(Some((page.items, next)))
-            }
-            ReadAnswer::NotFound(_) | ReadAnswer::MethodNotAllowed => Ok(None),
-        }
-    }
-
     /// Every user of the workspace, following the pages.
     pub async fn users(&self, token: &ApiToken) -> Result<Feature<Vec<User>>, ReadError> {
-        let mut users = Vec::new();
-        let mut cursor: Option<String> = None;
-        for _ in 0..MAX_USER_PAGES {
-            let page = self
-                .read_list::<User>(token, || {
-                    let request = self
-                        .http
-                        .get(self.endpoint("/space/user"))
-                        .query(&[("limit", "99")]);
-                    match &cursor {
-                        Some(cursor) => request.query(&[("cursorId", cursor.as_str())]),
-                        None => request,
-                    }
-                })
-                .await?;
-            let Some((items, next)) = page else {
-                return Ok(Feature::Unavailable);
-            };
-            users.extend(items);
-            match next {
-                Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
-                _ => break,
-            }
-        }
-        Ok(Feature::Available(users))
+        self.read_all(token, MAX_USER_PAGES, || {
+            self.http
+                .get(self.endpoint("/space/user"))
+                .query(&[("limit", "99")])
+        })
+        .await
     }
 
     /// One page of contacts matching `query`, from `cursor` (the first page when `None`).
@@ -155,17 +85,16 @@ impl Client {
         let body = json!({"search": query.search, "timezone": query.timezone, "filter": filter});
         let limit = query.limit.clamp(1, 99).to_string();
         let page = self
-            .read_list::<ContactPreview>(token, || {
-                let request = self
-                    .http
-                    .post(self.endpoint("/contact/list"))
-                    .query(&[("limit", limit.as_str())])
-                    .json(&body);
-                match cursor {
-                    Some(cursor) => request.query(&[("cursorId", cursor)]),
-                    None => request,
-                }
-            })
+            .read_page(
+                token,
+                || {
+                    self.http
+                        .post(self.endpoint("/contact/list"))
+                        .query(&[("limit", limit.as_str())])
+                        .json(&body)
+                },
+                cursor,
+            )
             .await?;
         Ok(match page {
             Some((items, next)) => Feature::Available(Page { items, next }),

@@ -6,6 +6,7 @@ mod client;
 mod identifier;
 mod lists;
 mod outcome;
+mod pages;
 mod request;
 mod retry;
 mod token;

@@ -1,13 +1,21 @@
-//! What an agent can change: the workspaces (see [`crate::workspace`]) and how much history
-//! is kept. The model and its validation here; `store`: [`SettingsStore`], the one owner of
-//! the settings file, and the file's shape; `first_run`: what the settings become before the
-//! window starts (an earlier version's file, a new install, the address the environment names).
+//! What an agent can change: the workspaces and how much history is kept. The model and its
+//! validation here; `workspace`: one workspace's record, `rule`: its closing rule; `store`:
+//! [`SettingsStore`], the one owner of the settings file, and the file's shape. What the
+//! settings become before the window starts is [`crate::workspace`]'s (`first_run`): this
+//! module knows nothing of open workspaces.
 
-mod first_run;
+mod rule;
 mod store;
+mod workspace;
 
-pub use first_run::Settled;
+pub use rule::ClosingRule;
+#[cfg(test)]
+pub(crate) use store::parse;
 pub use store::SettingsStore;
+pub use workspace::{
+    is_app_made_id, name_for, normalised, Me, Workspace, WorkspaceError, FOLDER, JOURNAL_FILE,
+    LEGACY_ID, NAME_MAX_CHARS,
+};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -17,7 +25,6 @@ use serde::{Deserialize, Serialize};
 use crate::api::{validate_base_url, ClientError, ClosingNote};
 use crate::error::{Coded, ErrorCode, Fields};
 use crate::outbox::DEFAULT_HISTORY_LIMIT;
-use crate::workspace::{name_for, ClosingRule, Workspace, WorkspaceError, LEGACY_ID};
 
 pub const HISTORY_LIMIT_RANGE: std::ops::RangeInclusive<usize> = 10..=100_000;
 
@@ -262,6 +269,27 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The settings are below the open workspaces: `workspace` uses them, never the other way
+    /// (the circle the two modules once made).
+    #[test]
+    fn the_settings_know_nothing_of_open_workspaces() {
+        let above = concat!("crate::", "workspace");
+        for (file, source) in [
+            ("mod.rs", include_str!("mod.rs")),
+            ("store.rs", include_str!("store.rs")),
+            ("workspace.rs", include_str!("workspace.rs")),
+            ("rule.rs", include_str!("rule.rs")),
+        ] {
+            for line in source.lines() {
+                let code = line.split("//").next().unwrap_or_default();
+                assert!(
+                    !code.contains(above),
+                    "settings/{file} uses {above}: {line}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_language_is_read_from_a_saved_file_on_its_own() {

@@ -134,7 +134,7 @@ fn workspace_from_file(
         .unwrap_or_default();
     let mut workspace: Workspace =
         serde_json::from_value(object).map_err(|_| aside(SetAsideWhy::Unreadable))?;
-    if !crate::workspace::is_app_made_id(&workspace.id) || !seen.insert(workspace.id.clone()) {
+    if !super::is_app_made_id(&workspace.id) || !seen.insert(workspace.id.clone()) {
         tracing::warn!(
             "a workspace with an id the app does not make, or a repeated one, is set aside"
         );
@@ -163,7 +163,7 @@ fn workspace_from_file(
 
 /// `None` when the file is not JSON, or its settings are not an object: the only cases where
 /// the file is set aside. Everything else is read field by field.
-pub(super) fn parse(
+pub(crate) fn parse(
     bytes: &[u8],
 ) -> Option<(Settings, serde_json::Map<String, serde_json::Value>)> {
     let mut file =

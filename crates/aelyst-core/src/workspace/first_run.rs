@@ -2,7 +2,9 @@
 //! first workspace, a new install gets one, and the address the environment names opens the
 //! workspace for it (never another's).
 
-use super::*;
+use crate::settings::{checked_address, Settings, SettingsError};
+
+use super::{name_for, normalised, ClosingRule, Workspace, LEGACY_ID};
 
 /// Where the window starts: what [`Settings::settle`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +42,7 @@ impl Settings {
                     name: name_for(address.as_deref()),
                     // Without them (a journal alone), the token is asked for again rather
                     // than bound to an address it may never have been saved for.
-                    token_address: v1_keys
-                        .then(|| crate::workspace::normalised(address.as_deref())),
+                    token_address: v1_keys.then(|| normalised(address.as_deref())),
                     api_base_url: address,
                     closing_rule: ClosingRule::default(),
                     newer_rule: None,
@@ -58,7 +59,7 @@ impl Settings {
             }
         }
         if let Some(address) = env_address {
-            let wanted = crate::workspace::normalised(Some(&address));
+            let wanted = normalised(Some(&address));
             let found = self.workspaces.iter().find(|w| w.address() == wanted);
             let id = match found {
                 Some(workspace) => workspace.id.clone(),
@@ -90,8 +91,8 @@ impl Settings {
 
 #[cfg(test)]
 mod tests {
-    use super::super::store::parse;
     use super::*;
+    use crate::settings::{parse, SettingsStore};
 
     #[test]
     fn the_file_earlier_versions_wrote_becomes_the_first_workspace() {

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 cargo bench -p aelyst-core --bench client_overhead --bench outbox_journal -- --noplot "$@"
 pacing=$(cargo bench -p aelyst-core --bench bulk_pacing 2>/dev/null | grep '^bulk_pacing:')
-refresh=$(cargo bench -p aelyst-core --bench mine_refresh 2>/dev/null | grep '^mine_refresh:')
+refresh=$(cargo bench -p aelyst-core --bench my_conversations_refresh 2>/dev/null | grep '^my_conversations_refresh:')
 
 PACING="$pacing" REFRESH="$refresh" python3 - <<'PY'
 import json, os, re

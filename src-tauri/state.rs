@@ -28,7 +28,7 @@ pub struct AppState {
     pub preferences: PreferenceStore,
     pub event_hub: Arc<EventHub>,
     /// When each workspace's "My conversations" last asked the API.
-    pub refresher: aelyst_core::mine::Refresher,
+    pub refresher: aelyst_core::my_conversations::Refresher,
     /// Things the agent should hear about once, found while starting (a damaged file…).
     pub notices: Vec<Notice>,
     pub log_dir: PathBuf,
@@ -130,8 +130,8 @@ impl AppState {
             settings,
             preferences,
             event_hub,
-            refresher: aelyst_core::mine::Refresher::new(
-                aelyst_core::mine::REFRESH,
+            refresher: aelyst_core::my_conversations::Refresher::new(
+                aelyst_core::my_conversations::REFRESH,
                 Arc::new(aelyst_core::outbox::SystemClock),
             ),
             notices,

@@ -424,7 +424,7 @@ fn commands_through_the_mock_runtime() {
         Value::Null,
         "no token: no users list"
     );
-    let mine = |trigger: &str| {
+    let list_state = |trigger: &str| {
         call(
             "my_conversations",
             json!({"search": "", "cursor": null, "trigger": trigger}),
@@ -432,16 +432,16 @@ fn commands_through_the_mock_runtime() {
         .unwrap()["state"]
             .clone()
     };
-    assert_eq!(mine("asked"), "noMe");
+    assert_eq!(list_state("asked"), "noMe");
     call(
         "set_me",
         json!({"me": {"id": 42, "name": "Siti Aminah", "email": null}}),
     )
     .unwrap();
     assert_eq!(call("get_settings", json!({})).unwrap()["me"]["id"], 42);
-    assert_eq!(mine("asked"), "noToken");
+    assert_eq!(list_state("asked"), "noToken");
     assert_eq!(
-        mine("timer"),
+        list_state("timer"),
         "skipped",
         "a timer tick right after: not again"
     );

@@ -94,7 +94,7 @@ export const KEYCHAIN_FAIL_CAUSE = Object.freeze({
   OTHER: "other",
 });
 
-/** What My conversations can show (`mine::ListState`). */
+/** What My conversations can show (`my_conversations::ListState`). */
 export const LIST_STATE = Object.freeze({
   OK: "ok",
   SKIPPED: "skipped",
@@ -103,7 +103,7 @@ export const LIST_STATE = Object.freeze({
   NO_ME: "noMe",
 });
 
-/** Why the window asks for My conversations (`mine::Trigger`). */
+/** Why the window asks for My conversations (`my_conversations::Trigger`). */
 export const LIST_TRIGGER = Object.freeze({
   ASKED: "asked",
   FOCUS: "focus",

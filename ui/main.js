@@ -63,7 +63,7 @@ async function start() {
     if (workspace.me) {
       // The agent said who they are here: their open conversations first. The list loads in
       // the background; the window is usable at once.
-      showView("mine");
+      showView("my-conversations");
     } else {
       document.getElementById("identifier-value").focus();
     }

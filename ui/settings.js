@@ -96,7 +96,7 @@ export function setUpSettings({ appInfo } = {}) {
   $("me-change").addEventListener("click", async () => {
     panel.hidden = true;
     toggle.setAttribute("aria-expanded", "false");
-    await showView("mine", { chooseMe: true });
+    await showView("my-conversations", { chooseMe: true });
   });
 
   $("token-replace").addEventListener("click", () => {

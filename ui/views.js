@@ -3,12 +3,12 @@
 // imported then too, which saves loading it in development (the release bundle, built without
 // esbuild's --splitting, has it inside main.js already).
 const VIEWS = {
-  mine: { button: "view-mine", card: "mine-card" },
+  "my-conversations": { button: "view-my-conversations", card: "my-conversations-card" },
   single: { button: "view-single", card: "action-card" },
   bulk: { button: "view-bulk", card: "bulk-card" },
 };
 
-let mine = null;
+let myConversations = null;
 
 /** Shows view `name`; `options` go to the view (`{ chooseMe: true }` asks who the agent is). */
 export function showView(name, options = {}) {
@@ -16,11 +16,11 @@ export function showView(name, options = {}) {
     document.getElementById(button).setAttribute("aria-pressed", String(view === name));
     document.getElementById(card).hidden = view !== name;
   }
-  if (name === "mine") {
-    mine ??= import("./mine.js").then((module) => module.setUpMine({ showView }));
-    return mine.then((view) => view.shown(options));
+  if (name === "my-conversations") {
+    myConversations ??= import("./my-conversations.js").then((module) => module.setUpMyConversations({ showView }));
+    return myConversations.then((view) => view.shown(options));
   }
-  mine?.then((view) => view.hidden());
+  myConversations?.then((view) => view.hidden());
   return Promise.resolve();
 }
 

@@ -7,7 +7,7 @@ pub mod diagnostics;
 pub mod export;
 pub mod handoff;
 pub mod history;
-pub mod mine;
+pub mod my_conversations;
 pub mod settings;
 pub mod token;
 pub mod workspaces;

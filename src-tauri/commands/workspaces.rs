@@ -25,7 +25,7 @@ pub struct WorkspaceView {
     pub closing_rule: ClosingRule,
     pub failed: usize,
     /// Who the agent said they are here: the window opens on "My conversations".
-    pub me: Option<aelyst_core::mine::Me>,
+    pub me: Option<aelyst_core::my_conversations::Me>,
 }
 
 #[derive(Debug, Serialize)]

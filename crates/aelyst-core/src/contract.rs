@@ -21,7 +21,7 @@ use crate::handoff::{
     FormFill, FormFillDiscriminants, LinkProblem, Note, NoteDiscriminants, Source,
 };
 use crate::keychain::FailCause;
-use crate::mine::{ListState, Trigger, WINDOW_TIMER_MS};
+use crate::my_conversations::{ListState, Trigger, WINDOW_TIMER_MS};
 use crate::notice::{Notice, NoticeDiscriminants};
 use crate::outbox::{
     Entry, EntryState, HistoryEvent, HistoryEventDiscriminants, Pause, PauseDiscriminants,
@@ -93,10 +93,10 @@ pub fn groups() -> Vec<Group> {
             "KEYCHAIN_FAIL_CAUSE",
             "Why the keychain could not do it: the `cause` of a `keychain_failed` error (`FailCause`).",
         ),
-        unit::<ListState>("LIST_STATE", "What My conversations can show (`mine::ListState`)."),
+        unit::<ListState>("LIST_STATE", "What My conversations can show (`my_conversations::ListState`)."),
         unit::<Trigger>(
             "LIST_TRIGGER",
-            "Why the window asks for My conversations (`mine::Trigger`).",
+            "Why the window asks for My conversations (`my_conversations::Trigger`).",
         ),
         tagged("FORM_FILL", "What a handoff shows, by `type` (`handoff::FormFill`).", "type", |d| {
             match d {

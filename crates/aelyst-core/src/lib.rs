@@ -18,7 +18,7 @@ pub mod handoff;
 pub mod keychain;
 pub mod language;
 pub mod logging;
-pub mod mine;
+pub mod my_conversations;
 pub mod notice;
 pub mod notification;
 pub mod outbox;

@@ -12,7 +12,7 @@ use support::{close_with_note, id, quick_client, sandbox, sandbox_with, token};
 /// The user the tests act as (the sandbox's agent Siti Aminah).
 const SITI: u64 = 42;
 
-fn mine(limit: u8) -> ContactQuery {
+fn assigned(limit: u8) -> ContactQuery {
     ContactQuery {
         assignee: Some(SITI),
         search: String::new(),
@@ -48,7 +48,7 @@ async fn contacts_assigned_to_a_user_across_pages_newest_first() {
     let mut pages = 0;
     loop {
         let Feature::Available(page) = client
-            .contacts(&token(), &mine(5), cursor.as_deref())
+            .contacts(&token(), &assigned(5), cursor.as_deref())
             .await
             .unwrap()
         else {
@@ -94,7 +94,7 @@ async fn search_finds_a_contact_by_part_of_a_name_or_phone() {
     let search = |text: &str| ContactQuery {
         search: text.into(),
         assignee: None,
-        ..mine(99)
+        ..assigned(99)
     };
     let Feature::Available(found) = client
         .contacts(&token(), &search("HAN"), None)
@@ -166,7 +166,10 @@ async fn a_workspace_without_the_lists_says_unavailable_not_an_error() {
     let client = quick_client(&sandbox.base_url());
     assert_eq!(client.users(&token()).await.unwrap(), Feature::Unavailable);
     assert_eq!(
-        client.contacts(&token(), &mine(10), None).await.unwrap(),
+        client
+            .contacts(&token(), &assigned(10), None)
+            .await
+            .unwrap(),
         Feature::Unavailable
     );
     sandbox.stop().await;
@@ -177,7 +180,10 @@ async fn a_short_retry_after_is_waited_out_and_a_long_one_is_plain_words() {
     let sandbox = sandbox().await;
     let client = quick_client(&sandbox.base_url());
     sandbox.script("/v1/contact/list", [Fault::status_retry_after(429, "1")]);
-    let answer = client.contacts(&token(), &mine(10), None).await.unwrap();
+    let answer = client
+        .contacts(&token(), &assigned(10), None)
+        .await
+        .unwrap();
     assert!(matches!(answer, Feature::Available(_)));
     assert_eq!(
         sandbox
@@ -190,7 +196,7 @@ async fn a_short_retry_after_is_waited_out_and_a_long_one_is_plain_words() {
     );
     sandbox.script("/v1/contact/list", [Fault::status_retry_after(429, "60")]);
     let err = client
-        .contacts(&token(), &mine(10), None)
+        .contacts(&token(), &assigned(10), None)
         .await
         .unwrap_err();
     assert!(matches!(err, ReadError::RateLimited { .. }));

@@ -16,14 +16,14 @@ const SEARCH_DELAY_MS = 300;
 const $ = (id) => document.getElementById(id);
 
 /** Sets the view up; `showView` (from views.js, which imports this module) changes views. */
-export function setUpMine({ showView }) {
+export function setUpMyConversations({ showView }) {
   const chooser = $("me-chooser");
-  const body = $("mine-body");
-  const list = $("mine-list");
-  const more = $("mine-more");
-  const status = $("mine-status");
+  const body = $("my-conversations-body");
+  const list = $("my-conversations-list");
+  const more = $("my-conversations-more");
+  const status = $("my-conversations-status");
   const search = $("contact-search");
-  const closeSelected = $("mine-close-selected");
+  const closeSelected = $("my-conversations-close-selected");
   let me = shownWorkspace().me;
   let next = null;
   let loading = false;
@@ -41,14 +41,14 @@ export function setUpMine({ showView }) {
   }
 
   function row({ contactId, name: given, reach }) {
-    const name = given ?? t("mine.unnamed_contact", { id: contactId });
+    const name = given ?? t("my_conversations.unnamed_contact", { id: contactId });
     const item = document.createElement("li");
-    item.className = "mine-row";
+    item.className = "my-conversations-row";
     item.dataset.contactId = String(contactId);
     const tick = document.createElement("input");
     tick.type = "checkbox";
-    tick.id = `mine-tick-${contactId}`;
-    tick.setAttribute("aria-label", t("mine.select_row", { name }));
+    tick.id = `my-conversations-tick-${contactId}`;
+    tick.setAttribute("aria-label", t("my_conversations.select_row", { name }));
     tick.checked = selected.has(String(contactId));
     tick.addEventListener("change", () => {
       if (tick.checked) selected.add(item.dataset.contactId);
@@ -57,20 +57,20 @@ export function setUpMine({ showView }) {
     });
     const pick = document.createElement("button");
     pick.type = "button";
-    pick.className = "mine-pick";
+    pick.className = "my-conversations-pick";
     const who = document.createElement("span");
-    who.className = "mine-name";
+    who.className = "my-conversations-name";
     who.textContent = name;
     const how = document.createElement("span");
-    how.className = "mine-reach";
+    how.className = "my-conversations-reach";
     how.textContent = reach ?? "";
     pick.append(who, how);
     pick.setAttribute("aria-label", reach
-      ? t("mine.pick_label_reach", { name, reach })
-      : t("mine.pick_label", { name }));
+      ? t("my_conversations.pick_label_reach", { name, reach })
+      : t("my_conversations.pick_label", { name }));
     pick.addEventListener("click", () => pickContact(contactId));
     const note = document.createElement("span");
-    note.className = "mine-note";
+    note.className = "my-conversations-note";
     item.append(tick, pick, note);
     return item;
   }
@@ -78,11 +78,11 @@ export function setUpMine({ showView }) {
   function showSelected() {
     const count = selected.size;
     closeSelected.disabled = count === 0;
-    closeSelected.textContent = count ? t("mine.close_selected_count", { count }) : t("mine.close_selected");
+    closeSelected.textContent = count ? t("my_conversations.close_selected_count", { count }) : t("my_conversations.close_selected");
   }
 
   function emptyWords() {
-    return search.value.trim() ? t("mine.empty_search") : t("mine.empty");
+    return search.value.trim() ? t("my_conversations.empty_search") : t("my_conversations.empty");
   }
 
   /** Loads the first page (`reset`) or the next one. */
@@ -103,11 +103,11 @@ export function setUpMine({ showView }) {
       if (page.state === LIST_STATE.UNAVAILABLE) {
         list.replaceChildren();
         more.hidden = true;
-        say(t("mine.unavailable"));
+        say(t("my_conversations.unavailable"));
         return;
       }
       if (page.state === LIST_STATE.NO_TOKEN) {
-        say(t("mine.no_token"));
+        say(t("my_conversations.no_token"));
         return;
       }
       const rows = page.rows.filter((r) => !sent.has(r.contactId) || sent.get(r.contactId) === ENTRY_STATE.FAILED);
@@ -125,10 +125,10 @@ export function setUpMine({ showView }) {
       next = page.next;
       more.hidden = !next;
       const count = list.children.length;
-      say(count ? t(next ? "mine.count_so_far" : "mine.count", { count }) : emptyWords());
+      say(count ? t(next ? "my_conversations.count_so_far" : "my_conversations.count", { count }) : emptyWords());
       showSelected();
     } catch (problem) {
-      say(t("mine.load_failed", { problem: problemText(problem) }));
+      say(t("my_conversations.load_failed", { problem: problemText(problem) }));
     } finally {
       loading = false;
     }
@@ -139,29 +139,29 @@ export function setUpMine({ showView }) {
     chooser.hidden = false;
     const select = $("me-select");
     const hint = $("me-status");
-    hint.textContent = t("mine.people_loading");
+    hint.textContent = t("my_conversations.people_loading");
     let users;
     try {
       users = await callIn("workspace_users");
     } catch (problem) {
-      hint.textContent = t("mine.people_failed", { problem: problemText(problem) });
+      hint.textContent = t("my_conversations.people_failed", { problem: problemText(problem) });
       return;
     }
     if (!users) {
-      hint.textContent = t("mine.people_unshared");
+      hint.textContent = t("my_conversations.people_unshared");
       return;
     }
     const options = users.map((user) => {
       const option = document.createElement("option");
       option.value = String(user.id);
-      option.textContent = user.email ? t("mine.user_with_email", { name: user.name, email: user.email }) : user.name;
+      option.textContent = user.email ? t("my_conversations.user_with_email", { name: user.name, email: user.email }) : user.name;
       option.dataset.search = `${user.name} ${user.email ?? ""}`.toLowerCase();
       option.dataset.name = user.name;
       option.dataset.email = user.email ?? "";
       return option;
     });
     select.replaceChildren(...options);
-    hint.textContent = t("mine.people_count", { count: users.length });
+    hint.textContent = t("my_conversations.people_count", { count: users.length });
     $("me-filter").oninput = () => {
       const wanted = $("me-filter").value.trim().toLowerCase();
       for (const option of options) option.hidden = !option.dataset.search.includes(wanted);
@@ -179,7 +179,7 @@ export function setUpMine({ showView }) {
     await callIn("set_me", { me });
     chooser.hidden = true;
     body.hidden = false;
-    announce(t("mine.showing_for", { name: me.name }));
+    announce(t("my_conversations.showing_for", { name: me.name }));
     await load({ reset: true });
     search.focus();
   });
@@ -197,7 +197,7 @@ export function setUpMine({ showView }) {
     showView("bulk");
     prefillClose(ids.map((id) => `id:${id}`));
     $("bulk-category").focus();
-    announce(t("mine.ready_for_closing", { count: ids.length }));
+    announce(t("my_conversations.ready_for_closing", { count: ids.length }));
   });
 
   // A close of a listed contact: the row waits while it is sent, leaves once done, and comes
@@ -216,13 +216,13 @@ export function setUpMine({ showView }) {
         continue;
       }
       item.querySelector("input[type=checkbox]").checked = false;
-      const note = item.querySelector(".mine-note");
+      const note = item.querySelector(".my-conversations-note");
       if (entry.state === ENTRY_STATE.DONE) {
         item.remove();
-        say(list.children.length ? t("mine.count", { count: list.children.length }) : emptyWords());
+        say(list.children.length ? t("my_conversations.count", { count: list.children.length }) : emptyWords());
       } else if (entry.state === ENTRY_STATE.FAILED) {
         item.hidden = false;
-        note.textContent = reasonText(entry.reason, entry) || t("mine.not_closed");
+        note.textContent = reasonText(entry.reason, entry) || t("my_conversations.not_closed");
       } else if (entry.state === ENTRY_STATE.PENDING) {
         item.hidden = true;
       }
@@ -234,7 +234,7 @@ export function setUpMine({ showView }) {
   new IntersectionObserver((seen) => {
     if (seen.some((e) => e.isIntersecting) && visible) load({ reset: false });
   }).observe(more);
-  $("mine-refresh").addEventListener("click", () => load({ reset: true }));
+  $("my-conversations-refresh").addEventListener("click", () => load({ reset: true }));
   search.addEventListener("input", () => {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => load({ reset: true }), SEARCH_DELAY_MS);

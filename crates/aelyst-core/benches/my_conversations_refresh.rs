@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use aelyst_core::mine::{Refresher, Trigger, REFRESH};
+use aelyst_core::my_conversations::{Refresher, Trigger, REFRESH};
 use aelyst_core::outbox::ManualClock;
 
 const WINDOW_MS: u64 = 10 * 60 * 1000;
-/// The view's timer in ui/mine.js.
+/// The view's timer in ui/my-conversations.js.
 const TIMER_MS: u64 = 120_000;
 
 /// Requests in the 10 minutes after the view was shown (that first, asked-for load excluded),
@@ -33,7 +33,7 @@ fn requests(focus_every_ms: u64) -> usize {
 
 fn main() {
     println!(
-        "mine_refresh: idle 10 min: {} requests; brought to the front every 5 s for 10 min: {} requests",
+        "my_conversations_refresh: idle 10 min: {} requests; brought to the front every 5 s for 10 min: {} requests",
         requests(0),
         requests(5_000)
     );

@@ -2,7 +2,7 @@
 //! conversations or a search, a page at a time.
 
 use aelyst_core::api::Feature;
-use aelyst_core::mine::{self, Ask, ListPage, Me, Trigger};
+use aelyst_core::my_conversations::{self, Ask, ListPage, Me, Trigger};
 use aelyst_core::AppError;
 use serde::Serialize;
 use tauri::State;
@@ -78,5 +78,5 @@ pub async fn my_conversations(
         cursor: cursor.as_deref(),
         trigger,
     };
-    mine::list(open, me.as_ref(), &state.refresher, ask).await
+    my_conversations::list(open, me.as_ref(), &state.refresher, ask).await
 }

@@ -23,7 +23,7 @@ const DELIVERY: Duration = Duration::from_secs(30);
 
 async fn listed(app: &App) -> Vec<u64> {
     app.js(
-        "return [...document.querySelectorAll('#mine-list > li:not([hidden])')]\
+        "return [...document.querySelectorAll('#my-conversations-list > li:not([hidden])')]\
          .map(li => Number(li.dataset.contactId));",
     )
     .await
@@ -76,22 +76,22 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     );
 
     // Who are you? Found by part of the name; said once.
-    app.click("#view-mine").await;
+    app.click("#view-my-conversations").await;
     app.wait_visible("#me-chooser", true).await;
     app.wait_text("#me-status", "5 people").await;
     app.fill("#me-filter", "siti").await;
     app.choose("#me-select", &SITI.to_string()).await;
     app.click("#me-save").await;
-    app.wait_visible("#mine-body", true).await;
+    app.wait_visible("#my-conversations-body", true).await;
 
     // Exactly her open conversations, newest first, across pages (Show more, or scrolling).
     let expected = sandbox.open_assigned_to(SITI);
     assert!(expected.len() > 25, "more than a page: {}", expected.len());
     let deadline = Instant::now() + DELIVERY;
-    while app.is_visible("#mine-more").await || listed(&app).await.len() < 25 {
+    while app.is_visible("#my-conversations-more").await || listed(&app).await.len() < 25 {
         assert!(Instant::now() < deadline, "the pages did not all load");
-        if app.is_visible("#mine-more").await {
-            app.click("#mine-more").await;
+        if app.is_visible("#my-conversations-more").await {
+            app.click("#my-conversations-more").await;
         }
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
@@ -107,7 +107,7 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     })
     .await;
     let names: Vec<String> = app
-        .js("return [...document.querySelectorAll('#mine-list .mine-name')].map(n => n.textContent);")
+        .js("return [...document.querySelectorAll('#my-conversations-list .my-conversations-name')].map(n => n.textContent);")
         .await;
     assert!(
         names.iter().all(|n| n.contains("Hana")),
@@ -120,7 +120,7 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     // and Ctrl+Enter close it, and the row leaves.
     let first = expected[0];
     app.click(&format!(
-        "#mine-list [data-contact-id='{first}'] .mine-pick"
+        "#my-conversations-list [data-contact-id='{first}'] .my-conversations-pick"
     ))
     .await;
     app.wait_focus("category").await;
@@ -139,7 +139,7 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
         body,
         Some(json!({"status": "close", "category": "Resolved"}))
     );
-    app.click("#view-mine").await;
+    app.click("#view-my-conversations").await;
     wait_listed(&app, "the closed row gone", |ids| {
         !ids.contains(&first) && !ids.is_empty()
     })
@@ -148,16 +148,20 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     // Three at once: ticked, then through the bulk review with one note for all.
     let three: Vec<u64> = listed(&app).await.into_iter().take(3).collect();
     for id in &three {
-        app.click(&format!("#mine-tick-{id}")).await;
+        app.click(&format!("#my-conversations-tick-{id}")).await;
     }
-    app.wait_text("#mine-close-selected", "(3)").await;
+    app.wait_text("#my-conversations-close-selected", "(3)")
+        .await;
     // A refresh while rows are ticked (the timer, the window coming back, Refresh) keeps the
     // ticks of the rows still listed.
-    let marked = format!("document.getElementById('mine-tick-{}')", three[0]);
+    let marked = format!(
+        "document.getElementById('my-conversations-tick-{}')",
+        three[0]
+    );
     let _: bool = app
         .js(&format!("{marked}.oldRow = true; return true;"))
         .await;
-    app.click("#mine-refresh").await;
+    app.click("#my-conversations-refresh").await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let replaced: bool = app
@@ -174,13 +178,14 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     }
     let still: Vec<bool> = app
         .js(&format!(
-            "return {:?}.map((id) => document.getElementById('mine-tick-' + id).checked);",
+            "return {:?}.map((id) => document.getElementById('my-conversations-tick-' + id).checked);",
             three
         ))
         .await;
     assert_eq!(still, [true, true, true], "the ticks survived the refresh");
-    app.wait_text("#mine-close-selected", "(3)").await;
-    app.click("#mine-close-selected").await;
+    app.wait_text("#my-conversations-close-selected", "(3)")
+        .await;
+    app.click("#my-conversations-close-selected").await;
     app.wait_visible("#bulk-card", true).await;
     app.fill("#bulk-category", "Resolved").await;
     app.click("#bulk-check").await;
@@ -189,7 +194,7 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     for id in &three {
         delivered(&sandbox, *id).await;
     }
-    app.click("#view-mine").await;
+    app.click("#view-my-conversations").await;
     wait_listed(&app, "the three rows gone", |ids| {
         !ids.is_empty() && three.iter().all(|id| !ids.contains(id))
     })
@@ -199,23 +204,26 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     // is down, so it waits): "Close selected" never offers a contact already on its way.
     let two: Vec<u64> = listed(&app).await.into_iter().take(2).collect();
     for id in &two {
-        app.click(&format!("#mine-tick-{id}")).await;
+        app.click(&format!("#my-conversations-tick-{id}")).await;
     }
-    app.wait_text("#mine-close-selected", "(2)").await;
+    app.wait_text("#my-conversations-close-selected", "(2)")
+        .await;
     sandbox.set_down(true);
     app.click(&format!(
-        "#mine-list [data-contact-id='{}'] .mine-pick",
+        "#my-conversations-list [data-contact-id='{}'] .my-conversations-pick",
         two[0]
     ))
     .await;
     app.wait_focus("category").await;
     app.keys(&format!("Resolved{CTRL}{ENTER}{RELEASE}")).await;
-    app.click("#view-mine").await;
-    app.wait_text("#mine-close-selected", "(1)").await;
+    app.click("#view-my-conversations").await;
+    app.wait_text("#my-conversations-close-selected", "(1)")
+        .await;
     sandbox.set_down(false);
     delivered(&sandbox, two[0]).await;
-    app.click(&format!("#mine-tick-{}", two[1])).await;
-    app.wait_text("#mine-close-selected", "Close selected")
+    app.click(&format!("#my-conversations-tick-{}", two[1]))
+        .await;
+    app.wait_text("#my-conversations-close-selected", "Close selected")
         .await;
 
     // From pressing the view's button to its first page on screen (the view already loaded
@@ -228,11 +236,11 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
             .client
             .execute_async(
                 "const done = arguments[arguments.length - 1];\
-                 const list = document.getElementById('mine-list');\
+                 const list = document.getElementById('my-conversations-list');\
                  const start = performance.now();\
                  const seen = new MutationObserver(() => { seen.disconnect(); done(performance.now() - start); });\
                  seen.observe(list, { childList: true });\
-                 document.getElementById('view-mine').click();",
+                 document.getElementById('view-my-conversations').click();",
                 vec![],
             )
             .await
@@ -257,8 +265,8 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
 
     // A workspace whose server cannot list: said once, plainly; the form works as before.
     sandbox.script("/v1/contact/list", [Fault::status(404)]);
-    app.click("#mine-refresh").await;
-    app.wait_text("#mine-status", "cannot list conversations")
+    app.click("#my-conversations-refresh").await;
+    app.wait_text("#my-conversations-status", "cannot list conversations")
         .await;
     app.click("#view-single").await;
     app.submit_action("id", "2", true, "Resolved", "").await;

@@ -4,7 +4,7 @@ import { callIn, call } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { fieldToFix, problemText } from "./errors.js";
 import { setUpActionToggle } from "./action-toggle.js";
-import { batchCounts, onHistoryChange } from "./history.js";
+import { batchCounts, onHistoryChange } from "./history-store.js";
 import { t } from "./i18n.js";
 import { contactWords } from "./words.js";
 import { ACTION, BULK_SOURCE } from "./contract.js";
@@ -161,7 +161,7 @@ export function setUpBulk() {
     showProgress();
   });
 
-  // history.js keeps each batch's counts as entries change, so following a 2,000-row run costs
+  // history-store.js keeps each batch's counts as entries change, so following a 2,000-row run costs
   // the same for its last row as for its first.
   function showProgress() {
     if (!batch) return;

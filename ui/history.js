@@ -1,9 +1,9 @@
-// The history of recent actions: the view of the entries Rust keeps, kept live by a channel.
+// The history of recent actions on screen: the view of what history-store.js knows.
 // Keyed by entry id: a change touches only its own row, and a new row goes straight to its
 // place, so a 2,000-row bulk run costs as much per row at its end as at its start.
 // Only the newest page of the rows the filter lets through is on screen (more as the agent
 // scrolls to "Show older actions"): a 10,000-entry history starts as fast as a short one.
-import { callIn, channel } from "./ipc.js";
+import { callIn } from "./ipc.js";
 import { announce } from "./announcer.js";
 import { confirmAction } from "./confirm.js";
 import { problemText, pauseText, reasonNamesItsAddress, reasonText } from "./errors.js";
@@ -11,10 +11,11 @@ import { formatDateTime, formatDateTimeWithSeconds, formatTime, formatTimeWithSe
 import { actionWord, contactWords, stateWord } from "./words.js";
 import { shownWorkspace } from "./workspace.js";
 import { showFill } from "./handoff.js";
-import { ACTION, ENTRY_STATE, FORM_FILL, HISTORY_EVENT, PAUSE } from "./contract.js";
+import { ACTION, ENTRY_STATE, FORM_FILL, PAUSE } from "./contract.js";
+import { CHANGE, historySize, onHistoryChange, putEntry, watchHistory } from "./history-store.js";
 
 /**
- * id → { entry, element, haystack }: the entry as last heard, its <li> while it is on screen
+ * id → { entry, element, haystack }: the entry as last drawn, its <li> while it is on screen
  * (else null), its filter text.
  */
 const rows = new Map();
@@ -23,11 +24,6 @@ const rows = new Map();
  * by binary search. Oldest first because a new action is the newest: a push, not a shift.
  */
 let order = [];
-/** Ids Rust removed: entry ids are never reused, so a late change to one is stale. */
-const gone = new Set();
-/** batch id → how many of its entries are in each state, kept as entries change. */
-const batches = new Map();
-const listeners = [];
 let filter = "";
 /** Rows the filter lets through, kept as rows change so the empty line needs no count. */
 let matchCount = 0;
@@ -40,11 +36,6 @@ let limit = PAGE;
 // Up to this many removed ids are taken out of `order` one by one (found by binary search);
 // more (Clear finished on a big history) and one pass over `order` is cheaper.
 const ONE_BY_ONE = 64;
-// A window left open for days would keep every "history-change" measure; past this many they
-// are cleared. A benchmark of a 2,000-row run makes well under it.
-const MEASURES_KEPT = 20000;
-let measures = 0;
-
 // Words that differ by action, as keys written out (a test checks each exists).
 const KEYS = {
   [ACTION.CLOSE]: {
@@ -56,32 +47,6 @@ const KEYS = {
     retry: "history.retry_open",
   },
 };
-
-/**
- * Called after every change with the entries it touched (the new versions; the removed ones
- * on a removal), so a listener can tell at once whether the change is its business.
- */
-export function onHistoryChange(listener) {
-  listeners.push(listener);
-}
-
-/** How many entries of a bulk run are in each state: { total, pending, done, failed, cancelled }. */
-export function batchCounts(batch) {
-  return { total: 0, pending: 0, done: 0, failed: 0, cancelled: 0, ...batches.get(batch) };
-}
-
-function tally(entry, step) {
-  if (!entry.batch) return;
-  const counts = batches.get(entry.batch) ?? { total: 0 };
-  counts.total += step;
-  counts[entry.state] = (counts[entry.state] ?? 0) + step;
-  if (counts.total === 0) batches.delete(entry.batch);
-  else batches.set(entry.batch, counts);
-}
-
-function notify(changed) {
-  listeners.forEach((listener) => listener(changed));
-}
 
 function contactText(entry) {
   return contactWords(entry.identifier);
@@ -243,7 +208,7 @@ async function undoEntry(entry) {
 
 async function retryEntry(id) {
   try {
-    upsert(await callIn("retry_action", { id }));
+    putEntry(await callIn("retry_action", { id }));
   } catch (problem) {
     announce(problemText(problem));
   }
@@ -280,7 +245,7 @@ function historyList() {
 function showEmpty() {
   const empty = document.getElementById("history-empty");
   empty.hidden = matchCount > 0;
-  const text = rows.size === 0 ? t("history.empty") : t("history.no_match");
+  const text = historySize() === 0 ? t("history.empty") : t("history.no_match");
   if (empty.textContent !== text) empty.textContent = text;
   const more = document.getElementById("history-more");
   const hidden = matchCount <= shown;
@@ -358,16 +323,13 @@ function replaceElement(row, element) {
   }
 }
 
+/** A newer version of one entry (the store has already checked it is newer). */
 function upsert(entry) {
   let row = rows.get(entry.id);
   const before = row?.entry;
-  // The command's answer and the worker's events can arrive in either order, and the same
-  // version twice; a removed entry's last change can arrive after its removal.
-  if ((before && before.revision >= entry.revision) || gone.has(entry.id)) return;
   let matched = false;
   if (row) {
     matched = matches(row);
-    tally(before, -1);
     row.entry = entry;
     row.haystack = null;
   } else {
@@ -389,9 +351,7 @@ function upsert(entry) {
     showRow(row);
     trimBottom();
   }
-  tally(entry, 1);
   showEmpty();
-  notify([entry]);
   if (before && before.state === ENTRY_STATE.PENDING && entry.state !== ENTRY_STATE.PENDING) {
     const keys = KEYS[entry.action];
     announce(entry.state === ENTRY_STATE.DONE
@@ -400,51 +360,41 @@ function upsert(entry) {
   }
 }
 
-function remove(ids) {
-  const removed = [];
-  for (const id of ids) {
-    gone.add(id);
+function remove(entries) {
+  let removed = 0;
+  for (const { id } of entries) {
     const row = rows.get(id);
     if (!row) continue;
     rows.delete(id);
     if (row.element) hideRow(row);
     matchCount -= Number(matches(row));
-    tally(row.entry, -1);
-    removed.push(row);
-    if (ids.length <= ONE_BY_ONE) {
+    removed++;
+    if (entries.length <= ONE_BY_ONE) {
       const at = position(row.entry.seq);
       const index = order[at] === row ? at : order.indexOf(row);
       if (index >= 0) order.splice(index, 1);
     }
   }
-  if (removed.length === 0) return;
-  if (ids.length > ONE_BY_ONE) order = order.filter((row) => rows.get(row.entry.id) === row);
+  if (removed === 0) return;
+  if (entries.length > ONE_BY_ONE) order = order.filter((row) => rows.get(row.entry.id) === row);
   fillBottom();
   showEmpty();
-  notify(removed.map((row) => row.entry));
 }
 
 /** Shows the history as Rust answered it (newest first): the newest page built aside, put in at once. */
 function showSnapshot(snapshot) {
   performance.mark("history-initial-render-start");
-  if (rows.size === 0) {
-    // Sorted here too (oldest first), so the order rule holds whatever the answer's order.
-    for (const entry of snapshot.slice().sort((a, b) => a.seq - b.seq)) {
-      if (rows.has(entry.id)) continue;
-      const row = { entry, element: null, haystack: null };
-      rows.set(entry.id, row);
-      order.push(row);
-      tally(entry, 1);
-    }
-    // A filter typed before the history arrived already applies.
-    matchCount = filter ? order.reduce((count, row) => count + Number(matches(row)), 0) : rows.size;
-    fillBottom();
-    showEmpty();
-    notify(snapshot);
-  } else {
-    // Something was sent before Rust answered (a quick first action): merge, revisions decide.
-    snapshot.forEach(upsert);
+  // Sorted here too (oldest first), so the order rule holds whatever the answer's order.
+  for (const entry of snapshot.slice().sort((a, b) => a.seq - b.seq)) {
+    if (rows.has(entry.id)) continue;
+    const row = { entry, element: null, haystack: null };
+    rows.set(entry.id, row);
+    order.push(row);
   }
+  // A filter typed before the history arrived already applies.
+  matchCount = filter ? order.reduce((count, row) => count + Number(matches(row)), 0) : rows.size;
+  fillBottom();
+  showEmpty();
   performance.measure("history-initial-render", "history-initial-render-start");
   performance.clearMarks("history-initial-render-start");
 }
@@ -468,7 +418,7 @@ function showMore() {
 }
 
 export function showSubmitted(entry) {
-  upsert(entry);
+  putEntry(entry);
   announce(t(KEYS[entry.action].saved, { contact: contactText(entry) }));
 }
 
@@ -527,34 +477,13 @@ export async function setUpHistory({ onPause }) {
       status.textContent = problemText(problem);
     }
   });
-  const apply = (event) => {
-    if (event.type === HISTORY_EVENT.UPSERT) upsert(event.entry);
-    if (event.type === HISTORY_EVENT.REMOVED) remove(event.ids);
-    if (event.type === HISTORY_EVENT.PAUSED) {
-      showPause(event.pause);
-      onPause(event.pause);
-    }
-  };
-  // The window's own cost of each change, for the benchmark to read ("history-change").
-  const handle = (event) => {
-    performance.mark("history-change-start");
-    try {
-      apply(event);
-    } finally {
-      performance.measure("history-change", "history-change-start");
-      performance.clearMarks("history-change-start");
-      if (++measures >= MEASURES_KEPT) {
-        performance.clearMeasures("history-change");
-        measures = 0;
-      }
-    }
-  };
-  // One round trip: Rust starts streaming changes, then answers with the history as it is.
-  // Changes that arrive before that answer are applied after it; revisions keep them right.
-  let early = [];
-  const changes = channel((event) => (early ? early.push(event) : handle(event)));
-  showSnapshot(await callIn("watch_history", { onEvent: changes }));
-  const waiting = early;
-  early = null;
-  waiting.forEach(handle);
+  onHistoryChange((entries, change) => {
+    if (change === CHANGE.SNAPSHOT) showSnapshot(entries);
+    else if (change === CHANGE.REMOVED) remove(entries);
+    else entries.forEach(upsert);
+  });
+  await watchHistory((pause) => {
+    showPause(pause);
+    onPause(pause);
+  });
 }

@@ -3,7 +3,7 @@
 // view is first shown (see views.js).
 import { callIn } from "./ipc.js";
 import { announce } from "./announcer.js";
-import { onHistoryChange } from "./history.js";
+import { onHistoryChange } from "./history-store.js";
 import { shownWorkspace } from "./workspace.js";
 import { problemText, reasonText } from "./errors.js";
 import { t } from "./i18n.js";

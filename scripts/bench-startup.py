@@ -107,7 +107,7 @@ def tree_pss_kib(binary):
 
 
 class Desktop:
-    def __init__(self):
+    def __init__(self, api="http://127.0.0.1:9/v1"):
         self.home = tempfile.mkdtemp(prefix="aelyst-bench-")
         self.children = []
         env = dict(os.environ)
@@ -116,8 +116,8 @@ class Desktop:
         env.update(HOME=self.home, XDG_DATA_HOME=f"{self.home}/data",
                    XDG_CONFIG_HOME=f"{self.home}/config", XDG_CACHE_HOME=f"{self.home}/cache",
                    XDG_RUNTIME_DIR=f"{self.home}/run",
-                   # Nothing listens here: start-up never waits on the internet.
-                   AELYST_API_BASE_URL="http://127.0.0.1:9/v1")
+                   # By default nothing listens here: start-up never waits on the internet.
+                   AELYST_API_BASE_URL=api)
         display = 200 + os.getpid() % 4000
         self.spawn(["Xvfb", f":{display}", "-screen", "0", "1280x900x24", "-nolisten", "tcp"], env)
         wait_for("Xvfb", lambda: os.path.exists(f"/tmp/.X11-unix/X{display}"))

@@ -11,6 +11,7 @@ pub mod notify;
 pub mod preferences;
 pub mod state;
 pub mod tray;
+pub mod updates;
 mod window_state;
 
 use std::sync::Arc;
@@ -65,6 +66,9 @@ pub fn app_builder<R: Runtime>(
             else {
                 return Err(aelyst_core::outbox::OutboxError::AlreadyRunning.into());
             };
+            // A version the agent was told of installs now, before any workspace opens
+            // (Windows and macOS; apt updates the .deb).
+            updates::install_pending_at_start(app.handle(), &data_dir);
             // The window first, so WebKit starts its processes while the state below is opened.
             // Safe: the window's IPC is handled on this (main) thread, which is busy here until
             // the state is managed, so no command can run before it exists.
@@ -211,6 +215,8 @@ pub fn run() {
         tray: true,
         notifications: true,
     };
+    // The in-app updater on Windows and macOS (nothing on Linux: apt updates the .deb).
+    let desktop = updates::plugin(desktop);
     let builder = app_builder(desktop, Keychains::platform(), options);
     if let Err(err) = builder.run(tauri::generate_context!()) {
         eprintln!("Aelyst Desk could not start: {err}");

@@ -31,6 +31,8 @@ pub struct AppState {
     pub refresher: aelyst_core::my_conversations::Refresher,
     /// Things the agent should hear about once, found while starting (a damaged file…).
     pub notices: Vec<Notice>,
+    /// The program's file as it started: a new version put in its place starts next time.
+    pub program: aelyst_core::installed::Program,
     pub log_dir: PathBuf,
     /// Flushes the log when the app ends.
     pub _log_guard: Option<aelyst_core::logging::Guard>,
@@ -135,6 +137,9 @@ impl AppState {
                 Arc::new(aelyst_core::outbox::SystemClock),
             ),
             notices,
+            program: aelyst_core::installed::Program::at_start(
+                std::env::current_exe().unwrap_or_default(),
+            ),
             log_dir,
             _log_guard: log_guard,
             _app_lock: app_lock,

@@ -104,6 +104,23 @@ fn commands_through_the_mock_runtime() {
     let info = invoke(&window, "app_info", json!({})).unwrap();
     assert_eq!(info["notices"], json!([]));
     assert_eq!(info["language"]["chosen"], json!(null));
+    // The program running is the one on disk (e2e: scripts/check-apt-updates.py upgrades it).
+    assert_eq!(
+        invoke(&window, "newer_installed", json!({})).unwrap(),
+        json!(null)
+    );
+    // On Linux the .deb is updated by apt: the in-app updater says so and installs nothing.
+    for command in ["update_status", "check_for_update"] {
+        assert_eq!(
+            invoke(&window, command, json!({})).unwrap(),
+            json!({"kind": "by_system"}),
+            "{command}"
+        );
+    }
+    assert_eq!(
+        invoke(&window, "install_update", json!({})).unwrap(),
+        json!(null)
+    );
     // The language: one the app speaks is kept, anything else refused and nothing changed.
     invoke(&window, "set_language", json!({"language": "pt-BR"})).unwrap();
     let refused = invoke(&window, "set_language", json!({"language": "fr"})).unwrap_err();

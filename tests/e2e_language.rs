@@ -81,6 +81,21 @@ async fn choose_language(app: &App, value: &str, expect: &str) {
 /// The main states, each checked for English and by axe-core: Settings, the form with an
 /// error, the history with a failed action, the bulk review, then the token step.
 async fn main_states(app: &App, sandbox: &Sandbox, language: &str) {
+    // Updates: on Linux apt brings them (the .deb has no updater), said in this language.
+    let catalog: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("ui/locales/{language}.json")),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let by_system = catalog["settings.updates_by_system"].as_str().unwrap();
+    app.wait_text("#update-state", by_system).await;
+    assert!(
+        !app.is_visible("#check-updates").await,
+        "no check where apt updates"
+    );
     english_on_screen(app, "Settings", language).await;
     app.assert_accessible(&format!("Settings in {language}"))
         .await;

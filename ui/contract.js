@@ -149,6 +149,7 @@ export const NOTICE = Object.freeze({
   PREFERENCES_RESTORED: "preferences_restored",
   PREFERENCES_UNREADABLE: "preferences_unreadable",
   HISTORY_UNREADABLE: "history_unreadable",
+  UPDATE_INSTALLED: "update_installed",
   WORKSPACE_SET_ASIDE: "workspace_set_aside",
 });
 
@@ -170,4 +171,12 @@ export const CLOSING_RULE = Object.freeze({
 export const BULK_SOURCE = Object.freeze({
   LINES: "lines",
   CSV: "csv",
+});
+
+/** What Settings says about updates, by `kind` (`update::UpdateStatus`). */
+export const UPDATE_STATUS = Object.freeze({
+  BY_SYSTEM: "by_system",
+  NOT_CHECKED: "not_checked",
+  UP_TO_DATE: "up_to_date",
+  AVAILABLE: "available",
 });

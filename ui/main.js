@@ -2,7 +2,7 @@
 import { call, callIn } from "./ipc.js";
 import { ready } from "./i18n.js";
 import { pauseText, problemText, toProblem } from "./errors.js";
-import { showAppInfo } from "./header.js";
+import { showAppInfo, watchForNewerVersion } from "./header.js";
 import { setUpActionForm } from "./action-form.js";
 import { setUpHistory, showSubmitted, showPause } from "./history.js";
 import { setUpTokenStep, showTokenStep } from "./token-step.js";
@@ -49,6 +49,7 @@ async function start() {
     handoffs,
   ]);
   showPause(token.pause);
+  watchForNewerVersion();
   showEntryAfterReload();
   if (!token.saved) {
     showTokenStep({ reason: token.problem ? problemText(token.problem) : "" });

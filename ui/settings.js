@@ -11,6 +11,7 @@ import { showView } from "./views.js";
 import { CLOSING_RULE } from "./contract.js";
 import { SHOW_SETTINGS, setUpLanguage } from "./settings-language.js";
 import { setUpShortcutSetting } from "./settings-shortcut.js";
+import { setUpUpdates } from "./settings-updates.js";
 import { cancelWaitingFirst, setUpAddWorkspace, setUpRemoveWorkspace } from "./settings-workspaces.js";
 
 const $ = (id) => document.getElementById(id);
@@ -44,6 +45,7 @@ export function setUpSettings({ appInfo } = {}) {
   }
 
   setUpLanguage(appInfo ?? call("app_info"));
+  const updates = setUpUpdates();
   const shortcut = setUpShortcutSetting();
 
   async function fill() {
@@ -78,6 +80,7 @@ export function setUpSettings({ appInfo } = {}) {
     showError("");
     // The shortcut's line fills beside the rest; the focus does not wait for it.
     shortcut.fill().catch((err) => console.warn("shortcut status:", err));
+    updates.fill();
     await fill();
     panel.scrollIntoView({ block: "start" });
   }

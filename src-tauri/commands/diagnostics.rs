@@ -1,4 +1,4 @@
-//! About the app: the version and start-up notices, the diagnostics text, the log folder.
+//! About the app: the version, start-up notices and a newer version installed under it, the diagnostics text, the log folder.
 
 use aelyst_core::{diagnostics, AppError, ErrorCode};
 use serde::Serialize;
@@ -34,6 +34,19 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
             system: aelyst_core::language::system(),
         },
     })
+}
+
+/// `update_installed` once a new version was put in the program's place (apt, an
+/// installer): it starts when the app next does. The window asks when it is shown.
+#[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
+pub async fn newer_installed(
+    state: State<'_, AppState>,
+) -> Result<Option<crate::state::Notice>, AppError> {
+    Ok(state
+        .program
+        .replaced()
+        .then_some(crate::state::Notice::UpdateInstalled))
 }
 
 /// Plain facts for a support request about the workspace shown: no token, no summaries, no

@@ -4,6 +4,7 @@
 // this file holds only the list.
 app_commands! {
     diagnostics::app_info,
+    diagnostics::newer_installed,
     workspaces::watch_workspaces,
     workspaces::show_workspace,
     workspaces::add_workspace,
@@ -40,4 +41,7 @@ app_commands! {
     bulk::bulk_submit,
     bulk::bulk_cancel,
     export::export_history,
+    updates::update_status,
+    updates::check_for_update,
+    updates::install_update,
 }

@@ -10,4 +10,5 @@ pub mod history;
 pub mod my_conversations;
 pub mod settings;
 pub mod token;
+pub mod updates;
 pub mod workspaces;

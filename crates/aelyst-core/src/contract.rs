@@ -28,6 +28,7 @@ use crate::outbox::{
     DEFAULT_HISTORY_LIMIT,
 };
 use crate::settings::{SetAsideWhy, HISTORY_LIMIT_RANGE};
+use crate::update::{UpdateStatus, UpdateStatusDiscriminants};
 use crate::workspace::{ClosingRule, NAME_MAX_CHARS};
 use crate::{AppError, ErrorCode};
 
@@ -143,6 +144,19 @@ pub fn groups() -> Vec<Group> {
             "What a workspace's close needs (`workspace::ClosingRule`).",
         ),
         unit::<crate::bulk::Source>("BULK_SOURCE", "Where Bulk's rows come from (`bulk::Source`)."),
+        tagged(
+            "UPDATE_STATUS",
+            "What Settings says about updates, by `kind` (`update::UpdateStatus`).",
+            "kind",
+            |d| match d {
+                UpdateStatusDiscriminants::BySystem => UpdateStatus::BySystem,
+                UpdateStatusDiscriminants::NotChecked => UpdateStatus::NotChecked,
+                UpdateStatusDiscriminants::UpToDate => UpdateStatus::UpToDate,
+                UpdateStatusDiscriminants::Available => UpdateStatus::Available {
+                    version: String::new(),
+                },
+            },
+        ),
     ]
 }
 
@@ -376,6 +390,7 @@ fn sample_notice(d: NoticeDiscriminants) -> Notice {
             workspace: String::new(),
             path: String::new(),
         },
+        D::UpdateInstalled => Notice::UpdateInstalled,
         D::WorkspaceSetAside => Notice::WorkspaceSetAside {
             workspace: String::new(),
             why: SetAsideWhy::Unreadable,

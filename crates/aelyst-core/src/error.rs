@@ -92,6 +92,13 @@ pub enum ErrorCode {
     BulkRowKindUnknown,
     /// A bulk row names the contact of an earlier row (`first`).
     BulkRowRepeated,
+    // Updates (the in-app updater, Windows and macOS).
+    /// A fetched update that is not what the app's key signed for the version offered.
+    UpdateRefused,
+    /// The update could not be checked, fetched or installed (`detail`: what went wrong).
+    UpdateFailed,
+    /// Actions are still waiting: the update installs when the app next starts.
+    UpdateWaitsForActions,
     // The shell's own work.
     LogFolderUnavailable,
     ExportFailed,

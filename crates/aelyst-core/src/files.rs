@@ -102,7 +102,7 @@ const RENAME_TRIES: u32 = 9;
 /// open without sharing it for deletion (an editor, a backup or indexing tool, a virus scan);
 /// they let go within moments, so the rename is tried again with a growing pause, about 2.5 s
 /// in all, before it fails. The file in place is never touched until the rename succeeds.
-fn rename_over(from: &Path, to: &Path) -> io::Result<()> {
+pub(crate) fn rename_over(from: &Path, to: &Path) -> io::Result<()> {
     #[cfg(windows)]
     {
         let mut attempt = 0;

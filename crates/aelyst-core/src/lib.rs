@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod files;
 pub mod handoff;
+pub mod installed;
 pub mod keychain;
 pub mod language;
 pub mod logging;
@@ -24,6 +25,7 @@ pub mod notification;
 pub mod outbox;
 pub mod preferences;
 pub mod settings;
+pub mod update;
 pub mod workspace;
 
 pub use error::{AppError, Coded, ErrorCode};

@@ -23,6 +23,9 @@ pub enum Notice {
     PreferencesUnreadable { path: String },
     /// Part of a workspace's history could not be read.
     HistoryUnreadable { workspace: String, path: String },
+    /// A new version was installed while the app ran (apt, an installer): it starts the next
+    /// time the app does. Not found at start-up: asked for when the window is shown.
+    UpdateInstalled,
     /// A workspace in the settings file this version cannot open (written by a newer version,
     /// or by hand): not opened, kept as it was, with its token and journal.
     WorkspaceSetAside {

@@ -162,6 +162,14 @@ impl Workspaces {
             .ok_or(WorkspaceError::NotFound)
     }
 
+    /// Actions on their way in every workspace (an update waits for none).
+    pub fn waiting(&self) -> usize {
+        self.all()
+            .iter()
+            .map(|open| open.outbox.counts().pending)
+            .sum()
+    }
+
     pub fn all(&self) -> Vec<Arc<OpenWorkspace>> {
         self.open
             .read()

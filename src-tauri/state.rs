@@ -76,19 +76,22 @@ impl AppState {
         }
         // An install of the version before workspaces left its journal here.
         let legacy = data_dir.join(JOURNAL_FILE).exists();
+        // IT's policies, from the system's own places only (README, Set up by IT).
+        let policies = Arc::new(aelyst_core::policy::sources::read_system());
         let env = std::env::var(BASE_URL_ENV)
             .ok()
             .filter(|v| !v.trim().is_empty());
-        let settled = match settings.update(|s| s.settle(legacy, env.as_deref())) {
-            Ok(settled) => settled,
-            Err(err) => {
-                notices.push(Notice::AddressVariableInvalid {
-                    variable: BASE_URL_ENV,
-                    problem: err.into(),
-                });
-                settings.update(|s| s.settle(legacy, None))?
-            }
-        };
+        let settled =
+            match settings.update(|s| s.settle_with_policies(&policies, legacy, env.as_deref())) {
+                Ok(settled) => settled,
+                Err(err) => {
+                    notices.push(Notice::AddressVariableInvalid {
+                        variable: BASE_URL_ENV,
+                        problem: err.into(),
+                    });
+                    settings.update(|s| s.settle_with_policies(&policies, legacy, None))?
+                }
+            };
         for aside in settings.read(|s| s.set_aside.clone()) {
             notices.push(Notice::WorkspaceSetAside {
                 workspace: aside.name.unwrap_or_else(|| "?".into()),
@@ -107,12 +110,18 @@ impl AppState {
             listener: Arc::new(move |id, event| feed.send(id, event)),
             spawn,
             tune: std::convert::identity,
+            policies: policies.clone(),
         })?;
         for open in workspaces.all() {
             event_hub.seed(&open.id, &open.outbox.list());
         }
         let log_guard = aelyst_core::logging::init(&log_dir);
         tracing::info!(version = aelyst_core::VERSION, "Aelyst Desk starting");
+        tracing::info!(
+            sources = policies.sources.len(),
+            not_used = policies.problems.len(),
+            "policies read"
+        );
         tracing::info!(
             workspaces = reports.len(),
             created = settled.created.is_some(),

@@ -73,6 +73,7 @@ export const ERROR_HANDLING = Object.freeze({
   bulk_nothing_ready: { field: "bulk-input" },
   bulk_row_kind_unknown: { field: "bulk-input" },
   bulk_row_repeated: { field: "bulk-input" },
+  set_by_organization: { field: null },
   update_refused: { field: null },
   update_failed: { field: null },
   update_waits_for_actions: { field: null },

@@ -22,7 +22,13 @@ pub async fn bulk_preview(
 /// agent cancelled the dialog.
 #[tauri::command]
 #[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
-pub async fn bulk_open_csv<R: Runtime>(app: AppHandle<R>) -> Result<Option<String>, AppError> {
+pub async fn bulk_open_csv<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, AppError> {
+    let policies = state.workspaces.policies();
+    policies.may_use("bulk", |p| p.allow_bulk)?;
+    policies.may_use("csv_import", |p| p.allow_csv_import)?;
     let Some(path) = crate::dialogs::pick_csv(&app).await? else {
         return Ok(None);
     };

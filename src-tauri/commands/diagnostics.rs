@@ -70,6 +70,7 @@ pub async fn diagnostics(
         pause: open.outbox.pause().as_ref(),
         log_dir: &state.log_dir,
         workspaces: state.workspaces.all().len(),
+        policies: state.workspaces.policies(),
     }))
 }
 

@@ -15,6 +15,10 @@ pub async fn export_history<R: Runtime>(
     workspace: String,
     ids: Vec<String>,
 ) -> Result<Option<String>, AppError> {
+    state
+        .workspaces
+        .policies()
+        .may_use("export", |p| p.allow_export)?;
     let entries = state.workspace(&workspace)?.outbox.select(&ids);
     let Some(path) = crate::dialogs::pick_export_target(&app).await? else {
         return Ok(None);

@@ -50,6 +50,10 @@ pub async fn set_shortcut<R: Runtime>(
     state: State<'_, AppState>,
     shortcut: Option<String>,
 ) -> Result<ShortcutStatus, AppError> {
+    state
+        .workspaces
+        .policies()
+        .may_change("global_shortcut", |p| p.global_shortcut.clone())?;
     let status = crate::global_shortcut::apply(&app, shortcut.as_deref())?;
     state
         .preferences
@@ -68,7 +72,15 @@ pub async fn autostart_status<R: Runtime>(app: AppHandle<R>) -> Result<bool, App
 /// Turns starting with the computer on or off; answers with what it is now.
 #[tauri::command]
 #[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
-pub async fn set_autostart<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Result<bool, AppError> {
+pub async fn set_autostart<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    enabled: bool,
+) -> Result<bool, AppError> {
+    state
+        .workspaces
+        .policies()
+        .may_change("start_with_computer", |p| p.start_with_computer)?;
     use tauri_plugin_autostart::ManagerExt;
     let manager = app.autolaunch();
     let changed = if enabled {

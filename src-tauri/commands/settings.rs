@@ -37,6 +37,10 @@ pub async fn set_language(
     state: State<'_, AppState>,
     language: Option<String>,
 ) -> Result<(), AppError> {
+    state
+        .workspaces
+        .policies()
+        .may_change("language", |p| p.language.clone())?;
     let chosen = checked_language(language.as_deref())?;
     state.preferences.update(|p| p.language = chosen)
 }

@@ -15,6 +15,8 @@ pub struct Facts<'a> {
     pub log_dir: &'a Path,
     /// How many workspaces the app has (the facts above are the shown one's).
     pub workspaces: usize,
+    /// IT's policies: which sources were read, and what in them was not used.
+    pub policies: &'a crate::policy::Policies,
 }
 
 pub fn text(facts: &Facts<'_>) -> String {
@@ -24,7 +26,18 @@ pub fn text(facts: &Facts<'_>) -> String {
         Err(code) => format!("unavailable ({code})"),
     };
     let h = facts.history;
-    format!(
+    let mut policies = match facts.policies.sources.as_slice() {
+        [] => "Policies: none\n".to_owned(),
+        sources => format!("Policies read: {}\n", sources.join(", ")),
+    };
+    for problem in &facts.policies.problems {
+        let what = match problem.key.as_str() {
+            "" => problem.source.clone(),
+            key => format!("{} {key}", problem.source),
+        };
+        policies.push_str(&format!("Policy not used: {what}: {}\n", problem.why));
+    }
+    let text = format!(
         "Aelyst Desk {version}\nSystem: {os} {arch}\nWorkspaces: {workspaces}\n\
          API address: {api}\nToken: {token}\n\
          History: {pending} waiting, {done} done, {failed} failed, {cancelled} cancelled\n\
@@ -40,7 +53,8 @@ pub fn text(facts: &Facts<'_>) -> String {
         cancelled = h.cancelled,
         pause = facts.pause.map_or("no", Pause::kind),
         logs = facts.log_dir.display(),
-    )
+    );
+    text + &policies
 }
 
 #[cfg(test)]
@@ -61,11 +75,24 @@ mod tests {
             pause: Some(&Pause::NoToken),
             log_dir: Path::new("/logs"),
             workspaces: 2,
+            policies: &crate::policy::Policies {
+                sources: vec!["/etc/aelyst-desk/policies/managed/10-team.json".into()],
+                problems: vec![crate::policy::Problem {
+                    source: "/etc/aelyst-desk/policies/managed/10-team.json".into(),
+                    key: "AllowBulk".into(),
+                    why: "must be true or false".into(),
+                }],
+                ..Default::default()
+            },
         });
         assert!(text.contains("Workspaces: 2\nAPI address: https://api.aelyst.ai/v1"));
         assert!(text.contains("Token: unavailable (keychain_locked)"));
         assert!(text.contains("History: 1 waiting, 2 done, 3 failed, 4 cancelled"));
         assert!(text.contains("Sending paused: no token"));
         assert!(text.contains("Log folder: /logs"));
+        assert!(text.contains("Policies read: /etc/aelyst-desk/policies/managed/10-team.json\n"));
+        assert!(text.contains(
+            "Policy not used: /etc/aelyst-desk/policies/managed/10-team.json AllowBulk: must be true or false\n"
+        ));
     }
 }

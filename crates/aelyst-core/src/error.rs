@@ -92,6 +92,8 @@ pub enum ErrorCode {
     BulkRowKindUnknown,
     /// A bulk row names the contact of an earlier row (`first`).
     BulkRowRepeated,
+    /// A setting a policy locked ("Set by your organization"; `setting` says which).
+    SetByOrganization,
     // Updates (the in-app updater, Windows and macOS).
     /// A fetched update that is not what the app's key signed for the version offered.
     UpdateRefused,

@@ -23,6 +23,7 @@ pub mod my_conversations;
 pub mod notice;
 pub mod notification;
 pub mod outbox;
+pub mod policy;
 pub mod preferences;
 pub mod settings;
 pub mod update;

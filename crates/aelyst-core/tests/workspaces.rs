@@ -11,6 +11,7 @@ use std::sync::Arc;
 use aelyst_core::api::{ApiToken, ClientConfig};
 use aelyst_core::keychain::{Keychains, DEFAULT_ACCOUNT};
 use aelyst_core::outbox::{EntryState, Outbox, OutboxOptions, TokenSource};
+use aelyst_core::policy::{Level, Policies, PolicyValues, Read};
 use aelyst_core::settings::SettingsStore;
 use aelyst_core::workspace::{BulkInput, ClosingRule, OpenWorkspace, Setup, Workspaces, LEGACY_ID};
 use aelyst_core::Coded;
@@ -37,11 +38,24 @@ fn open_desk(
     store: Arc<CredentialStore>,
     env: Option<&str>,
 ) -> (Desk, String) {
+    open_managed_desk(dir, store, env, Policies::default())
+}
+
+/// [`open_desk`] on a computer with IT's `policies`.
+fn open_managed_desk(
+    dir: tempfile::TempDir,
+    store: Arc<CredentialStore>,
+    env: Option<&str>,
+    policies: Policies,
+) -> (Desk, String) {
     let (settings, _) = SettingsStore::open(&dir.path().join("settings.json")).unwrap();
     let legacy = dir.path().join("outbox.jsonl").exists();
-    let settled = settings.update(|s| s.settle(legacy, env)).unwrap();
+    let settled = settings
+        .update(|s| s.settle_with_policies(&policies, legacy, env))
+        .unwrap();
     let settings = Arc::new(settings);
     let (workspaces, _) = Workspaces::open(Setup {
+        policies: Arc::new(policies),
         data_dir: dir.path().to_owned(),
         keychains: Keychains::with_store(store.clone()),
         settings: settings.clone(),
@@ -761,4 +775,132 @@ async fn categories_and_bulk_runs_go_by_each_workspaces_own_server_and_rule() {
     assert_eq!(a.posts_to("id:1"), 0);
     a.stop().await;
     b.stop().await;
+}
+
+/// The code a refused call answered with.
+fn code<T>(result: Result<T, aelyst_core::AppError>) -> ErrorCode {
+    match result {
+        Ok(_) => panic!("it was not refused"),
+        Err(err) => err.code,
+    }
+}
+
+/// IT's policy for the tests: `locked` as a machine's managed file.
+fn managed(locked: serde_json::Value) -> Policies {
+    let (values, problems) = PolicyValues::read("managed/10-it.json", locked.as_object().unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    Policies::merge(
+        vec![Read {
+            level: Level::MachineLocked,
+            source: "managed/10-it.json".into(),
+            values,
+        }],
+        vec![],
+    )
+}
+
+#[tokio::test]
+async fn a_new_install_starts_with_its_presets_and_what_it_locked_cannot_be_changed() {
+    let policies = managed(serde_json::json!({
+        "Workspaces": [
+            {"Name": "Brand A", "ApiAddress": "https://a.example.com/v1", "ClosingRule": "category", "Locked": true},
+            {"Name": "Brand B", "ApiAddress": "https://b.example.com/v1"}
+        ],
+        "AllowUserWorkspaces": false,
+        "AllowBulk": false,
+        "HistoryLimit": 500
+    }));
+    let (desk, shown) =
+        open_managed_desk(support::data_dir(), mock_store(), None, policies.clone());
+    let listed = desk.settings.read(|s| {
+        s.workspaces
+            .iter()
+            .map(|w| (w.name.clone(), w.address(), w.closing_rule))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        listed,
+        [
+            (
+                "Brand A".into(),
+                "https://a.example.com/v1".into(),
+                ClosingRule::Category
+            ),
+            (
+                "Brand B".into(),
+                "https://b.example.com/v1".into(),
+                ClosingRule::Optional
+            ),
+        ],
+        "the presets, and no default workspace beside them"
+    );
+    let brand_a = shown;
+    let brand_b = desk.settings.read(|s| s.workspaces[1].id.clone());
+
+    assert_eq!(
+        code(desk.workspaces.add("Mine", "")),
+        ErrorCode::SetByOrganization
+    );
+    assert_eq!(
+        code(desk.workspaces.remove(&brand_a)),
+        ErrorCode::SetByOrganization
+    );
+    let mut wanted = desk.workspaces.settings_of(&brand_a).unwrap();
+    wanted.closing_rule = ClosingRule::Optional;
+    assert_eq!(
+        code(desk.workspaces.save_settings(&brand_a, &wanted)),
+        ErrorCode::SetByOrganization
+    );
+    let mut wanted = desk.workspaces.settings_of(&brand_b).unwrap();
+    wanted.history_limit = 50;
+    assert_eq!(
+        code(desk.workspaces.save_settings(&brand_b, &wanted)),
+        ErrorCode::SetByOrganization
+    );
+    let bulk = BulkInput {
+        source: aelyst_core::bulk::Source::Lines,
+        text: "id:5".into(),
+        action: aelyst_core::api::Action::Open,
+        category: None,
+        summary: None,
+    };
+    assert_eq!(
+        code(desk.workspaces.bulk_preview(&brand_b, &bulk)),
+        ErrorCode::SetByOrganization
+    );
+    // The one not locked is the agent's to rename.
+    let mut wanted = desk.workspaces.settings_of(&brand_b).unwrap();
+    wanted.name = "Brand B (mine)".into();
+    desk.workspaces.save_settings(&brand_b, &wanted).unwrap();
+
+    // Refused changes left the file as it was; the next start keeps the presets, once each.
+    for open in desk.workspaces.all() {
+        open.outbox.close().expect("nothing waits");
+    }
+    let dir = desk.dir;
+    drop(desk.workspaces);
+    drop(desk.settings);
+    let journal = dir
+        .path()
+        .join("workspaces")
+        .join(&brand_a)
+        .join("outbox.jsonl");
+    poll(
+        "the old outbox let go",
+        || aelyst_core::outbox::journal::open_elsewhere(&journal),
+        |held| !held,
+    )
+    .await;
+    let (desk, _) = open_managed_desk(dir, mock_store(), None, policies);
+    let names = desk.settings.read(|s| {
+        s.workspaces
+            .iter()
+            .map(|w| w.name.clone())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(names, ["Brand A", "Brand B (mine)"]);
+    assert_eq!(
+        desk.settings.read(|s| s.workspaces[0].closing_rule),
+        ClosingRule::Category
+    );
 }

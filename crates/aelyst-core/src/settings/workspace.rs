@@ -96,6 +96,14 @@ pub struct Workspace {
     /// Who the agent is in this workspace ("My conversations").
     #[serde(default, deserialize_with = "crate::settings::lenient")]
     pub me: Option<Me>,
+    /// The name of the policy's preset this workspace was made for (`Workspaces` in a
+    /// managed policy): matched by it at every start.
+    #[serde(
+        default,
+        deserialize_with = "crate::settings::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub preset: Option<String>,
     /// Fields a newer version wrote: kept, so going back to it loses nothing.
     #[serde(flatten)]
     pub newer: serde_json::Map<String, serde_json::Value>,
@@ -126,6 +134,7 @@ impl Workspace {
             closing_notes: Vec::new(),
             recent_categories: Vec::new(),
             me: None,
+            preset: None,
             newer: serde_json::Map::new(),
         })
     }

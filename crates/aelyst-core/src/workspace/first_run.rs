@@ -2,6 +2,7 @@
 //! first workspace, a new install gets one, and the address the environment names opens the
 //! workspace for it (never another's).
 
+use crate::policy::Policies;
 use crate::settings::{checked_address, Settings, SettingsError};
 
 use super::{name_for, normalised, ClosingRule, Workspace, LEGACY_ID};
@@ -49,6 +50,7 @@ impl Settings {
                     closing_notes: self.legacy_closing_notes.take().unwrap_or_default(),
                     recent_categories: self.legacy_recent_categories.take().unwrap_or_default(),
                     me: None,
+                    preset: None,
                     newer: serde_json::Map::new(),
                 });
             } else {
@@ -86,6 +88,25 @@ impl Settings {
         };
         self.shown = Some(shown.clone());
         Ok(Settled { shown, created })
+    }
+}
+
+impl Settings {
+    /// [`Settings::settle`] with IT's preset workspaces (`Workspaces` in a policy): a new
+    /// install starts with them, not a default workspace beside them, and every start makes
+    /// the missing ones and puts a locked one back as its policy says.
+    pub fn settle_with_policies(
+        &mut self,
+        policies: &Policies,
+        legacy_data: bool,
+        env_address: Option<&str>,
+    ) -> Result<Settled, SettingsError> {
+        if !legacy_data && self.workspaces.is_empty() && self.set_aside.is_empty() {
+            self.apply_presets(policies);
+        }
+        let settled = self.settle(legacy_data, env_address)?;
+        self.apply_presets(policies);
+        Ok(settled)
     }
 }
 

@@ -12,6 +12,7 @@ use super::{normalised, Workspace, WorkspaceError, WorkspaceToken};
 use crate::api::{Client, ClientConfig, DEFAULT_BASE_URL};
 use crate::keychain::Keychains;
 use crate::outbox::{HistoryEvent, OpenReport, Outbox, OutboxError, OutboxOptions};
+use crate::policy::Policies;
 use crate::settings::{checked_address, SettingsStore};
 use crate::AppError;
 
@@ -78,6 +79,8 @@ pub struct Setup {
     /// Adjusts each workspace's client (tests shorten timeouts and backoff); the app passes
     /// [`std::convert::identity`].
     pub tune: fn(ClientConfig) -> ClientConfig,
+    /// What IT locked (managed policies): checked before anything is added, removed or saved.
+    pub policies: Arc<Policies>,
 }
 
 pub struct Workspaces {
@@ -182,6 +185,7 @@ impl Workspaces {
     /// Adds a workspace for `address` (empty: the real API), opens it and starts it sending,
     /// then lists it. It has no token yet. Returns its id.
     pub fn add(&self, name: &str, address: &str) -> Result<String, AppError> {
+        self.setup.policies.may_add_workspace()?;
         let address = checked_address(address)?;
         let workspace = Workspace::new(name, address.as_deref())?;
         let (open, _) = self.open_one(&workspace)?;
@@ -205,6 +209,9 @@ impl Workspaces {
     /// it), then it leaves the settings, its token is forgotten and its files deleted.
     pub fn remove(&self, id: &str) -> Result<(), AppError> {
         let open = self.get(id)?;
+        if let Some(record) = self.setup.settings.read(|s| s.workspace(id).cloned()) {
+            self.setup.policies.may_remove_workspace(&record)?;
+        }
         let others = self.setup.settings.read(|s| s.workspaces.len()) - 1;
         if others == 0 {
             return Err(WorkspaceError::LastOne.into());
@@ -289,6 +296,11 @@ impl Workspaces {
     }
 
     /// The settings every workspace is kept in.
+    /// The managed policies the app started with.
+    pub fn policies(&self) -> &Policies {
+        &self.setup.policies
+    }
+
     pub fn settings(&self) -> &SettingsStore {
         &self.setup.settings
     }

@@ -7,6 +7,7 @@ use super::registry::Workspaces;
 use super::{normalised, ClosingRule};
 use crate::api::{Action, Identifier, IdentifierKind, StatusChange};
 use crate::outbox::Entry;
+use crate::policy::WorkspaceChange;
 use crate::settings::{checked_address, SettingsError, HISTORY_LIMIT_RANGE};
 use crate::AppError;
 
@@ -107,10 +108,23 @@ impl Workspaces {
             .settings()
             .read(|s| s.workspace(id).cloned())
             .ok_or(super::WorkspaceError::NotFound)?;
+        let current = renamed.clone();
         renamed.rename(&wanted.name)?;
         let address = checked_address(&wanted.api_base_url)?;
         if !HISTORY_LIMIT_RANGE.contains(&wanted.history_limit) {
             return Err(SettingsError::HistoryLimit.into());
+        }
+        let policies = self.policies();
+        policies.may_change_workspace(
+            &current,
+            &WorkspaceChange {
+                name: &renamed.name,
+                api_address: address.as_deref(),
+                closing_rule: wanted.closing_rule,
+            },
+        )?;
+        if wanted.history_limit != self.settings().read(|s| s.history_limit) {
+            policies.may_change("history_limit", |p| p.history_limit)?;
         }
         let moving = normalised(address.as_deref()) != renamed.address();
         if moving && renamed.token_address.is_some() && !wanted.confirm_address {

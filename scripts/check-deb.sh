@@ -43,11 +43,14 @@ echo "Menu entry: $desktop_file (icon $icon)"
 # Links open in the app, and the launcher's menu offers "Close from clipboard".
 grep -q "^MimeType=x-scheme-handler/aelyst-desk;" "$desktop_file"
 grep -q "^Exec=aelyst-desk --close-from-clipboard" "$desktop_file"
-# The file-dialog stand-in for the end-to-end tests is compiled out of release builds.
-if grep -q AELYST_DIALOG_PATH /usr/bin/aelyst-desk; then
-  echo "the shipped binary still reads AELYST_DIALOG_PATH" >&2
-  exit 1
-fi
+# The test-only ways in are compiled out of release builds: the file-dialog stand-in, and a
+# policy folder other than the system's (the release build reads /etc and the registry only).
+for variable in AELYST_DIALOG_PATH AELYST_POLICY_ROOT; do
+  if grep -q "$variable" /usr/bin/aelyst-desk; then
+    echo "the shipped binary still reads $variable" >&2
+    exit 1
+  fi
+done
 
 out="$target/deb-check"
 mkdir -p "$out"

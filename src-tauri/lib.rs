@@ -117,7 +117,16 @@ pub fn app_builder<R: Runtime>(
                     }
                 });
             }
-            let saved_shortcut = state.preferences.get().shortcut;
+            // A shortcut IT locked is the one registered, whatever the agent had saved.
+            let saved_shortcut = state
+                .workspaces
+                .policies()
+                .resolve(
+                    |p| p.global_shortcut.clone(),
+                    Some(state.preferences.get().shortcut),
+                    None,
+                )
+                .value;
             if options.notifications {
                 let handle = app.handle().clone();
                 state

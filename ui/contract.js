@@ -173,6 +173,22 @@ export const BULK_SOURCE = Object.freeze({
   CSV: "csv",
 });
 
+/** What IT's policies can lock or turn off (`policy::Setting`). */
+export const POLICY_SETTING = Object.freeze({
+  WORKSPACE: "workspace",
+  API_ADDRESS: "api_address",
+  ADD_WORKSPACE: "add_workspace",
+  GLOBAL_SHORTCUT: "global_shortcut",
+  LANGUAGE: "language",
+  START_WITH_COMPUTER: "start_with_computer",
+  HISTORY_LIMIT: "history_limit",
+  BULK: "bulk",
+  CSV_IMPORT: "csv_import",
+  EXPORT: "export",
+  LINKS: "links",
+  UPDATES: "updates",
+});
+
 /** What Settings says about updates, by `kind` (`update::UpdateStatus`). */
 export const UPDATE_STATUS = Object.freeze({
   BY_SYSTEM: "by_system",

@@ -16,6 +16,7 @@ import { showClosingRule } from "./closing-rule.js";
 import { setUpHandoffs, showEntryAfterReload, showFill } from "./handoff.js";
 import { PAUSE } from "./contract.js";
 import { applyLimits } from "./limits.js";
+import { applyPolicy } from "./policy.js";
 
 function askForToken(pause) {
   if (pause && (pause.kind === PAUSE.TOKEN_REJECTED || pause.kind === PAUSE.NO_TOKEN)) {
@@ -41,6 +42,7 @@ async function start() {
   const workspace = await shown;
   showClosingRule(workspace.closingRule);
   setUpSettings({ appInfo: info });
+  info.then((about) => applyPolicy(about.setByOrganization)).catch(() => {});
   const [token, , , , handed] = await Promise.all([
     callIn("token_status"),
     setUpHistory({ onPause: askForToken }),

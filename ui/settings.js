@@ -12,6 +12,7 @@ import { CLOSING_RULE } from "./contract.js";
 import { SHOW_SETTINGS, setUpLanguage } from "./settings-language.js";
 import { setUpShortcutSetting } from "./settings-shortcut.js";
 import { setUpUpdates } from "./settings-updates.js";
+import { applyWorkspaceLocks } from "./policy.js";
 import { cancelWaitingFirst, setUpAddWorkspace, setUpRemoveWorkspace } from "./settings-workspaces.js";
 
 const $ = (id) => document.getElementById(id);
@@ -44,7 +45,8 @@ export function setUpSettings({ appInfo } = {}) {
     error.hidden = !message;
   }
 
-  setUpLanguage(appInfo ?? call("app_info"));
+  const info = appInfo ?? call("app_info");
+  setUpLanguage(info);
   const updates = setUpUpdates();
   const shortcut = setUpShortcutSetting();
 
@@ -59,6 +61,7 @@ export function setUpSettings({ appInfo } = {}) {
       rule.value = loaded.closingRule;
       address.value = loaded.apiBaseUrl;
       size.value = loaded.historyLimit;
+      applyWorkspaceLocks(loaded.locked, (await info).setByOrganization);
       const me = loaded.me;
       $("me-state").textContent = !me
         ? t("settings.me_unset")

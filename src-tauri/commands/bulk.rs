@@ -1,6 +1,7 @@
 //! Bulk runs: check rows, open a CSV, send the good rows, cancel what has not gone yet.
 
 use aelyst_core::bulk::{self, Row};
+use aelyst_core::policy::Setting;
 use aelyst_core::workspace::{BulkInput, BulkStarted};
 use aelyst_core::AppError;
 use tauri::{AppHandle, Runtime, State};
@@ -26,9 +27,7 @@ pub async fn bulk_open_csv<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<String>, AppError> {
-    let policies = state.workspaces.policies();
-    policies.may_use("bulk", |p| p.allow_bulk)?;
-    policies.may_use("csv_import", |p| p.allow_csv_import)?;
+    state.workspaces.policies().check(Setting::CsvImport)?;
     let Some(path) = crate::dialogs::pick_csv(&app).await? else {
         return Ok(None);
     };

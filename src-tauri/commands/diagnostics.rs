@@ -12,6 +12,9 @@ pub struct AppInfo {
     pub version: &'static str,
     pub notices: Vec<crate::state::Notice>,
     pub language: LanguageInfo,
+    /// What IT's policies lock or turn off here: shown as set by the organization, or not
+    /// offered.
+    pub set_by_organization: Vec<aelyst_core::policy::Setting>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -33,6 +36,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
             chosen: state.preferences.get().language,
             system: aelyst_core::language::system(),
         },
+        set_by_organization: state.workspaces.policies().refused(),
     })
 }
 

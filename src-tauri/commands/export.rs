@@ -1,5 +1,6 @@
 //! A workspace's history as a CSV file where the agent chooses.
 
+use aelyst_core::policy::Setting;
 use aelyst_core::{export, AppError};
 use tauri::{AppHandle, Runtime, State};
 
@@ -15,10 +16,7 @@ pub async fn export_history<R: Runtime>(
     workspace: String,
     ids: Vec<String>,
 ) -> Result<Option<String>, AppError> {
-    state
-        .workspaces
-        .policies()
-        .may_use("export", |p| p.allow_export)?;
+    state.workspaces.policies().check(Setting::Export)?;
     let entries = state.workspace(&workspace)?.outbox.select(&ids);
     let Some(path) = crate::dialogs::pick_export_target(&app).await? else {
         return Ok(None);

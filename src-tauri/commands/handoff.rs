@@ -2,6 +2,7 @@
 //! shortcut), the Paste button, and the global shortcut's setting.
 
 use aelyst_core::handoff::FormFill;
+use aelyst_core::policy::Setting;
 use aelyst_core::AppError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -50,10 +51,7 @@ pub async fn set_shortcut<R: Runtime>(
     state: State<'_, AppState>,
     shortcut: Option<String>,
 ) -> Result<ShortcutStatus, AppError> {
-    state
-        .workspaces
-        .policies()
-        .may_change("global_shortcut", |p| p.global_shortcut.clone())?;
+    state.workspaces.policies().check(Setting::GlobalShortcut)?;
     let status = crate::global_shortcut::apply(&app, shortcut.as_deref())?;
     state
         .preferences
@@ -80,7 +78,7 @@ pub async fn set_autostart<R: Runtime>(
     state
         .workspaces
         .policies()
-        .may_change("start_with_computer", |p| p.start_with_computer)?;
+        .check(Setting::StartWithComputer)?;
     use tauri_plugin_autostart::ManagerExt;
     let manager = app.autolaunch();
     let changed = if enabled {

@@ -1,6 +1,7 @@
 //! What the agent can change: the shown workspace's name, address and closing rule, and how
 //! much history is kept.
 
+use aelyst_core::policy::Setting;
 use aelyst_core::settings::checked_language;
 use aelyst_core::workspace::{Saved, WorkspaceSettings};
 use aelyst_core::AppError;
@@ -37,10 +38,7 @@ pub async fn set_language(
     state: State<'_, AppState>,
     language: Option<String>,
 ) -> Result<(), AppError> {
-    state
-        .workspaces
-        .policies()
-        .may_change("language", |p| p.language.clone())?;
+    state.workspaces.policies().check(Setting::Language)?;
     let chosen = checked_language(language.as_deref())?;
     state.preferences.update(|p| p.language = chosen)
 }

@@ -144,6 +144,10 @@ pub fn groups() -> Vec<Group> {
             "What a workspace's close needs (`workspace::ClosingRule`).",
         ),
         unit::<crate::bulk::Source>("BULK_SOURCE", "Where Bulk's rows come from (`bulk::Source`)."),
+        unit::<crate::policy::Setting>(
+            "POLICY_SETTING",
+            "What IT's policies can lock or turn off (`policy::Setting`).",
+        ),
         tagged(
             "UPDATE_STATUS",
             "What Settings says about updates, by `kind` (`update::UpdateStatus`).",

@@ -334,6 +334,17 @@ impl App {
         serde_json::from_value(value).expect("script result shape")
     }
 
+    /// Runs `script` as an async WebDriver script: it ends by calling
+    /// `arguments[arguments.length - 1]` with its result.
+    pub async fn js_async<T: serde::de::DeserializeOwned>(&self, script: &str) -> T {
+        let value = self
+            .client
+            .execute_async(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"));
+        serde_json::from_value(value).expect("script result shape")
+    }
+
     pub async fn history(&self) -> Vec<HistoryRow> {
         self.js(
             "return [...document.querySelectorAll('#history [data-entry]')].map(e => ({\

@@ -6,12 +6,33 @@ use super::{Policies, PresetWorkspace};
 use crate::error::{Coded, ErrorCode, Fields};
 use crate::settings::{normalised, ClosingRule, Settings, Workspace};
 
+/// What a policy can lock or turn off, as the window names it (contract.js `POLICY_SETTING`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::EnumIter, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Setting {
+    /// One workspace's name, closing rule, and removing it (a locked preset).
+    Workspace,
+    ApiAddress,
+    AddWorkspace,
+    GlobalShortcut,
+    Language,
+    StartWithComputer,
+    HistoryLimit,
+    Bulk,
+    CsvImport,
+    Export,
+    Links,
+    Updates,
+}
+
 /// A change refused because IT decided it: "Set by your organization".
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{setting} is set by your organization and cannot be changed here")]
+#[error("{setting:?} is set by your organization and cannot be changed here")]
 pub struct SetByOrganization {
-    /// What was refused: `workspace`, `api_address`, `add_workspace`, `global_shortcut` …
-    pub setting: &'static str,
+    pub setting: Setting,
 }
 
 impl Coded for SetByOrganization {
@@ -20,11 +41,12 @@ impl Coded for SetByOrganization {
     }
 
     fn fields(&self) -> Fields {
-        crate::fields! { "setting" => self.setting }
+        let name: &'static str = self.setting.into();
+        crate::fields! { "setting" => name }
     }
 }
 
-fn refuse(setting: &'static str) -> Result<(), SetByOrganization> {
+fn refuse(setting: Setting) -> Result<(), SetByOrganization> {
     Err(SetByOrganization { setting })
 }
 
@@ -114,14 +136,14 @@ impl Policies {
     pub fn may_add_workspace(&self) -> Result<(), SetByOrganization> {
         match self.allows(|p| p.allow_user_workspaces) {
             true => Ok(()),
-            false => refuse("add_workspace"),
+            false => refuse(Setting::AddWorkspace),
         }
     }
 
     /// Whether the agent may remove `workspace` (not a locked preset).
     pub fn may_remove_workspace(&self, workspace: &Workspace) -> Result<(), SetByOrganization> {
         match preset_of(self, workspace) {
-            Some(preset) if preset.locked => refuse("workspace"),
+            Some(preset) if preset.locked => refuse(Setting::Workspace),
             _ => Ok(()),
         }
     }
@@ -136,41 +158,64 @@ impl Policies {
         let address_changes = normalised(change.api_address) != workspace.address();
         if let Some(preset) = preset_of(self, workspace).filter(|p| p.locked) {
             if change.name != preset.name || change.closing_rule != preset.closing_rule {
-                return refuse("workspace");
+                return refuse(Setting::Workspace);
             }
             if address_changes {
-                return refuse("api_address");
+                return refuse(Setting::ApiAddress);
             }
         }
         if address_changes && self.locked.lock_api_address == Some(true) {
-            return refuse("api_address");
+            return refuse(Setting::ApiAddress);
         }
         Ok(())
     }
 
-    /// Whether a feature IT can turn off (`feature`: `bulk`, `csv_import`, `export`, `links`)
-    /// may be used.
-    pub fn may_use(
-        &self,
-        feature: &'static str,
-        pick: impl Fn(&super::PolicyValues) -> Option<bool>,
-    ) -> Result<(), SetByOrganization> {
-        match self.allows(pick) {
-            true => Ok(()),
-            false => refuse(feature),
+    /// Whether the agent may change `setting`, or use it when it is a feature IT can turn
+    /// off (per workspace: [`Policies::may_change_workspace`]).
+    pub fn check(&self, setting: Setting) -> Result<(), SetByOrganization> {
+        let locked = &self.locked;
+        let allowed = match setting {
+            Setting::Workspace => true,
+            Setting::ApiAddress => locked.lock_api_address != Some(true),
+            Setting::AddWorkspace => self.allows(|p| p.allow_user_workspaces),
+            Setting::GlobalShortcut => locked.global_shortcut.is_none(),
+            Setting::Language => locked.language.is_none(),
+            Setting::StartWithComputer => locked.start_with_computer.is_none(),
+            Setting::HistoryLimit => locked.history_limit.is_none(),
+            Setting::Bulk => self.allows(|p| p.allow_bulk),
+            Setting::CsvImport => {
+                self.allows(|p| p.allow_bulk) && self.allows(|p| p.allow_csv_import)
+            }
+            Setting::Export => self.allows(|p| p.allow_export),
+            Setting::Links => self.allows(|p| p.allow_links),
+            Setting::Updates => locked.updates.is_none(),
+        };
+        if allowed {
+            Ok(())
+        } else {
+            refuse(setting)
         }
     }
 
-    /// Whether a setting locked by a policy may be changed (`pick` reads it from a policy).
-    pub fn may_change<T>(
-        &self,
-        setting: &'static str,
-        pick: impl Fn(&super::PolicyValues) -> Option<T>,
-    ) -> Result<(), SetByOrganization> {
-        match pick(&self.locked) {
-            Some(_) => refuse(setting),
-            None => Ok(()),
+    /// Every setting the agent cannot change or use here: the window shows them as set by
+    /// the organization, or does not offer them.
+    pub fn refused(&self) -> Vec<Setting> {
+        <Setting as strum::IntoEnumIterator>::iter()
+            .filter(|setting| self.check(*setting).is_err())
+            .collect()
+    }
+
+    /// What of one workspace the agent cannot change (its name, rule and removal; its address).
+    pub fn workspace_locks(&self, workspace: &Workspace) -> Vec<Setting> {
+        let preset = preset_of(self, workspace).filter(|p| p.locked);
+        let mut locks = Vec::new();
+        if preset.is_some() {
+            locks.push(Setting::Workspace);
         }
+        if preset.is_some() || self.check(Setting::ApiAddress).is_err() {
+            locks.push(Setting::ApiAddress);
+        }
+        locks
     }
 }
 
@@ -257,9 +302,10 @@ mod tests {
         settings.apply_presets(&policies);
         let (a, b) = (&settings.workspaces[0], &settings.workspaces[1]);
         let refused = |setting| Err(SetByOrganization { setting });
+        use Setting::*;
 
-        assert_eq!(policies.may_add_workspace(), refused("add_workspace"));
-        assert_eq!(policies.may_remove_workspace(a), refused("workspace"));
+        assert_eq!(policies.may_add_workspace(), refused(AddWorkspace));
+        assert_eq!(policies.may_remove_workspace(a), refused(Workspace));
         assert_eq!(policies.may_remove_workspace(b), Ok(()));
         let same = WorkspaceChange {
             name: "Brand A",
@@ -277,21 +323,21 @@ mod tests {
                     name: "Other",
                     ..same
                 },
-                "workspace",
+                Workspace,
             ),
             (
                 WorkspaceChange {
                     closing_rule: ClosingRule::Optional,
                     ..same
                 },
-                "workspace",
+                Workspace,
             ),
             (
                 WorkspaceChange {
                     api_address: None,
                     ..same
                 },
-                "api_address",
+                ApiAddress,
             ),
         ] {
             assert_eq!(policies.may_change_workspace(a, &change), refused(setting));
@@ -306,31 +352,25 @@ mod tests {
             Ok(()),
             "a recommended preset is theirs"
         );
-        assert_eq!(
-            policies.may_change("global_shortcut", |p| p.global_shortcut.clone()),
-            refused("global_shortcut")
-        );
-        assert_eq!(
-            policies.may_change("language", |p| p.language.clone()),
-            Ok(())
-        );
+        assert_eq!(policies.check(GlobalShortcut), refused(GlobalShortcut));
+        assert_eq!(policies.check(Language), Ok(()));
+        assert_eq!(policies.refused(), [AddWorkspace, GlobalShortcut]);
+        assert_eq!(policies.workspace_locks(a), [Workspace, ApiAddress]);
+        assert_eq!(policies.workspace_locks(b), []);
 
         // LockApiAddress: no workspace's address moves, any other change is fine.
         let locked = policies_with_lock();
-        assert_eq!(
-            locked.may_change_workspace(b, &moved),
-            refused("api_address")
-        );
+        assert_eq!(locked.may_change_workspace(b, &moved), refused(ApiAddress));
         let renamed = WorkspaceChange {
             name: "B2",
             api_address: None,
             closing_rule: ClosingRule::Optional,
         };
         assert_eq!(locked.may_change_workspace(b, &renamed), Ok(()));
-        assert_eq!(
-            refused("x").unwrap_err().code(),
-            ErrorCode::SetByOrganization
-        );
+        assert_eq!(locked.workspace_locks(b), [ApiAddress]);
+        let err = refused(Bulk).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::SetByOrganization);
+        assert_eq!(err.fields()["setting"], "bulk");
     }
 
     fn policies_with_lock() -> Policies {

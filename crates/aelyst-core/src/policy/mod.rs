@@ -9,7 +9,7 @@ mod apply;
 mod keys;
 pub mod sources;
 
-pub use apply::{preset_of, SetByOrganization, WorkspaceChange};
+pub use apply::{preset_of, SetByOrganization, Setting, WorkspaceChange};
 pub use keys::{PolicyValues, PresetWorkspace, UpdatesMode, KEYS};
 
 /// Who a source speaks for, and whether what it says is locked.

@@ -8,6 +8,7 @@ use super::registry::Workspaces;
 use super::{ClosingRule, Workspace, WorkspaceError};
 use crate::api::{Action, Feature};
 use crate::bulk::{self, Defaults, Row, Source};
+use crate::policy::Setting;
 use crate::AppError;
 
 /// A bulk run as the Bulk view describes it.
@@ -78,7 +79,7 @@ impl Workspaces {
     /// Every row checked like the form, the workspace's closing rule included, with the reason
     /// for each one that will not be sent. Sends nothing.
     pub fn bulk_preview(&self, id: &str, input: &BulkInput) -> Result<Vec<Row>, AppError> {
-        self.policies().may_use("bulk", |p| p.allow_bulk)?;
+        self.policies().check(Setting::Bulk)?;
         let defaults = Defaults {
             action: input.action,
             category: input.category.as_deref(),
@@ -91,7 +92,7 @@ impl Workspaces {
     /// Checks every row again (the window's copy is not trusted) and queues the good ones
     /// in the workspace's outbox, in one durable write.
     pub fn bulk_submit(&self, id: &str, input: &BulkInput) -> Result<BulkStarted, AppError> {
-        self.policies().may_use("bulk", |p| p.allow_bulk)?;
+        self.policies().check(Setting::Bulk)?;
         let open = self.get(id)?;
         let ready = bulk::ready(self.bulk_preview(id, input)?)?;
         let (batch, entries) = open.outbox.submit_many(ready)?;

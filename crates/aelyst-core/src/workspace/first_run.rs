@@ -94,7 +94,8 @@ impl Settings {
 impl Settings {
     /// [`Settings::settle`] with IT's preset workspaces (`Workspaces` in a policy): a new
     /// install starts with them, not a default workspace beside them, and every start makes
-    /// the missing ones and puts a locked one back as its policy says.
+    /// the missing ones and puts a locked one back as its policy says. The history size: a
+    /// locked one always, a recommended one at the first start.
     pub fn settle_with_policies(
         &mut self,
         policies: &Policies,
@@ -103,9 +104,16 @@ impl Settings {
     ) -> Result<Settled, SettingsError> {
         if !legacy_data && self.workspaces.is_empty() && self.set_aside.is_empty() {
             self.apply_presets(policies);
+            // A recommended value is where a new install starts; the agent may change it.
+            if let Some(limit) = policies.recommended.history_limit {
+                self.history_limit = limit;
+            }
         }
         let settled = self.settle(legacy_data, env_address)?;
         self.apply_presets(policies);
+        if let Some(limit) = policies.locked.history_limit {
+            self.history_limit = limit;
+        }
         Ok(settled)
     }
 }

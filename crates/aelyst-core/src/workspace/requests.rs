@@ -7,7 +7,7 @@ use super::registry::Workspaces;
 use super::{normalised, ClosingRule};
 use crate::api::{Action, Identifier, IdentifierKind, StatusChange};
 use crate::outbox::Entry;
-use crate::policy::WorkspaceChange;
+use crate::policy::{Setting, WorkspaceChange};
 use crate::settings::{checked_address, SettingsError, HISTORY_LIMIT_RANGE};
 use crate::AppError;
 
@@ -36,6 +36,9 @@ pub struct WorkspaceSettings {
     /// Who the agent is here ("My conversations"); changed with its own command, not here.
     #[serde(default, skip_deserializing)]
     pub me: Option<super::Me>,
+    /// What of it a policy locked: shown as set by the organization, and refused on saving.
+    #[serde(default, skip_deserializing)]
+    pub locked: Vec<Setting>,
     /// The agent agreed that a new address forgets the token.
     #[serde(default, skip_serializing)]
     pub confirm_address: bool,
@@ -94,6 +97,7 @@ impl Workspaces {
                     closing_rule: w.closing_rule,
                     history_limit: limit,
                     me: w.me.clone(),
+                    locked: self.policies().workspace_locks(w),
                     confirm_address: false,
                 })
             })
@@ -124,7 +128,7 @@ impl Workspaces {
             },
         )?;
         if wanted.history_limit != self.settings().read(|s| s.history_limit) {
-            policies.may_change("history_limit", |p| p.history_limit)?;
+            policies.check(Setting::HistoryLimit)?;
         }
         let moving = normalised(address.as_deref()) != renamed.address();
         if moving && renamed.token_address.is_some() && !wanted.confirm_address {

@@ -69,6 +69,9 @@ pub fn app_builder<R: Runtime>(
             // A version the agent was told of installs now, before any workspace opens
             // (Windows and macOS; apt updates the .deb).
             updates::install_pending_at_start(app.handle(), &data_dir);
+            // IT's policies, from the system's own places only (README, Set up by IT): read
+            // first, as they can set the window's language.
+            let policies = Arc::new(aelyst_core::policy::sources::read_system());
             // The window first, so WebKit starts its processes while the state below is opened.
             // Safe: the window's IPC is handled on this (main) thread, which is busy here until
             // the state is managed, so no command can run before it exists.
@@ -86,7 +89,9 @@ pub fn app_builder<R: Runtime>(
                     &data_dir.join(aelyst_core::preferences::FILE),
                     &data_dir.join(SETTINGS_FILE),
                 );
-                let language = aelyst_core::language::effective(chosen.as_deref());
+                let language = aelyst_core::language::effective(
+                    policies.language(chosen.as_deref()).as_deref(),
+                );
                 tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
                     .initialization_script(format!(
                         "window.__AELYST_LANG__ = {};",
@@ -102,8 +107,22 @@ pub fn app_builder<R: Runtime>(
                 Arc::new(|worker| {
                     tauri::async_runtime::spawn(worker);
                 }),
+                policies.clone(),
                 |legacy| preferences::PreferenceStore::open(app.handle(), &data_dir, legacy),
             )?;
+            // Starting with the computer, when IT decided it: made so now.
+            if let Some(start) = policies.locked.start_with_computer {
+                use tauri_plugin_autostart::ManagerExt;
+                let manager = app.autolaunch();
+                let done = if start {
+                    manager.enable()
+                } else {
+                    manager.disable()
+                };
+                if let Err(err) = done {
+                    tracing::warn!("start with the computer not set as the policy says: {err}");
+                }
+            }
             // Opens the keychain connection while the webview loads, so the window's first
             // "is a token saved?" does not wait for it.
             let shown = state.settings.read(|s| s.shown.clone()).unwrap_or_default();

@@ -48,6 +48,7 @@ impl AppState {
         keychains: Keychains,
         app_lock: std::fs::File,
         spawn: aelyst_core::workspace::Spawner,
+        policies: Arc<aelyst_core::policy::Policies>,
         open_preferences: impl FnOnce(
             Preferences,
         )
@@ -76,8 +77,6 @@ impl AppState {
         }
         // An install of the version before workspaces left its journal here.
         let legacy = data_dir.join(JOURNAL_FILE).exists();
-        // IT's policies, from the system's own places only (README, Set up by IT).
-        let policies = Arc::new(aelyst_core::policy::sources::read_system());
         let env = std::env::var(BASE_URL_ENV)
             .ok()
             .filter(|v| !v.trim().is_empty());
@@ -162,9 +161,15 @@ impl AppState {
 
     /// The words Rust says itself (tray, notifications), in the agent's language.
     pub fn words(&self) -> &'static Words {
-        Words::get(language::effective(
-            self.preferences.get().language.as_deref(),
-        ))
+        Words::get(language::effective(self.chosen_language().as_deref()))
+    }
+
+    /// The language the window speaks: IT's locked one, else the agent's choice, else IT's
+    /// recommended one (`None`: the computer's).
+    pub fn chosen_language(&self) -> Option<String> {
+        self.workspaces
+            .policies()
+            .language(self.preferences.get().language.as_deref())
     }
 }
 

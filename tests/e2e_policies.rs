@@ -48,7 +48,9 @@ async fn a_machine_policy_presets_workspaces_locks_what_it_says_and_turns_bulk_o
                 {"Name": "Brand B", "ApiAddress": address}
             ],
             "AllowBulk": false,
-            "GlobalShortcut": "Ctrl+Shift+F8"
+            "GlobalShortcut": "Ctrl+Shift+F8",
+            "Language": "en",
+            "StartWithComputer": false
         }),
     );
     write_policy(
@@ -90,10 +92,11 @@ async fn a_machine_policy_presets_workspaces_locks_what_it_says_and_turns_bulk_o
     let disabled: Vec<bool> = app
         .js(
             "return ['workspace-rename', 'closing-rule', 'api-address', 'workspace-remove', \
-             'shortcut-record', 'history-size'].map((id) => document.getElementById(id).disabled);",
+             'shortcut-record', 'language-select', 'autostart', 'history-size']\
+             .map((id) => document.getElementById(id).disabled);",
         )
         .await;
-    assert_eq!(disabled, [true, true, true, true, true, false]);
+    assert_eq!(disabled, [true, true, true, true, true, true, true, false]);
     let limit: String = app
         .js("return document.getElementById('history-size').value;")
         .await;

@@ -33,7 +33,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
         version: aelyst_core::VERSION,
         notices: state.notices.clone(),
         language: LanguageInfo {
-            chosen: state.preferences.get().language,
+            chosen: state.chosen_language(),
             system: aelyst_core::language::system(),
         },
         set_by_organization: state.workspaces.policies().refused(),

@@ -137,6 +137,16 @@ impl Policies {
         }
     }
 
+    /// The window's language: locked, else the agent's choice, else recommended (`None`: the
+    /// computer's).
+    pub fn language(&self, chosen: Option<&str>) -> Option<String> {
+        self.locked
+            .language
+            .clone()
+            .or_else(|| chosen.map(str::to_owned))
+            .or_else(|| self.recommended.language.clone())
+    }
+
     /// A feature IT can turn off (`AllowBulk` …): on unless a policy says no. A recommended
     /// "no" is a default the agent cannot reach (there is no switch for it), so it counts.
     pub fn allows(&self, pick: impl Fn(&PolicyValues) -> Option<bool>) -> bool {
@@ -211,6 +221,9 @@ mod tests {
             policies.sources,
             ["machine-locked", "machine-rec", "user-locked", "user-rec"]
         );
+        // The language: recommended ("ms") only when the agent chose none.
+        assert_eq!(policies.language(None).as_deref(), Some("ms"));
+        assert_eq!(policies.language(Some("es")).as_deref(), Some("es"));
     }
 
     #[test]

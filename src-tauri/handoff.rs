@@ -68,6 +68,19 @@ pub fn from_clipboard<R: Runtime>(app: &AppHandle<R>) -> FormFill {
     }
 }
 
+/// Whether IT left links on (`AllowLinks`); before the state exists, yes (the launch's own
+/// command line is checked against the policies where it is read).
+pub fn links_allowed<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.try_state::<crate::state::AppState>()
+        .is_none_or(|state| {
+            state
+                .workspaces
+                .policies()
+                .check(aelyst_core::policy::Setting::Links)
+                .is_ok()
+        })
+}
+
 /// Does what was asked: the window comes to the front and shows the contact (or the note).
 pub fn handle<R: Runtime>(
     app: &AppHandle<R>,

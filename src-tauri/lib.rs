@@ -165,7 +165,11 @@ pub fn app_builder<R: Runtime>(
                 let handle = app.handle().clone();
                 app.deep_link().on_open_url(move |event| {
                     for url in event.urls() {
-                        let asked = aelyst_core::handoff::from_link(url.as_str());
+                        let asked = if handoff::links_allowed(&handle) {
+                            aelyst_core::handoff::from_link(url.as_str())
+                        } else {
+                            aelyst_core::handoff::link_turned_off()
+                        };
                         handoff::handle(&handle, asked, aelyst_core::handoff::Source::Link);
                     }
                 });
@@ -216,7 +220,8 @@ pub fn run() {
         // First, so a second launch hands over before anything else starts: its command line
         // (`--close-from-clipboard`, `--contact …`, a link) is done by this running app.
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
-            match aelyst_core::handoff::from_args(args.get(1..).unwrap_or_default()) {
+            let links = handoff::links_allowed(app);
+            match aelyst_core::handoff::from_args_with(args.get(1..).unwrap_or_default(), links) {
                 Some(handoff) => {
                     handoff::handle(app, handoff, aelyst_core::handoff::Source::CommandLine)
                 }
@@ -238,7 +243,13 @@ pub fn run() {
             _ => {}
         });
     let options = AppOptions {
-        launch: aelyst_core::handoff::from_args(&args),
+        // Policies are read again in setup; here only whether IT turned links off.
+        launch: aelyst_core::handoff::from_args_with(
+            &args,
+            aelyst_core::policy::sources::read_system()
+                .check(aelyst_core::policy::Setting::Links)
+                .is_ok(),
+        ),
         global_shortcut: true,
         tray: true,
         notifications: true,

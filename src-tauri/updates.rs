@@ -55,6 +55,7 @@ mod enabled {
     use std::path::Path;
     use std::time::Duration;
 
+    use aelyst_core::policy::UpdatesMode;
     use aelyst_core::update::may_install_now;
     use tauri::Manager;
     use tauri_plugin_updater::{Update, UpdaterExt};
@@ -99,7 +100,24 @@ mod enabled {
             .map(|dir| dir.join(PENDING_FILE))
     }
 
+    /// IT's `Updates` policy (Windows and macOS): `off` never checks, `notify` never installs
+    /// by itself at start, `automatic` (or none) does both.
+    fn mode<R: Runtime>(app: &AppHandle<R>) -> Option<UpdatesMode> {
+        app.try_state::<crate::state::AppState>()
+            .and_then(|state| state.workspaces.policies().locked.updates)
+    }
+
+    fn turned_off<R: Runtime>(app: &AppHandle<R>) -> Result<(), UpdateError> {
+        match mode(app) {
+            Some(UpdatesMode::Off) => Err(UpdateError::Failed {
+                detail: "turned off by your organization".into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     pub async fn check<R: Runtime>(app: &AppHandle<R>) -> Result<UpdateStatus, UpdateError> {
+        turned_off(app)?;
         let found = offer(app).await?;
         let pending = pending_file(app);
         Ok(match found {
@@ -127,6 +145,7 @@ mod enabled {
         app: &AppHandle<R>,
         waiting: usize,
     ) -> Result<(), UpdateError> {
+        turned_off(app)?;
         may_install_now(waiting)?;
         let Some(update) = offer(app).await? else {
             return Ok(());
@@ -148,7 +167,9 @@ mod enabled {
     /// slow every start; the agent can check again).
     pub fn install_pending_at_start<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) {
         let path = data_dir.join(PENDING_FILE);
-        if !path.exists() {
+        // Before the state exists, so the policies are read here (notify: the agent installs).
+        let mode = aelyst_core::policy::sources::read_system().locked.updates;
+        if !path.exists() || matches!(mode, Some(UpdatesMode::Notify | UpdatesMode::Off)) {
             return;
         }
         let _ = std::fs::remove_file(&path);

@@ -50,7 +50,8 @@ async fn a_machine_policy_presets_workspaces_locks_what_it_says_and_turns_bulk_o
             "AllowBulk": false,
             "GlobalShortcut": "Ctrl+Shift+F8",
             "Language": "en",
-            "StartWithComputer": false
+            "StartWithComputer": false,
+            "AllowLinks": false
         }),
     );
     write_policy(
@@ -140,6 +141,22 @@ async fn a_machine_policy_presets_workspaces_locks_what_it_says_and_turns_bulk_o
         .await;
     assert_eq!(kept["historyLimit"], 300, "{kept}");
     assert_eq!(kept["closingRule"], "category", "the locked rule stayed");
+
+    // Links are turned off: one handed over by a second launch is refused, and says why.
+    let out = desktop.run(
+        support::desktop::app_binary().to_str().unwrap(),
+        &["aelyst-desk://close?contact=id%3A5"],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "the second launch exits cleanly: {out:?}"
+    );
+    app.wait_text("#handoff-note", "turned links off").await;
+    let value: String = app
+        .js("return document.getElementById('identifier-value').value;")
+        .await;
+    assert_eq!(value, "", "the link's contact is not in the form");
     app.close().await;
     sandbox.stop().await;
 }

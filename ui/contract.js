@@ -140,6 +140,7 @@ export const LINK_PROBLEM = Object.freeze({
   TWO_CONTACTS: "two_contacts",
   EXTRA: "extra",
   NO_CONTACT: "no_contact",
+  TURNED_OFF: "turned_off",
 });
 
 /** What start-up found, by `code` (`notice::Notice`). */

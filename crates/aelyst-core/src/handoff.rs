@@ -100,6 +100,9 @@ pub enum LinkProblem {
     Extra,
     #[error("it names no contact.")]
     NoContact,
+    /// IT turned links off (`AllowLinks` in a policy).
+    #[error("links are turned off on this computer.")]
+    TurnedOff,
 }
 
 /// What the window shows: a contact in the form (Close chosen, focus in the category), a
@@ -126,6 +129,12 @@ pub enum FormFill {
 
 /// Reads the arguments after the program's name. `None`: nothing was asked (a plain start).
 pub fn from_args<S: AsRef<str>>(args: &[S]) -> Option<Handoff> {
+    from_args_with(args, true)
+}
+
+/// [`from_args`], where IT may have turned links off (`links_allowed`: a link is then refused,
+/// and says so).
+pub fn from_args_with<S: AsRef<str>>(args: &[S], links_allowed: bool) -> Option<Handoff> {
     let mut args = args.iter().map(AsRef::as_ref);
     while let Some(arg) = args.next() {
         if arg == FROM_CLIPBOARD {
@@ -141,10 +150,21 @@ pub fn from_args<S: AsRef<str>>(args: &[S]) -> Option<Handoff> {
             return Some(Handoff::Contact(value.to_owned()));
         }
         if is_link(arg) {
-            return Some(from_link(arg));
+            return Some(if links_allowed {
+                from_link(arg)
+            } else {
+                link_turned_off()
+            });
         }
     }
     None
+}
+
+/// What a link does when IT turned links off.
+pub fn link_turned_off() -> Handoff {
+    Handoff::Refused(Note::LinkRefused {
+        why: LinkProblem::TurnedOff,
+    })
 }
 
 /// Whether a command-line argument is one of our links (a scheme is matched without regard
@@ -290,6 +310,15 @@ mod tests {
             Some(Handoff::Contact("email:abdc@gmail.com".into()))
         );
         assert_eq!(from_args(&["--some-toolkit-flag"]), None);
+        // IT turned links off: a link is refused and says why; the rest still works.
+        assert_eq!(
+            from_args_with(&["aelyst-desk://close?contact=id%3A5"], false),
+            Some(link_turned_off())
+        );
+        assert_eq!(
+            from_args_with(&["--contact=id:5"], false),
+            Some(Handoff::Contact("id:5".into()))
+        );
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! - Windows: `HKLM\SOFTWARE\Policies\Aelyst\Desk` (machine, locked), `HKCU\…` (user, locked),
 //!   each with a `Recommended` subkey; a switch is a DWORD, a text a string, `Workspaces` JSON
 //!   text (as browsers' list policies are written).
-//! - macOS: not read yet (managed preferences need the system's CFPreferences; README).
+//! - macOS: the managed preferences an MDM profile installs for `ai.aelyst.desk`, in
+//!   `/Library/Managed Preferences/` (the machine's) and `…/<user>/` (the user's). The system
+//!   forces every key there, so each one is locked; like the files above, one not owned by
+//!   root or writable by others is ignored.
 //!
 //! Tests read a folder of their own through [`read_under`]; the release build has no way to
 //! be pointed elsewhere (the environment variable below exists in debug builds only).
@@ -28,7 +31,14 @@ pub fn read_system() -> Policies {
     {
         windows::read()
     }
-    #[cfg(not(windows))]
+    #[cfg(target_os = "macos")]
+    {
+        managed_preferences::read(
+            std::path::Path::new("/"),
+            std::env::var("USER").ok().as_deref(),
+        )
+    }
+    #[cfg(not(any(windows, target_os = "macos")))]
     {
         read_under(std::path::Path::new("/"))
     }
@@ -73,6 +83,83 @@ fn read_object(
             key: String::new(),
             why: "not a JSON object of policies; the whole file was ignored".into(),
         }),
+    }
+}
+
+#[cfg(any(target_os = "macos", all(test, unix)))]
+mod managed_preferences {
+    use std::path::Path;
+
+    use serde_json::{Map, Value};
+
+    use super::*;
+
+    const DOMAIN_FILE: &str = "ai.aelyst.desk.plist";
+
+    /// The machine's and `user`'s managed preferences under `root` (`/` outside tests).
+    pub(super) fn read(root: &Path, user: Option<&str>) -> Policies {
+        let base = root.join("Library/Managed Preferences");
+        let mut reads = Vec::new();
+        let mut problems = Vec::new();
+        let user_file = user
+            .filter(|name| !name.is_empty() && !name.contains(['/', '\\']) && *name != "..")
+            .map(|name| base.join(name).join(DOMAIN_FILE));
+        for (path, level) in [
+            (Some(base.join(DOMAIN_FILE)), Level::MachineLocked),
+            (user_file, Level::UserLocked),
+        ] {
+            let Some(path) = path.filter(|path| path.exists()) else {
+                continue;
+            };
+            let source = path.display().to_string();
+            let refuse = |problems: &mut Vec<Problem>, why: String| {
+                problems.push(Problem {
+                    source: source.clone(),
+                    key: String::new(),
+                    why,
+                })
+            };
+            if let Err(why) = files::safe(&path) {
+                refuse(&mut problems, why);
+                continue;
+            }
+            match plist::Value::from_file(&path).map(|value| json(&value)) {
+                Ok(Some(Value::Object(object))) => {
+                    let (values, mut found) = PolicyValues::read(&source, &object);
+                    problems.append(&mut found);
+                    reads.push(Read {
+                        level,
+                        source,
+                        values,
+                    });
+                }
+                _ => refuse(
+                    &mut problems,
+                    "not a property list of policies; the whole file was ignored".into(),
+                ),
+            }
+        }
+        Policies::merge(reads, problems)
+    }
+
+    /// A property list's value as JSON (dates and data have no policy: none).
+    fn json(value: &plist::Value) -> Option<Value> {
+        Some(match value {
+            plist::Value::Boolean(b) => Value::Bool(*b),
+            plist::Value::Integer(n) => n
+                .as_unsigned()
+                .map(Value::from)
+                .or_else(|| n.as_signed().map(Value::from))?,
+            plist::Value::Real(x) => Value::from(*x),
+            plist::Value::String(s) => Value::String(s.clone()),
+            plist::Value::Array(items) => Value::Array(items.iter().filter_map(json).collect()),
+            plist::Value::Dictionary(dict) => Value::Object(
+                dict.iter()
+                    .filter_map(|(key, value)| Some((key.clone(), json(value)?)))
+                    .collect::<Map<_, _>>(),
+            ),
+            _ => return None,
+        })
     }
 }
 
@@ -139,7 +226,7 @@ mod files {
 
     /// Owned by root and writable by no one else.
     #[cfg(unix)]
-    fn safe(path: &Path) -> Result<(), String> {
+    pub(super) fn safe(path: &Path) -> Result<(), String> {
         use std::os::unix::fs::MetadataExt;
         let meta = std::fs::metadata(path).map_err(|err| err.to_string())?;
         if meta.uid() != 0 {
@@ -155,7 +242,7 @@ mod files {
     }
 
     #[cfg(not(unix))]
-    fn safe(_path: &Path) -> Result<(), String> {
+    pub(super) fn safe(_path: &Path) -> Result<(), String> {
         Ok(())
     }
 }
@@ -371,6 +458,78 @@ mod tests {
         let policies = read_under(root);
         assert_eq!(policies.locked, PolicyValues::default());
         assert_eq!(policies.recommended.language.as_deref(), Some("es"));
+    }
+}
+
+/// A profile's managed preferences, as an MDM installs them on a Mac (written here with the
+/// same property-list format; the macOS build cannot be compiled on this machine).
+#[cfg(all(test, unix))]
+mod managed_preferences_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn write(path: &std::path::Path, dict: plist::Dictionary) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        plist::Value::Dictionary(dict).to_file_xml(path).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+
+    #[test]
+    fn the_machines_and_the_users_forced_preferences_are_locked() {
+        let dir = crate::files::test_dir();
+        let base = dir.path().join("Library/Managed Preferences");
+        let mut machine = plist::Dictionary::new();
+        machine.insert("AllowBulk".into(), plist::Value::Boolean(false));
+        machine.insert("HistoryLimit".into(), plist::Value::Integer(500.into()));
+        let mut workspace = plist::Dictionary::new();
+        workspace.insert("Name".into(), plist::Value::String("Brand A".into()));
+        workspace.insert("Locked".into(), plist::Value::Boolean(true));
+        machine.insert(
+            "Workspaces".into(),
+            plist::Value::Array(vec![plist::Value::Dictionary(workspace)]),
+        );
+        write(&base.join("ai.aelyst.desk.plist"), machine);
+        let mut user = plist::Dictionary::new();
+        user.insert("HistoryLimit".into(), plist::Value::Integer(200.into()));
+        user.insert("Language".into(), plist::Value::String("fr".into()));
+        write(&base.join("zoe").join("ai.aelyst.desk.plist"), user);
+        for folder in [base.clone(), base.join("zoe")] {
+            std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+
+        let policies = managed_preferences::read(dir.path(), Some("zoe"));
+        if unsafe { libc::geteuid() } != 0 {
+            // A user's files are not root's: refused (CI runs this as root).
+            assert_eq!(policies.locked, PolicyValues::default());
+            return;
+        }
+        assert_eq!(policies.locked.allow_bulk, Some(false));
+        assert_eq!(
+            policies.locked.history_limit,
+            Some(500),
+            "the machine's over the user's"
+        );
+        assert!(policies.locked.workspaces.as_ref().unwrap()[0].locked);
+        assert_eq!(
+            policies.locked.language, None,
+            "fr is not a language of the app"
+        );
+        assert!(policies.problems.iter().any(|p| p.key == "Language"));
+        assert_eq!(policies.sources.len(), 2);
+        // Another user's folder is not read, and a name cannot climb out of the folder.
+        assert_eq!(
+            managed_preferences::read(dir.path(), Some("ana"))
+                .sources
+                .len(),
+            1
+        );
+        assert_eq!(
+            managed_preferences::read(dir.path(), Some(".."))
+                .sources
+                .len(),
+            1
+        );
     }
 }
 

@@ -225,6 +225,16 @@ class Desktop:
         return webdriver(self.port, "POST", f"/session/{session}/execute/sync",
                          {"script": script, "args": []})["value"]
 
+    def wait_until(self, session, what, script, timeout=15.0):
+        """Polls `script` in the window until it is true; exits saying what the window showed."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.run(session, script):
+                return
+            time.sleep(0.1)
+        page = self.run(session, "return document.body.innerText;")
+        sys.exit(f"{what} did not happen within {timeout}s. The window showed:\n{page}")
+
     def quit(self, session, binary):
         webdriver(self.port, "DELETE", f"/session/{session}")
         wait_for("the app to exit", lambda: tree_pss_kib(binary)[1] == 0)

@@ -75,18 +75,7 @@ def fail(what):
 
 
 def wait_until(desktop, session, what, script, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if desktop.run(session, script):
-            return
-        time.sleep(0.1)
-    page = desktop.run(session, "return document.body.innerText;")
-    fail(f"{what} did not happen within {timeout}s. The window showed:\n{page}")
-
-
-def history_states(desktop, session):
-    return desktop.run(session, "return [...document.querySelectorAll('#history > li.entry')]"
-                                ".map((li) => li.dataset.status);")
+    desktop.wait_until(session, f"apt updates: {what}", script, timeout)
 
 
 def submit(desktop, session, contact):

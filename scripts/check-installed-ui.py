@@ -17,16 +17,6 @@ spec.loader.exec_module(bench)
 APP = sys.argv[1] if len(sys.argv) > 1 else "/usr/bin/aelyst-desk"
 
 
-def wait_until(desktop, session, what, script, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if desktop.run(session, script):
-            return
-        time.sleep(0.1)
-    page = desktop.run(session, "return document.body.innerText;")
-    sys.exit(f"installed app: {what} did not happen within {timeout}s. The window showed:\n{page}")
-
-
 def main():
     desktop = bench.Desktop()
     try:
@@ -35,23 +25,23 @@ def main():
         notices = desktop.run(session, "return document.getElementById('notices').innerText;")
         if notices.strip():
             sys.exit(f"installed app started with a notice: {notices}")
-        wait_until(desktop, session, "the token step showing (first start)",
+        desktop.wait_until(session, "installed app: the token step showing (first start)",
                    "return !document.getElementById('token-step').hidden;")
         desktop.run(session, "document.getElementById('token-input').value = 'check-token';"
                              "document.getElementById('token-form').requestSubmit(); return true;")
-        wait_until(desktop, session, "the token being saved",
+        desktop.wait_until(session, "installed app: the token being saved",
                    "return document.getElementById('token-step').hidden;")
         desktop.run(session, "const kind = document.getElementById('identifier-type');"
                              "kind.value = 'id'; kind.dispatchEvent(new Event('change'));"
                              "document.getElementById('identifier-value').value = '5';"
                              "document.getElementById('submit').click(); return true;")
         # Nothing listens at the API address, so the action waits in the outbox.
-        wait_until(desktop, session, "the action showing in the history",
+        desktop.wait_until(session, "installed app: the action showing in the history",
                    "return document.querySelectorAll('#history > *').length === 1;")
         desktop.quit(session, APP)
 
         session, _, _ = desktop.launch_steady(APP)
-        wait_until(desktop, session, "the history coming back after a restart",
+        desktop.wait_until(session, "installed app: the history coming back after a restart",
                    "return document.querySelectorAll('#history > *').length === 1"
                    " && document.getElementById('token-step').hidden;")
         desktop.quit(session, APP)

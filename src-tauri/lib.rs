@@ -68,10 +68,8 @@ pub fn app_builder<R: Runtime>(
             };
             // A version the agent was told of installs now, before any workspace opens
             // (Windows and macOS; apt updates the .deb).
-            updates::install_pending_at_start(app.handle(), &data_dir);
-            // IT's policies, from the system's own places only (README, Set up by IT): read
-            // first, as they can set the window's language.
-            let policies = Arc::new(aelyst_core::policy::sources::read_system());
+            let policies = options.policies.clone();
+            updates::install_pending_at_start(app.handle(), &data_dir, &policies);
             // The window first, so WebKit starts its processes while the state below is opened.
             // Safe: the window's IPC is handled on this (main) thread, which is busy here until
             // the state is managed, so no command can run before it exists.
@@ -209,6 +207,9 @@ pub struct AppOptions {
     pub tray: bool,
     /// Notify of failures while the window is out of sight (the real desktop only).
     pub notifications: bool,
+    /// IT's policies, read once at launch (README, Set up by IT); tests on the mock runtime
+    /// have none.
+    pub policies: Arc<aelyst_core::policy::Policies>,
 }
 
 /// Starts the desktop app; returns when the last window closes.
@@ -242,17 +243,17 @@ pub fn run() {
             }
             _ => {}
         });
+    // IT's policies, from the system's own places only: read once, before the window is made
+    // (they can set its language) and before this launch's link is taken (they can turn links
+    // off).
+    let policies = Arc::new(aelyst_core::policy::sources::read_system());
+    let links = policies.check(aelyst_core::policy::Setting::Links).is_ok();
     let options = AppOptions {
-        // Policies are read again in setup; here only whether IT turned links off.
-        launch: aelyst_core::handoff::from_args_with(
-            &args,
-            aelyst_core::policy::sources::read_system()
-                .check(aelyst_core::policy::Setting::Links)
-                .is_ok(),
-        ),
+        launch: aelyst_core::handoff::from_args_with(&args, links),
         global_shortcut: true,
         tray: true,
         notifications: true,
+        policies,
     };
     // The in-app updater on Windows and macOS (nothing on Linux: apt updates the .deb).
     let desktop = updates::plugin(desktop);

@@ -47,7 +47,12 @@ mod by_system {
         Ok(())
     }
 
-    pub fn install_pending_at_start<R: Runtime>(_app: &AppHandle<R>, _data_dir: &std::path::Path) {}
+    pub fn install_pending_at_start<R: Runtime>(
+        _app: &AppHandle<R>,
+        _data_dir: &std::path::Path,
+        _policies: &aelyst_core::policy::Policies,
+    ) {
+    }
 }
 
 #[cfg(any(windows, target_os = "macos"))]
@@ -165,10 +170,14 @@ mod enabled {
     /// At start, before any workspace opens: a version the last check found is installed now.
     /// Whatever fails, the app starts as it is (the note goes, so a missing network does not
     /// slow every start; the agent can check again).
-    pub fn install_pending_at_start<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) {
+    pub fn install_pending_at_start<R: Runtime>(
+        app: &AppHandle<R>,
+        data_dir: &Path,
+        policies: &aelyst_core::policy::Policies,
+    ) {
         let path = data_dir.join(PENDING_FILE);
-        // Before the state exists, so the policies are read here (notify: the agent installs).
-        let mode = aelyst_core::policy::sources::read_system().locked.updates;
+        // `notify`: the agent installs; `off`: nothing.
+        let mode = policies.locked.updates;
         if !path.exists() || matches!(mode, Some(UpdatesMode::Notify | UpdatesMode::Off)) {
             return;
         }

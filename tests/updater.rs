@@ -141,12 +141,21 @@ fn app(key: &Key) -> tauri::App<tauri::test::MockRuntime> {
 
 /// Checks the feed and downloads what it offers: the bytes when the plugin takes them.
 fn fetch(app: &tauri::App<tauri::test::MockRuntime>, feed: &Feed) -> Result<Vec<u8>, String> {
+    fetch_for(app, feed, TARGET)
+}
+
+/// [`fetch`] as the laptop of `target` (`windows-x86_64`, `darwin-aarch64` …) asks.
+fn fetch_for(
+    app: &tauri::App<tauri::test::MockRuntime>,
+    feed: &Feed,
+    target: &str,
+) -> Result<Vec<u8>, String> {
     tauri::async_runtime::block_on(async {
         let update = app
             .updater_builder()
             .endpoints(vec![format!("{}/latest.json", feed.base).parse().unwrap()])
             .unwrap()
-            .target(TARGET)
+            .target(target)
             .build()
             .unwrap()
             .check()
@@ -260,20 +269,7 @@ fn each_platform_takes_its_own_file_from_the_feed() {
     feed.put("/latest.json", text);
     let app = app(&key);
     for target in ["windows-x86_64", "darwin-aarch64", "darwin-x86_64"] {
-        let bytes = tauri::async_runtime::block_on(async {
-            let update = app
-                .updater_builder()
-                .endpoints(vec![format!("{}/latest.json", feed.base).parse().unwrap()])
-                .unwrap()
-                .target(target)
-                .build()
-                .unwrap()
-                .check()
-                .await
-                .unwrap()
-                .expect("an update is offered");
-            update.download(|_, _| {}, || {}).await.unwrap()
-        });
+        let bytes = fetch_for(&app, &feed, target).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.ends_with(&format!("for {target}")), "{target}: {text}");
     }

@@ -280,23 +280,8 @@ async fn a_token_is_never_handed_out_for_another_address() {
             Ok(())
         })
         .unwrap();
-    for open in workspaces.all() {
-        open.outbox.close().expect("nothing waits");
-    }
-    drop(workspaces);
     drop(settings);
-    // The old outboxes' locks go with their workers; wait for the journal to be free.
-    let journal = dir
-        .path()
-        .join("workspaces")
-        .join(&brand_a)
-        .join("outbox.jsonl");
-    poll(
-        "the old outbox let go",
-        || aelyst_core::outbox::journal::open_elsewhere(&journal),
-        |held| !held,
-    )
-    .await;
+    let_go(workspaces, dir.path(), &brand_a).await;
     let (desk, _) = open_desk(dir, store, None);
     desk.close_in(&brand_a, "id:5");
     poll(
@@ -777,6 +762,25 @@ async fn categories_and_bulk_runs_go_by_each_workspaces_own_server_and_rule() {
     b.stop().await;
 }
 
+/// Closes every outbox (nothing may wait) and waits until `workspace`'s journal is free: the
+/// old outboxes' locks go with their workers. The desk can then be opened again.
+async fn let_go(workspaces: Workspaces, data_dir: &Path, workspace: &str) {
+    for open in workspaces.all() {
+        open.outbox.close().expect("nothing waits");
+    }
+    drop(workspaces);
+    let journal = data_dir
+        .join("workspaces")
+        .join(workspace)
+        .join("outbox.jsonl");
+    poll(
+        "the old outbox let go",
+        || aelyst_core::outbox::journal::open_elsewhere(&journal),
+        |held| !held,
+    )
+    .await;
+}
+
 /// The code a refused call answered with.
 fn code<T>(result: Result<T, aelyst_core::AppError>) -> ErrorCode {
     match result {
@@ -874,23 +878,9 @@ async fn a_new_install_starts_with_its_presets_and_what_it_locked_cannot_be_chan
     desk.workspaces.save_settings(&brand_b, &wanted).unwrap();
 
     // Refused changes left the file as it was; the next start keeps the presets, once each.
-    for open in desk.workspaces.all() {
-        open.outbox.close().expect("nothing waits");
-    }
     let dir = desk.dir;
-    drop(desk.workspaces);
     drop(desk.settings);
-    let journal = dir
-        .path()
-        .join("workspaces")
-        .join(&brand_a)
-        .join("outbox.jsonl");
-    poll(
-        "the old outbox let go",
-        || aelyst_core::outbox::journal::open_elsewhere(&journal),
-        |held| !held,
-    )
-    .await;
+    let_go(desk.workspaces, dir.path(), &brand_a).await;
     let (desk, _) = open_managed_desk(dir, mock_store(), None, policies);
     let names = desk.settings.read(|s| {
         s.workspaces

@@ -132,14 +132,6 @@ pub struct WorkspaceChange<'a> {
 }
 
 impl Policies {
-    /// Whether the agent may add a workspace of their own (`AllowUserWorkspaces`).
-    pub fn may_add_workspace(&self) -> Result<(), SetByOrganization> {
-        match self.allows(|p| p.allow_user_workspaces) {
-            true => Ok(()),
-            false => refuse(Setting::AddWorkspace),
-        }
-    }
-
     /// Whether the agent may remove `workspace` (not a locked preset).
     pub fn may_remove_workspace(&self, workspace: &Workspace) -> Result<(), SetByOrganization> {
         match preset_of(self, workspace) {
@@ -304,7 +296,7 @@ mod tests {
         let refused = |setting| Err(SetByOrganization { setting });
         use Setting::*;
 
-        assert_eq!(policies.may_add_workspace(), refused(AddWorkspace));
+        assert_eq!(policies.check(AddWorkspace), refused(AddWorkspace));
         assert_eq!(policies.may_remove_workspace(a), refused(Workspace));
         assert_eq!(policies.may_remove_workspace(b), Ok(()));
         let same = WorkspaceChange {

@@ -38,6 +38,17 @@ pub struct Problem {
     pub why: String,
 }
 
+impl Problem {
+    /// A whole source ignored (unsafe, unreadable, not policies).
+    pub fn whole(source: impl Into<String>, why: impl Into<String>) -> Self {
+        Self {
+            source: source.into(),
+            key: String::new(),
+            why: why.into(),
+        }
+    }
+}
+
 /// One source, read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Read {

@@ -61,15 +61,18 @@ pub fn read_under(root: &std::path::Path) -> Policies {
     Policies::merge(reads, problems)
 }
 
-fn read_object(
+/// One source's parsed content (`None`: it could not be parsed): read when it is an object of
+/// policies, else listed as ignored whole (`what` the source should have been).
+fn read_source(
     source: &str,
     level: Level,
-    text: &str,
+    parsed: Option<serde_json::Value>,
+    what: &str,
     reads: &mut Vec<Read>,
     problems: &mut Vec<Problem>,
 ) {
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(object)) => {
+    match parsed {
+        Some(serde_json::Value::Object(object)) => {
             let (values, mut found) = PolicyValues::read(source, &object);
             problems.append(&mut found);
             reads.push(Read {
@@ -78,11 +81,10 @@ fn read_object(
                 values,
             });
         }
-        _ => problems.push(Problem {
-            source: source.to_owned(),
-            key: String::new(),
-            why: "not a JSON object of policies; the whole file was ignored".into(),
-        }),
+        _ => problems.push(Problem::whole(
+            source,
+            format!("not {what} of policies; the whole file was ignored"),
+        )),
     }
 }
 
@@ -112,32 +114,21 @@ mod managed_preferences {
                 continue;
             };
             let source = path.display().to_string();
-            let refuse = |problems: &mut Vec<Problem>, why: String| {
-                problems.push(Problem {
-                    source: source.clone(),
-                    key: String::new(),
-                    why,
-                })
-            };
             if let Err(why) = files::safe(&path) {
-                refuse(&mut problems, why);
+                problems.push(Problem::whole(&source, why));
                 continue;
             }
-            match plist::Value::from_file(&path).map(|value| json(&value)) {
-                Ok(Some(Value::Object(object))) => {
-                    let (values, mut found) = PolicyValues::read(&source, &object);
-                    problems.append(&mut found);
-                    reads.push(Read {
-                        level,
-                        source,
-                        values,
-                    });
-                }
-                _ => refuse(
-                    &mut problems,
-                    "not a property list of policies; the whole file was ignored".into(),
-                ),
-            }
+            let parsed = plist::Value::from_file(&path)
+                .ok()
+                .and_then(|value| json(&value));
+            read_source(
+                &source,
+                level,
+                parsed,
+                "a property list",
+                &mut reads,
+                &mut problems,
+            );
         }
         Policies::merge(reads, problems)
     }
@@ -181,11 +172,7 @@ mod files {
             return; // No folder: no policy at this level.
         };
         let refuse = |problems: &mut Vec<Problem>, source: &Path, why: String| {
-            problems.push(Problem {
-                source: source.display().to_string(),
-                key: String::new(),
-                why,
-            })
+            problems.push(Problem::whole(source.display().to_string(), why))
         };
         if let Err(why) = safe(folder) {
             refuse(problems, folder, why);
@@ -218,7 +205,14 @@ mod files {
                 Ok(_) => {}
             }
             match std::fs::read_to_string(&path) {
-                Ok(text) => read_object(&path.display().to_string(), level, &text, reads, problems),
+                Ok(text) => read_source(
+                    &path.display().to_string(),
+                    level,
+                    serde_json::from_str(&text).ok(),
+                    "a JSON object",
+                    reads,
+                    problems,
+                ),
                 Err(err) => refuse(problems, &path, err.to_string()),
             }
         }

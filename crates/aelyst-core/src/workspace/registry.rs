@@ -12,7 +12,7 @@ use super::{normalised, Workspace, WorkspaceError, WorkspaceToken};
 use crate::api::{Client, ClientConfig, DEFAULT_BASE_URL};
 use crate::keychain::Keychains;
 use crate::outbox::{HistoryEvent, OpenReport, Outbox, OutboxError, OutboxOptions};
-use crate::policy::Policies;
+use crate::policy::{Policies, Setting};
 use crate::settings::{checked_address, SettingsStore};
 use crate::AppError;
 
@@ -185,7 +185,7 @@ impl Workspaces {
     /// Adds a workspace for `address` (empty: the real API), opens it and starts it sending,
     /// then lists it. It has no token yet. Returns its id.
     pub fn add(&self, name: &str, address: &str) -> Result<String, AppError> {
-        self.setup.policies.may_add_workspace()?;
+        self.setup.policies.check(Setting::AddWorkspace)?;
         let address = checked_address(address)?;
         let workspace = Workspace::new(name, address.as_deref())?;
         let (open, _) = self.open_one(&workspace)?;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages given as arguments that are not installed yet, and only those
-# (sudo when not root). Shared by setup.sh and check-cross.sh.
+# (sudo when not root). Shared by setup.sh, check-cross.sh and the apt repository scripts.
 set -euo pipefail
 
 missing=()

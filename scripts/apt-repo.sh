@@ -17,11 +17,8 @@ out=$1
 key=$2
 shift 2
 
-if ! command -v apt-ftparchive >/dev/null; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq apt-utils >/dev/null
-fi
+# apt-ftparchive and gpg, when a fresh machine lacks them.
+"$(dirname "$0")/apt-install-missing.sh" apt-utils gpg
 
 suite=stable
 component=main

@@ -176,6 +176,7 @@ def main():
     desktop = None
     try:
         step("a throwaway signing key and the packages")
+        run(os.path.join(HERE, "apt-install-missing.sh"), "apt-utils", "gpg")
         run("gpg", "--batch", "--passphrase", "", "--quick-gen-key",
             "Aelyst Desk test repository <repository@test.invalid>", "ed25519", "sign", "1d")
         fingerprint = next(line.split(":")[9] for line in
@@ -194,8 +195,13 @@ def main():
                                    "127.0.0.1", "--directory", repo],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         children.append(served)
-        bench.wait_for("the repository's server", lambda: run(
-            "curl", "-fsS", "-o", "/dev/null", f"{repo_url}dists/stable/InRelease", check=False).returncode == 0)
+        def serving():
+            try:
+                urllib.request.urlopen(f"{repo_url}dists/stable/InRelease", timeout=1).close()
+                return True
+            except OSError:
+                return False
+        bench.wait_for("the repository's server", serving)
 
         step(f"install {n_version} from the .deb, then from the repository")
         apt("purge", "aelyst-desk", check=False)

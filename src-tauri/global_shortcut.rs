@@ -50,6 +50,15 @@ impl Shortcuts {
             .clone()
     }
 
+    /// Until it is registered (the window's first frame), the saved shortcut is what the
+    /// window shows (the shortcut sheet lists it), not yet active.
+    pub fn registering(&self, saved: Option<String>) {
+        self.set(ShortcutStatus {
+            shortcut: saved,
+            ..ShortcutStatus::default()
+        });
+    }
+
     fn set(&self, status: ShortcutStatus) -> ShortcutStatus {
         *self
             .status

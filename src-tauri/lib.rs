@@ -186,6 +186,8 @@ pub fn app_builder<R: Runtime>(
             // The global shortcut waits for the window's first frame (`window_ready`):
             // registering it held start-up for half a second (measured).
             if options.global_shortcut {
+                app.state::<global_shortcut::Shortcuts>()
+                    .registering(saved_shortcut.clone());
                 app.manage(global_shortcut::Pending(std::sync::Mutex::new(Some(
                     saved_shortcut,
                 ))));

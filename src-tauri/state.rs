@@ -62,10 +62,7 @@ impl AppState {
             });
         }
         // Versions before the preferences' own file kept them in the settings.
-        let legacy = settings.read(|s| Preferences {
-            language: s.language.clone(),
-            shortcut: s.shortcut.clone(),
-        });
+        let legacy = settings.read(|s| Preferences::legacy(s.language.clone(), s.shortcut.clone()));
         let (preferences, prepared) = open_preferences(legacy)?;
         if let Some(aside) = prepared.set_aside {
             let path = aside.display().to_string();

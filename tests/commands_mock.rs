@@ -150,6 +150,17 @@ fn commands_through_the_mock_runtime() {
     invoke(&window, "set_language", json!({"language": null})).unwrap();
     assert_eq!(kept("preferences.json")["language"], json!(null));
     assert_eq!(kept("preferences.json.bak")["language"], "pt-BR");
+    // Close and go to the next: on at first, turned off and told to the window at its start.
+    assert_eq!(info["closeAndNext"], true);
+    invoke(&window, "set_close_and_next", json!({"on": false})).unwrap();
+    assert_eq!(kept("preferences.json")["close_and_next"], false);
+    let info = invoke(&window, "app_info", json!({})).unwrap();
+    assert_eq!(info["closeAndNext"], false);
+    assert_eq!(
+        info["language"]["chosen"],
+        json!(null),
+        "the rest unchanged"
+    );
     let workspaces = invoke(
         &window,
         "watch_workspaces",

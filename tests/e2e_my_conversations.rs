@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use aelyst_sandbox::{Fault, Sandbox, SandboxOptions};
 use serde_json::json;
-use support::desktop::keys::{CTRL, ENTER, RELEASE};
+use support::desktop::keys::{CTRL, DOWN, END, ENTER, HOME, RELEASE, UP};
 use support::desktop::{one_at_a_time, App, Desktop};
 
 /// The sandbox's agent Siti Aminah.
@@ -57,6 +57,33 @@ async fn delivered(sandbox: &Sandbox, contact: u64) {
     }
 }
 
+/// Says who the agent is (Siti) in the view's chooser, found by part of her name.
+async fn choose_siti(app: &App) {
+    app.click("#view-my-conversations").await;
+    app.wait_visible("#me-chooser", true).await;
+    app.wait_text("#me-status", "5 people").await;
+    app.fill("#me-filter", "siti").await;
+    app.choose("#me-select", &SITI.to_string()).await;
+    app.click("#me-save").await;
+    app.wait_visible("#my-conversations-body", true).await;
+}
+
+/// The contact in the form, and the id of the element with the focus.
+async fn form_and_focus(app: &App) -> (String, String) {
+    app.js("return [document.getElementById('identifier-value').value,\
+         document.activeElement ? document.activeElement.id : ''];")
+        .await
+}
+
+/// The contact id of the row whose button (or tick box) has the focus.
+async fn focused_row(app: &App) -> Option<u64> {
+    app.js(
+        "const row = document.activeElement?.closest('#my-conversations-list > li');\
+         return row ? Number(row.dataset.contactId) : null;",
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn my_open_conversations_pick_close_search_and_close_selected() {
     let _turn = one_at_a_time().await;
@@ -76,13 +103,7 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     );
 
     // Who are you? Found by part of the name; said once.
-    app.click("#view-my-conversations").await;
-    app.wait_visible("#me-chooser", true).await;
-    app.wait_text("#me-status", "5 people").await;
-    app.fill("#me-filter", "siti").await;
-    app.choose("#me-select", &SITI.to_string()).await;
-    app.click("#me-save").await;
-    app.wait_visible("#my-conversations-body", true).await;
+    choose_siti(&app).await;
 
     // Exactly her open conversations, newest first, across pages (Show more, or scrolling).
     let expected = sandbox.open_assigned_to(SITI);
@@ -273,4 +294,136 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     delivered(&sandbox, 2).await;
     app.close().await;
     sandbox.stop().await;
+}
+
+/// Closing a run of conversations without the mouse: the arrow keys, Home and End move between
+/// the rows, Enter picks one (the contact in the form, the cursor in the category), and
+/// category, Ctrl+Enter, category, Ctrl+Enter closes one after the other; Settings turns the
+/// going on off. The shortcut sheet lists every key used here.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_of_conversations_closed_from_the_keyboard() {
+    let _turn = one_at_a_time().await;
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let desktop = Desktop::builder().sandbox(&sandbox).start();
+    let app = desktop.launch_signed_in().await;
+    choose_siti(&app).await;
+    let rows = wait_listed(&app, "her list", |ids| ids.len() >= 5).await;
+
+    // The rows by keyboard: down, up, the last, the first.
+    let _: bool = app
+        .js("document.querySelector('#my-conversations-list .my-conversations-pick').focus(); return true;")
+        .await;
+    app.keys(DOWN).await;
+    assert_eq!(
+        focused_row(&app).await,
+        Some(rows[1]),
+        "down: the second row"
+    );
+    app.keys(UP).await;
+    assert_eq!(
+        focused_row(&app).await,
+        Some(rows[0]),
+        "up: the first again"
+    );
+    app.keys(END).await;
+    assert_eq!(
+        focused_row(&app).await,
+        rows.last().copied(),
+        "End: the last"
+    );
+    app.keys(HOME).await;
+    assert_eq!(focused_row(&app).await, Some(rows[0]), "Home: the first");
+    app.keys(ENTER).await;
+    app.wait_focus("category").await;
+    assert_eq!(form_and_focus(&app).await.0, rows[0].to_string());
+
+    // Category, Ctrl+Enter: sent, and the next row is in the form with the cursor in an empty
+    // category; twice.
+    for (at, category) in ["Resolved", "Spam"].into_iter().enumerate() {
+        app.keys(&format!("{category}{CTRL}{ENTER}{RELEASE}")).await;
+        delivered(&sandbox, rows[at]).await;
+        let deadline = Instant::now() + DELIVERY;
+        loop {
+            let (contact, focus) = form_and_focus(&app).await;
+            if contact == rows[at + 1].to_string() && focus == "category" {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "after closing {}: the form holds {contact:?}, the focus is in {focus:?}",
+                rows[at]
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let next_note: String = app
+            .js("return document.getElementById('category').value;")
+            .await;
+        assert_eq!(next_note, "", "the next one starts with an empty note");
+        let body = sandbox
+            .requests()
+            .into_iter()
+            .find(|r| r.identifier.as_deref() == Some(&format!("id:{}", rows[at])))
+            .and_then(|r| r.body);
+        assert_eq!(body, Some(json!({"status": "close", "category": category})));
+    }
+
+    // Every key used above is on the sheet, with the close-from-anywhere shortcut.
+    let _: bool = app
+        .js("document.getElementById('shortcuts-open').click(); return true;")
+        .await;
+    app.wait_visible("#shortcuts", true).await;
+    let sheet: Vec<String> = app
+        .js("return [...document.querySelectorAll('#shortcut-list dt')].map(d => d.textContent);")
+        .await;
+    for keys in [
+        "Down arrow / Up arrow",
+        "Home / End",
+        "Enter",
+        "Ctrl + Enter",
+        "Esc",
+        "Alt + C",
+        "Alt + O",
+        "?",
+        "Ctrl + =",
+        "Ctrl + Shift + F9",
+    ] {
+        assert!(
+            sheet.iter().any(|line| line.starts_with(keys)),
+            "the sheet lists {keys}: {sheet:?}"
+        );
+    }
+    app.click("#shortcuts-close").await;
+    app.wait_visible("#shortcuts", false).await;
+
+    // Turned off in Settings: a close leaves the form empty, the cursor in the contact.
+    app.click("#settings-toggle").await;
+    // Settings has opened (filled and scrolled to) once the focus is in it.
+    app.wait_focus("token-replace").await;
+    app.click("#close-and-next").await;
+    let (on, error): (bool, String) = app
+        .js("return [document.getElementById('close-and-next').checked,\
+             document.getElementById('close-and-next-error').textContent];")
+        .await;
+    assert!(!on, "turned off in Settings ({error})");
+    app.click("#settings-toggle").await;
+    app.click("#view-my-conversations").await;
+    let still = wait_listed(&app, "the list without the two closed", |ids| {
+        !ids.contains(&rows[0]) && !ids.contains(&rows[1]) && !ids.is_empty()
+    })
+    .await;
+    app.click(&format!(
+        "#my-conversations-list [data-contact-id='{}'] .my-conversations-pick",
+        still[0]
+    ))
+    .await;
+    app.wait_focus("category").await;
+    app.keys(&format!("Resolved{CTRL}{ENTER}{RELEASE}")).await;
+    delivered(&sandbox, still[0]).await;
+    app.wait_focus("identifier-value").await;
+    assert_eq!(
+        form_and_focus(&app).await.0,
+        "",
+        "nothing picked after the close"
+    );
+    app.close().await;
 }

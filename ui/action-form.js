@@ -6,6 +6,7 @@ import { fieldToFix, problemText } from "./errors.js";
 import { setUpActionToggle } from "./action-toggle.js";
 import { t } from "./i18n.js";
 import { ACTION, IDENTIFIER_KIND, LIMITS } from "./contract.js";
+import { KEY, pressed } from "./keyboard.js";
 
 const KINDS = {
   [IDENTIFIER_KIND.PHONE]: { label: "form.value_phone", hint: "form.hint_phone", inputMode: "tel" },
@@ -17,6 +18,13 @@ const PREVIEW_DELAY_MS = 400;
 
 // The form set up by setUpActionForm, for the modules that put a contact in it.
 let form = null;
+// Who wants to know when the form has sent an action (and made itself ready for the next).
+const sentListeners = [];
+
+/** Calls `listener(entry)` after each action the form sends, once the form is ready again. */
+export function onFormSent(listener) {
+  sentListeners.push(listener);
+}
 
 /**
  * Puts a contact in the form, Close chosen, as a handoff or a picked row does: `note` is said
@@ -112,7 +120,7 @@ export function setUpActionForm({ onSubmitted }) {
   let plainEnter = false;
   element.addEventListener("keydown", (event) => {
     if (event.key !== "Enter") return;
-    if (event.ctrlKey || event.metaKey) {
+    if (pressed(KEY.SEND, event)) {
       event.preventDefault();
       element.requestSubmit();
       return;
@@ -148,6 +156,7 @@ export function setUpActionForm({ onSubmitted }) {
       clearPreview();
       showNoteState();
       value.focus();
+      for (const listener of sentListeners) listener(entry);
     } catch (problem) {
       showError(problemText(problem));
       focusFieldToFix(problem);

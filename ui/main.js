@@ -17,6 +17,7 @@ import { setUpHandoffs, showEntryAfterReload, showFill } from "./handoff.js";
 import { PAUSE } from "./contract.js";
 import { applyLimits } from "./limits.js";
 import { applyPolicy } from "./policy.js";
+import { setCloseAndNext } from "./preferences.js";
 
 function askForToken(pause) {
   if (pause && (pause.kind === PAUSE.TOKEN_REJECTED || pause.kind === PAUSE.NO_TOKEN)) {
@@ -42,7 +43,10 @@ async function start() {
   const workspace = await shown;
   showClosingRule(workspace.closingRule);
   setUpSettings({ appInfo: info });
-  info.then((about) => applyPolicy(about.setByOrganization)).catch(() => {});
+  info.then((about) => {
+    applyPolicy(about.setByOrganization);
+    setCloseAndNext(about.closeAndNext);
+  }).catch(() => {});
   const [token, , , , handed] = await Promise.all([
     callIn("token_status"),
     setUpHistory({ onPause: askForToken }),

@@ -7,7 +7,9 @@ import { onHistoryChange } from "./history-store.js";
 import { shownWorkspace } from "./workspace.js";
 import { problemText, reasonText } from "./errors.js";
 import { t } from "./i18n.js";
-import { fillContact } from "./action-form.js";
+import { fillContact, onFormSent } from "./action-form.js";
+import { KEY, pressed } from "./keyboard.js";
+import { closeAndNext } from "./preferences.js";
 import { prefillClose } from "./bulk.js";
 import { ACTION, ENTRY_STATE, IDENTIFIER_KIND, LIMITS, LIST_STATE, LIST_TRIGGER } from "./contract.js";
 
@@ -35,6 +37,9 @@ export function setUpMyConversations({ showView }) {
   // The ticked rows' contact ids (as the rows' data-contact-id has them): what "Close
   // selected" counts and sends. A row that leaves (sent, or gone from the list) leaves it.
   const selected = new Set();
+  // The contact last picked from the list into the form: when its close is sent, the next
+  // row comes up (unless the agent turned that off in Settings).
+  let picked = null;
 
   function say(text) {
     status.textContent = text;
@@ -184,12 +189,53 @@ export function setUpMyConversations({ showView }) {
     search.focus();
   });
 
-  function pickContact(contactId) {
+  function pickContact(contactId, { clearNote = false } = {}) {
+    picked = contactId;
     showView("single");
-    // The closing note typed so far stays: the agent may pick the row after writing it.
-    fillContact({ kind: IDENTIFIER_KIND.ID, value: String(contactId), clearNote: false });
+    // The closing note typed so far stays: the agent may pick the row after writing it. The
+    // next row after a close starts with an empty one (fillContact empties it).
+    fillContact({ kind: IDENTIFIER_KIND.ID, value: String(contactId), clearNote });
     $("category").focus();
   }
+
+  /** The row after `contactId`'s (or the first) that is still listed and not on its way. */
+  function rowAfter(contactId) {
+    const rows = [...list.children];
+    const at = rows.findIndex((item) => item.dataset.contactId === String(contactId));
+    return rows.slice(at + 1).find((item) => !item.hidden) ?? null;
+  }
+
+  // Close and go to the next: category, Ctrl+Enter, category, Ctrl+Enter.
+  onFormSent((entry) => {
+    const after = picked;
+    picked = null;
+    const sentPicked = after !== null && entry.action === ACTION.CLOSE
+      && entry.identifier.kind === IDENTIFIER_KIND.ID && Number(entry.identifier.canonical) === after;
+    if (!sentPicked || !closeAndNext()) return;
+    const next = rowAfter(after);
+    if (!next) {
+      announce(t("my_conversations.none_left"));
+      return;
+    }
+    pickContact(Number(next.dataset.contactId), { clearNote: true });
+    announce(t("my_conversations.next_picked", { name: next.querySelector(".my-conversations-name").textContent }));
+  });
+
+  // The arrow keys move between the rows (staying on the tick boxes or on the names), Home
+  // and End to the first and the last.
+  list.addEventListener("keydown", (event) => {
+    const step = pressed(KEY.NEXT_ROW, event) ? (event.key === "ArrowDown" ? 1 : -1) : 0;
+    const end = pressed(KEY.END_ROW, event) ? event.key : "";
+    if (!step && !end) return;
+    const rows = [...list.children].filter((item) => !item.hidden);
+    const current = event.target.closest("li");
+    const column = event.target.matches("input[type=checkbox]") ? "input[type=checkbox]" : ".my-conversations-pick";
+    let at = rows.indexOf(current);
+    if (end) at = end === "Home" ? 0 : rows.length - 1;
+    else at = Math.min(Math.max(at + step, 0), rows.length - 1);
+    event.preventDefault();
+    rows[at]?.querySelector(column)?.focus();
+  });
 
   closeSelected.addEventListener("click", () => {
     const ids = [...selected];

@@ -11,6 +11,7 @@ import { showView } from "./views.js";
 import { CLOSING_RULE } from "./contract.js";
 import { SHOW_SETTINGS, setUpLanguage } from "./settings-language.js";
 import { setUpShortcutSetting } from "./settings-shortcut.js";
+import { setUpCloseAndNext } from "./settings-close-and-next.js";
 import { setUpUpdates } from "./settings-updates.js";
 import { applyWorkspaceLocks } from "./policy.js";
 import { cancelWaitingFirst, setUpAddWorkspace, setUpRemoveWorkspace } from "./settings-workspaces.js";
@@ -47,6 +48,7 @@ export function setUpSettings({ appInfo } = {}) {
 
   const info = appInfo ?? call("app_info");
   setUpLanguage(info);
+  setUpCloseAndNext(info);
   const updates = setUpUpdates();
   const shortcut = setUpShortcutSetting();
 

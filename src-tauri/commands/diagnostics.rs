@@ -15,6 +15,8 @@ pub struct AppInfo {
     /// What IT's policies lock or turn off here: shown as set by the organization, or not
     /// offered.
     pub set_by_organization: Vec<aelyst_core::policy::Setting>,
+    /// A close sent from a row picked in My conversations brings up the next row.
+    pub close_and_next: bool,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -37,6 +39,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
             system: aelyst_core::language::system(),
         },
         set_by_organization: state.workspaces.policies().refused(),
+        close_and_next: state.preferences.get().close_and_next,
     })
 }
 

@@ -27,6 +27,7 @@ app_commands! {
     settings::get_settings,
     settings::save_settings,
     settings::set_language,
+    settings::set_close_and_next,
     handoff::watch_handoffs,
     handoff::window_ready,
     handoff::paste_contact,

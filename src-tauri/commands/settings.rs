@@ -42,3 +42,10 @@ pub async fn set_language(
     let chosen = checked_language(language.as_deref())?;
     state.preferences.update(|p| p.language = chosen)
 }
+
+/// Whether a close sent from a row picked in My conversations brings up the next row.
+#[tauri::command]
+#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
+pub async fn set_close_and_next(state: State<'_, AppState>, on: bool) -> Result<(), AppError> {
+    state.preferences.update(|p| p.close_and_next = on)
+}

@@ -1,4 +1,5 @@
-//! The agent's preferences for this computer: the window's language and the global shortcut.
+//! The agent's preferences for this computer: the window's language, the global shortcut, and
+//! whether closing a conversation picked from My conversations brings up the next one.
 //! Unlike the workspaces (their addresses, token bindings and journals, kept by
 //! [`crate::settings::SettingsStore`] with atomic writes), nothing an agent submitted depends
 //! on them, so the shell keeps them with tauri-plugin-store, in their own file, read and
@@ -17,6 +18,8 @@ pub const FILE: &str = "preferences.json";
 pub const LANGUAGE: &str = "language";
 /// The key of the global shortcut (`null`: switched off).
 pub const SHORTCUT: &str = "shortcut";
+/// The key of "close and go to the next" (on unless the agent turned it off).
+pub const CLOSE_AND_NEXT: &str = "close_and_next";
 
 /// The preferences as read at start.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +28,8 @@ pub struct Preferences {
     pub language: Option<String>,
     /// `None`: switched off.
     pub shortcut: Option<String>,
+    /// After a close sent from a row picked in My conversations, the next row comes up.
+    pub close_and_next: bool,
 }
 
 impl Preferences {
@@ -39,7 +44,25 @@ impl Preferences {
             Some(Value::String(keys)) if !keys.trim().is_empty() => Some(keys.clone()),
             _ => Some(crate::settings::DEFAULT_SHORTCUT.to_owned()),
         };
-        Self { language, shortcut }
+        let close_and_next = values
+            .get(CLOSE_AND_NEXT)
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        Self {
+            language,
+            shortcut,
+            close_and_next,
+        }
+    }
+
+    /// What an earlier version kept in the settings file (the language and the shortcut; the
+    /// rest as a first start has them).
+    pub fn legacy(language: Option<String>, shortcut: Option<String>) -> Self {
+        Self {
+            language,
+            shortcut,
+            close_and_next: true,
+        }
     }
 
     /// The values the file keeps.
@@ -47,6 +70,7 @@ impl Preferences {
         let mut values = Map::new();
         values.insert(LANGUAGE.into(), self.language.clone().into());
         values.insert(SHORTCUT.into(), self.shortcut.clone().into());
+        values.insert(CLOSE_AND_NEXT.into(), self.close_and_next.into());
         values
     }
 }
@@ -155,10 +179,7 @@ mod tests {
     use super::*;
 
     fn chosen(language: &str, shortcut: Option<&str>) -> Preferences {
-        Preferences {
-            language: Some(language.into()),
-            shortcut: shortcut.map(str::to_owned),
-        }
+        Preferences::legacy(Some(language.into()), shortcut.map(str::to_owned))
     }
 
     fn defaults() -> Preferences {
@@ -229,14 +250,30 @@ mod tests {
 
     #[test]
     fn a_value_that_cannot_be_read_takes_its_default_alone() {
-        let values: Map<String, Value> =
-            serde_json::from_str(r#"{"language": "fr", "shortcut": null, "newer": 1}"#).unwrap();
+        let values: Map<String, Value> = serde_json::from_str(
+            r#"{"language": "fr", "shortcut": null, "close_and_next": "no", "newer": 1}"#,
+        )
+        .unwrap();
         assert_eq!(
             Preferences::from_values(&values),
             Preferences {
                 language: None,
-                shortcut: None
+                shortcut: None,
+                close_and_next: true,
             }
         );
+    }
+
+    #[test]
+    fn close_and_next_is_on_until_turned_off_and_stays_off() {
+        assert!(defaults().close_and_next, "on at a first start");
+        let dir = crate::files::test_dir();
+        let path = dir.path().join(FILE);
+        let mut off = chosen("en", None);
+        off.close_and_next = false;
+        prepare(&path, off.clone());
+        let again = prepare(&path, chosen("en", None));
+        assert!(!again.preferences.close_and_next, "read back as saved");
+        assert_eq!(Preferences::from_values(&off.to_values()), off);
     }
 }

@@ -18,6 +18,10 @@ pub mod keys {
     pub const ENTER: &str = "\u{E007}";
     pub const TAB: &str = "\u{E004}";
     pub const ESC: &str = "\u{E00C}";
+    pub const UP: &str = "\u{E013}";
+    pub const DOWN: &str = "\u{E015}";
+    pub const HOME: &str = "\u{E011}";
+    pub const END: &str = "\u{E010}";
     /// Releases the modifier keys pressed before it.
     pub const RELEASE: &str = "\u{E000}";
 }

@@ -12,6 +12,9 @@ packages=(
   libayatana-appindicator3-dev
   # run and test the real desktop stack headless
   xvfb webkit2gtk-driver gnome-keyring libsecret-tools dbus-x11 dbus-bin at-spi2-core
+  # what a screen reader gets (the accessibility tree over AT-SPI), and a desktop's settings
+  # (text size, reduced motion) as its settings daemon publishes them
+  python3-pyatspi xsettingsd
   # the clipboard and a key pressed in another app, for the "close from anywhere" tests
   xclip xdotool python3-xlib
   # the tray icon (loaded at run time)

@@ -597,6 +597,57 @@ impl Desktop {
         child.wait_with_output().expect("wait")
     }
 
+    /// Runs an XSETTINGS daemon on this desktop's display with `settings` (xsettingsd's format,
+    /// one `Name value` a line), as a desktop's settings daemon (GNOME's, Xfce's) tells every
+    /// GTK program the text size (`Xft/DPI`) and whether to animate. Before the app starts: GTK
+    /// reads them as it starts.
+    pub fn start_settings_daemon(&mut self, settings: &str) {
+        let config = self.home().join("xsettingsd.conf");
+        std::fs::write(&config, settings).expect("write the xsettingsd configuration");
+        let env = self.env.clone();
+        let daemon = self.spawn(
+            "xsettingsd",
+            Command::new("xsettingsd")
+                .arg("-c")
+                .arg(&config)
+                .envs(env.iter().cloned()),
+        );
+        // Ready once it owns the screen's settings selection (python3-xlib, as focus.py).
+        const OWNED: &str = "from Xlib import display\n\
+            d = display.Display()\n\
+            print(d.get_selection_owner(d.intern_atom('_XSETTINGS_S0')) != 0)";
+        wait_until("xsettingsd", daemon, || {
+            Command::new("/usr/bin/python3")
+                .args(["-c", OWNED])
+                .envs(env.iter().cloned())
+                .output()
+                .is_ok_and(|out| out.stdout.starts_with(b"True"))
+        });
+    }
+
+    /// Gives the app's window the keyboard focus, as clicking on it does on a desktop (the test
+    /// desktop has no window manager to do it). WebKit tells the accessibility bus which
+    /// control has the focus only while its window has it, as a screen reader user's has.
+    pub fn focus_app_window(&self) {
+        let out = self.run(
+            "xdotool",
+            &[
+                "search",
+                "--sync",
+                "--name",
+                "^Aelyst Desk$",
+                "windowfocus",
+                "--sync",
+            ],
+            "",
+        );
+        assert!(
+            out.status.success(),
+            "xdotool could not focus the app's window: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Puts `text` on this desktop's clipboard, as copying it in another app does (xclip stays
     /// in the background to hand it out, as that app would).
     pub fn set_clipboard(&self, text: &str) {

@@ -38,6 +38,19 @@ def main():
         # Nothing listens at the API address, so the action waits in the outbox.
         desktop.wait_until(session, "installed app: the action showing in the history",
                    "return document.querySelectorAll('#history > *').length === 1;")
+        # The views set up when first shown, from their own chunks (bundle-ui.sh): Bulk's
+        # Close/Reopen answer once its module has run.
+        desktop.run(session, "document.getElementById('view-bulk').click(); return true;")
+        desktop.wait_until(session, "installed app: Bulk shown",
+                   "return !document.getElementById('bulk-card').hidden;")
+        desktop.run(session, "document.getElementById('bulk-open').click(); return true;")
+        desktop.wait_until(session, "installed app: Bulk set up from its chunk",
+                   "return document.getElementById('bulk-open').getAttribute('aria-pressed')"
+                   " === 'true';")
+        desktop.run(session, "document.getElementById('settings-toggle').click(); return true;")
+        desktop.wait_until(session, "installed app: Settings set up from its chunk",
+                   "return !document.getElementById('settings').hidden"
+                   " && document.getElementById('language-select').options.length > 1;")
         desktop.quit(session, APP)
 
         session, _, _ = desktop.launch_steady(APP)
@@ -45,7 +58,8 @@ def main():
                    "return document.querySelectorAll('#history > *').length === 1"
                    " && document.getElementById('token-step').hidden;")
         desktop.quit(session, APP)
-        print("installed app: starts, saves a token, keeps an action across a restart")
+        print("installed app: starts, saves a token, keeps an action across a restart,"
+              " loads Bulk and Settings when shown")
     finally:
         desktop.close()
 

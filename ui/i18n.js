@@ -18,6 +18,8 @@ export const LANGUAGE_NAMES = Object.freeze({
 
 /** Set by Settings just before the reload that applies a new choice (see settings.js). */
 export const CHOSEN_LANGUAGE = "aelyst.language";
+/** Set with it: Settings opens again after that reload, where the agent left it. */
+export const SHOW_SETTINGS = "aelyst.showSettings";
 
 /** One of LANGUAGES for a BCP 47 tag ("pt-PT" → "pt-BR", "in-ID" → "id"), or null. */
 export function matchLanguage(tag) {

@@ -1,15 +1,13 @@
 // Starts each part of the window, then marks it ready (the end-to-end tests wait for that).
 import { call, callIn } from "./ipc.js";
-import { ready } from "./i18n.js";
+import { SHOW_SETTINGS, ready } from "./i18n.js";
 import { pauseText, problemText, toProblem } from "./errors.js";
 import { showAppInfo, watchForNewerVersion } from "./header.js";
 import { setUpActionForm } from "./action-form.js";
 import { setUpHistory, showSubmitted, showPause } from "./history.js";
 import { setUpTokenStep, showTokenStep } from "./token-step.js";
-import { setUpSettings, showSettingsAfterReload } from "./settings.js";
 import { showCachedCategories, refreshCategories } from "./categories.js";
 import { setUpShortcuts } from "./keyboard.js";
-import { setUpBulk } from "./bulk.js";
 import { setUpViews, showView } from "./views.js";
 import { setUpWorkspaces } from "./workspace.js";
 import { showClosingRule } from "./closing-rule.js";
@@ -18,6 +16,29 @@ import { PAUSE } from "./contract.js";
 import { applyLimits } from "./limits.js";
 import { applyPolicy } from "./policy.js";
 import { setCloseAndNext } from "./preferences.js";
+
+/**
+ * Settings is set up, its modules imported, the first time it opens: the first press of its
+ * button loads it, then presses again for its own handler. Returns the loader.
+ */
+function setUpSettingsWhenOpened(info) {
+  const toggle = document.getElementById("settings-toggle");
+  let settings = null;
+  const load = () => {
+    settings ??= import("./settings.js").then((module) => {
+      module.setUpSettings({ appInfo: info });
+      return module;
+    });
+    return settings;
+  };
+  toggle.addEventListener("click", async (event) => {
+    if (settings) return;
+    event.stopImmediatePropagation();
+    await load();
+    toggle.click();
+  });
+  return load;
+}
 
 function askForToken(pause) {
   if (pause && (pause.kind === PAUSE.TOKEN_REJECTED || pause.kind === PAUSE.NO_TOKEN)) {
@@ -38,11 +59,10 @@ async function start() {
   const form = setUpActionForm({ onSubmitted: showSubmitted });
   setUpShortcuts(form);
   setUpViews();
-  setUpBulk();
   setUpTokenStep({ onSaved: refreshCategories });
   const workspace = await shown;
   showClosingRule(workspace.closingRule);
-  setUpSettings({ appInfo: info });
+  const loadSettings = setUpSettingsWhenOpened(info);
   info.then((about) => {
     applyPolicy(about.setByOrganization);
     setCloseAndNext(about.closeAndNext);
@@ -75,8 +95,9 @@ async function start() {
       document.getElementById("identifier-value").focus();
     }
   }
-  // Last, so nothing above takes the focus from it.
-  await showSettingsAfterReload();
+  // Last, so nothing above takes the focus from it: Settings as the agent left it before a
+  // reload that applied a new language.
+  if (sessionStorage.getItem(SHOW_SETTINGS)) await (await loadSettings()).showSettingsAfterReload();
 }
 
 start()

@@ -237,10 +237,10 @@ export function setUpMyConversations({ showView }) {
     rows[at]?.querySelector(column)?.focus();
   });
 
-  closeSelected.addEventListener("click", () => {
+  closeSelected.addEventListener("click", async () => {
     const ids = [...selected];
     if (!ids.length) return;
-    showView("bulk");
+    await showView("bulk");
     prefillClose(ids.map((id) => `id:${id}`));
     $("bulk-category").focus();
     announce(t("my_conversations.ready_for_closing", { count: ids.length }));

@@ -1,11 +1,9 @@
 // Settings: the language of this computer's window (not per workspace).
 import { call } from "./ipc.js";
 import { problemText } from "./errors.js";
-import { CHOSEN_LANGUAGE, LANGUAGES, LANGUAGE_NAMES, t } from "./i18n.js";
+import { CHOSEN_LANGUAGE, LANGUAGES, LANGUAGE_NAMES, SHOW_SETTINGS, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
-/** Set before the reload that applies a new language: Settings opens again after it. */
-export const SHOW_SETTINGS = "aelyst.showSettings";
 
 /**
  * The language of this computer's window (not per workspace). A change is saved in Rust, then

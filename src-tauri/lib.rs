@@ -172,12 +172,14 @@ pub fn app_builder<R: Runtime>(
                     }
                 });
             }
+            // Off the main thread: a phone number's first parse loads libphonenumber's
+            // metadata (about half a second), which held up the window. The page gets the
+            // contact when it asks, or on its channel once it is ready.
             if let Some(launch) = options.launch {
-                handoff::handle(
-                    app.handle(),
-                    launch,
-                    aelyst_core::handoff::Source::CommandLine,
-                );
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn_blocking(move || {
+                    handoff::handle(&handle, launch, aelyst_core::handoff::Source::CommandLine);
+                });
             }
             // The tray icon is made the first time the window goes to the background (see
             // tray::keep_running): making it costs start-up half a second on a desktop

@@ -33,10 +33,13 @@ export function showEntryAfterReload() {
   if (id) showEntry(id);
 }
 
-export async function showFill(fill, { focus = true } = {}) {
+export async function showFill(fill, { focus: wanted = true } = {}) {
   if (!fill) return;
   // A handoff can come in while the catalog still loads; its note needs the words.
   await ready;
+  // While the token is asked for, the token field keeps the focus (a contact handed over at
+  // launch can arrive after the token step is shown).
+  const focus = wanted && $("token-step").hidden;
   if (fill.type === FORM_FILL.ENTRY) {
     if (fill.workspace === shownWorkspaceId()) {
       showEntry(fill.id);

@@ -22,14 +22,11 @@ pub async fn watch_handoffs(
     Ok(handoffs.watch(on_event))
 }
 
-/// The window's first frame is on screen: start what could wait (the global shortcut, the
-/// phone-number metadata).
+/// The window's first frame is on screen: start what could wait (the global shortcut).
 #[tauri::command]
 #[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
 pub async fn window_ready<R: Runtime>(app: AppHandle<R>) -> Result<(), AppError> {
     crate::global_shortcut::start_when_ready(&app);
-    // The phone-number metadata, loaded now rather than at the agent's first phone number.
-    tauri::async_runtime::spawn_blocking(aelyst_core::api::warm_up_phone_numbers);
     Ok(())
 }
 

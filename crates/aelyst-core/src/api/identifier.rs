@@ -221,14 +221,6 @@ fn parse_phone(value: &str) -> Result<Identifier, IdentifierError> {
     })
 }
 
-/// Loads the phone-number metadata now (libphonenumber's, every region's patterns), which the
-/// first phone number parsed otherwise pays for: about half a second on a CI machine
-/// (measured, README: Figures). The shell calls it off the main thread once the window is on
-/// screen, so neither start-up nor the agent's first phone number waits for it.
-pub fn warm_up_phone_numbers() {
-    let _ = phonenumber::parse(None, "+60121233112").map(|number| phonenumber::is_valid(&number));
-}
-
 fn parse_email(value: &str) -> Result<Identifier, IdentifierError> {
     // A bare address with a real top-level domain: `Ann <ann@x.io>`, `a@[10.0.0.1]` and
     // `someone@localhost` are valid by RFC but never an Aelyst contact.

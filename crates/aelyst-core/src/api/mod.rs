@@ -16,7 +16,7 @@ pub use client::{
     Client, ClientConfig, ClosingNote, ContactLookup, ContactPreview, Feature, ReadError,
     MAX_ANSWER_BYTES,
 };
-pub use identifier::{warm_up_phone_numbers, Identifier, IdentifierError, IdentifierKind};
+pub use identifier::{Identifier, IdentifierError, IdentifierKind};
 pub use lists::{local_timezone, ContactQuery, Page, User};
 pub use outcome::{
     classify, Answer, Outcome, RateLimit, Reason, ReasonDiscriminants, RetryReason,

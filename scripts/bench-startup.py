@@ -203,6 +203,7 @@ class Desktop:
             session = webdriver(self.port, "POST", "/session", capabilities)["value"]["sessionId"]
         find = {"using": "css selector",
                 "value": ready or os.environ.get("READY_SELECTOR", "body[data-ready]")}
+        deadline = time.monotonic() + 60
         while True:
             try:
                 webdriver(self.port, "POST", f"/session/{session}/element", find)
@@ -210,6 +211,8 @@ class Desktop:
             except urllib.error.HTTPError as not_yet:
                 if not_yet.code != 404:  # anything but "no such element" is a dropped session
                     raise
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{find['value']} was not on the page within 60 s")
                 time.sleep(0.005)
         return session, time.perf_counter() - started, wall
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bundles ui/ for the release build: the ES modules (one per thing on screen) become main.js
 # and the chunks of the views loaded later, so the window fetches four files at start (with
-# its language's catalog) instead of fifteen (README, Figures: ~14 ms of start-up). Debug builds and the tests use ui/ as it is. Output: target/ui-dist/
+# its language's catalog; My conversations' chunk too when it opens first) instead of fifteen
+# (README, Figures: ~14 ms of start-up). Debug builds and the tests use ui/ as it is. Output: target/ui-dist/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use aelyst_sandbox::{Fault, Sandbox, SandboxOptions};
 use serde_json::json;
-use support::desktop::keys::{CTRL, DOWN, END, ENTER, HOME, RELEASE, UP};
+use support::desktop::keys::{CTRL, DOWN, END, ENTER, ESC, HOME, RELEASE, UP};
 use support::desktop::{one_at_a_time, App, Desktop};
 
 /// The sandbox's agent Siti Aminah.
@@ -298,60 +298,51 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
 
 /// Closing a run of conversations without the mouse: the arrow keys, Home and End move between
 /// the rows, Enter picks one (the contact in the form, the cursor in the category), and
-/// category, Ctrl+Enter, category, Ctrl+Enter closes one after the other; Settings turns the
-/// going on off. The shortcut sheet lists every key used here.
+/// category, Ctrl+Enter, category, Ctrl+Enter closes one after the other, across the end of
+/// a page; Settings turns the going on off. The shortcut sheet lists every key used here.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_of_conversations_closed_from_the_keyboard() {
     let _turn = one_at_a_time().await;
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    // More than a page of hers (25 a page).
+    let sandbox = Sandbox::start(SandboxOptions {
+        contact_count: 200,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let expected = sandbox.open_assigned_to(SITI);
+    assert!(expected.len() > 27, "more than a page: {}", expected.len());
     let desktop = Desktop::builder().sandbox(&sandbox).start();
     let app = desktop.launch_signed_in().await;
     choose_siti(&app).await;
-    let rows = wait_listed(&app, "her list", |ids| ids.len() >= 5).await;
+    let rows = wait_listed(&app, "her first page", |ids| ids.len() == 25).await;
+    assert_eq!(rows[..], expected[..25]);
 
-    // The rows by keyboard: down, up, the last, the first.
+    // The last row of the page, picked (a click on it: scrolling to it with the keys would
+    // load the next page as the list's end comes into view).
     let _: bool = app
-        .js("document.querySelector('#my-conversations-list .my-conversations-pick').focus(); return true;")
+        .js("[...document.querySelectorAll('#my-conversations-list .my-conversations-pick')].at(-1).click();\
+             return true;")
         .await;
-    app.keys(DOWN).await;
-    assert_eq!(
-        focused_row(&app).await,
-        Some(rows[1]),
-        "down: the second row"
-    );
-    app.keys(UP).await;
-    assert_eq!(
-        focused_row(&app).await,
-        Some(rows[0]),
-        "up: the first again"
-    );
-    app.keys(END).await;
-    assert_eq!(
-        focused_row(&app).await,
-        rows.last().copied(),
-        "End: the last"
-    );
-    app.keys(HOME).await;
-    assert_eq!(focused_row(&app).await, Some(rows[0]), "Home: the first");
-    app.keys(ENTER).await;
     app.wait_focus("category").await;
-    assert_eq!(form_and_focus(&app).await.0, rows[0].to_string());
+    assert_eq!(form_and_focus(&app).await.0, rows[24].to_string());
 
     // Category, Ctrl+Enter: sent, and the next row is in the form with the cursor in an empty
-    // category; twice.
-    for (at, category) in ["Resolved", "Spam"].into_iter().enumerate() {
+    // category; from the last row of the first page (the next page is loaded for it), then
+    // from the first of the second.
+    for (at, category) in [(24, "Resolved"), (25, "Spam")] {
         app.keys(&format!("{category}{CTRL}{ENTER}{RELEASE}")).await;
-        delivered(&sandbox, rows[at]).await;
+        delivered(&sandbox, expected[at]).await;
         let deadline = Instant::now() + DELIVERY;
         loop {
             let (contact, focus) = form_and_focus(&app).await;
-            if contact == rows[at + 1].to_string() && focus == "category" {
+            if contact == expected[at + 1].to_string() && focus == "category" {
                 break;
             }
             assert!(
                 Instant::now() < deadline,
                 "after closing {}: the form holds {contact:?}, the focus is in {focus:?}",
-                rows[at]
+                expected[at]
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -362,10 +353,48 @@ async fn a_run_of_conversations_closed_from_the_keyboard() {
         let body = sandbox
             .requests()
             .into_iter()
-            .find(|r| r.identifier.as_deref() == Some(&format!("id:{}", rows[at])))
+            .find(|r| r.identifier.as_deref() == Some(&format!("id:{}", expected[at])))
             .and_then(|r| r.body);
         assert_eq!(body, Some(json!({"status": "close", "category": category})));
     }
+
+    // The rows by keyboard: down, up, the last, the first; Enter picks the focused one.
+    app.click("#view-my-conversations").await;
+    let listed_now = wait_listed(&app, "the list without the two closed", |ids| {
+        !ids.contains(&expected[24]) && !ids.contains(&expected[25]) && ids.len() > 3
+    })
+    .await;
+    let _: bool = app
+        .js("document.querySelector('#my-conversations-list .my-conversations-pick').focus(); return true;")
+        .await;
+    app.keys(DOWN).await;
+    assert_eq!(
+        focused_row(&app).await,
+        Some(listed_now[1]),
+        "down: the second row"
+    );
+    app.keys(UP).await;
+    assert_eq!(
+        focused_row(&app).await,
+        Some(listed_now[0]),
+        "up: the first again"
+    );
+    app.keys(END).await;
+    let last: Option<u64> = app
+        .js("const rows = [...document.querySelectorAll('#my-conversations-list > li:not([hidden])')];\
+             return Number(rows.at(-1).dataset.contactId);")
+        .await;
+    assert_eq!(focused_row(&app).await, last, "End: the last");
+    app.keys(HOME).await;
+    assert_eq!(
+        focused_row(&app).await,
+        Some(listed_now[0]),
+        "Home: the first"
+    );
+    app.keys(ENTER).await;
+    app.wait_focus("category").await;
+    assert_eq!(form_and_focus(&app).await.0, listed_now[0].to_string());
+    app.keys(ESC).await;
 
     // Every key used above is on the sheet, with the close-from-anywhere shortcut.
     let _: bool = app
@@ -408,7 +437,7 @@ async fn a_run_of_conversations_closed_from_the_keyboard() {
     app.click("#settings-toggle").await;
     app.click("#view-my-conversations").await;
     let still = wait_listed(&app, "the list without the two closed", |ids| {
-        !ids.contains(&rows[0]) && !ids.contains(&rows[1]) && !ids.is_empty()
+        !ids.contains(&expected[24]) && !ids.contains(&expected[25]) && !ids.is_empty()
     })
     .await;
     app.click(&format!(

@@ -33,8 +33,17 @@ export function showEntryAfterReload() {
   if (id) showEntry(id);
 }
 
+// Whether a contact or a note was put in the form (a handoff at launch can arrive on the
+// channel before start-up has finished: start-up then leaves the form and the focus to it).
+let filled = false;
+
+export function formWasFilled() {
+  return filled;
+}
+
 export async function showFill(fill, { focus: wanted = true } = {}) {
   if (!fill) return;
+  if (fill.type !== FORM_FILL.ENTRY) filled = true;
   // A handoff can come in while the catalog still loads; its note needs the words.
   await ready;
   // While the token is asked for, the token field keeps the focus (a contact handed over at

@@ -58,7 +58,7 @@ export const KEY = Object.freeze({
   },
   // Tauri's zoom keys (zoomHotkeysEnabled in tauri.conf.json): listed, handled by Tauri.
   ZOOM: {
-    keys: () => [[t("shortcuts.key_ctrl"), "="], [t("shortcuts.key_ctrl"), "−"], [t("shortcuts.key_ctrl"), "0"]],
+    keys: () => [[t("shortcuts.key_ctrl"), "="], [t("shortcuts.key_ctrl"), "-"], [t("shortcuts.key_ctrl"), "0"]],
     says: () => t("shortcuts.zoom"),
     match: () => false,
   },
@@ -102,7 +102,9 @@ export function setUpShortcuts({ clearForm, chooseAction }) {
   const showSheet = async () => {
     if (sheet.open) return;
     // The system-wide shortcut as Rust has it registered now (none when switched off).
-    const anywhere = await call("shortcut_status").then((status) => status.shortcut ?? "", () => "");
+    // The system-wide shortcut when it works (or is being registered), not one that failed.
+    const anywhere = await call("shortcut_status")
+      .then((status) => (status.problem ? "" : status.shortcut ?? ""), () => "");
     drawSheet(document.getElementById("shortcut-list"), anywhere);
     if (!sheet.open) sheet.showModal();
   };

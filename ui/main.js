@@ -11,7 +11,7 @@ import { setUpShortcuts } from "./keyboard.js";
 import { setUpViews, showView } from "./views.js";
 import { setUpWorkspaces } from "./workspace.js";
 import { showClosingRule } from "./closing-rule.js";
-import { setUpHandoffs, showEntryAfterReload, showFill } from "./handoff.js";
+import { formWasFilled, setUpHandoffs, showEntryAfterReload, showFill } from "./handoff.js";
 import { PAUSE } from "./contract.js";
 import { applyLimits } from "./limits.js";
 import { applyPolicy } from "./policy.js";
@@ -28,6 +28,10 @@ function setUpSettingsWhenOpened(info) {
     settings ??= import("./settings.js").then((module) => {
       module.setUpSettings({ appInfo: info });
       return module;
+    }, (problem) => {
+      // The next press tries again.
+      settings = null;
+      throw problem;
     });
     return settings;
   };
@@ -80,7 +84,8 @@ async function start() {
   if (!token.saved) {
     showTokenStep({ reason: token.problem ? problemText(token.problem) : "" });
     showFill(handed, { focus: false });
-  } else if (handed) {
+  } else if (handed || formWasFilled()) {
+    // A contact handed over (with the answer, or on the channel while start-up went on).
     askForToken(token.pause);
     refreshCategories();
     showFill(handed);

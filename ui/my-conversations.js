@@ -40,6 +40,11 @@ export function setUpMyConversations({ showView }) {
   // The contact last picked from the list into the form: when its close is sent, the next
   // row comes up (unless the agent turned that off in Settings).
   let picked = null;
+  // The rows listed after it when it was picked: its close may be done, and its row gone,
+  // before the form hears back, and the next is still the one after it.
+  let followers = [];
+  // And the one listed before it (null: it was the first), for when it was the last.
+  let before = null;
 
   function say(text) {
     status.textContent = text;
@@ -191,6 +196,10 @@ export function setUpMyConversations({ showView }) {
 
   function pickContact(contactId, { clearNote = false } = {}) {
     picked = contactId;
+    const rows = [...list.children];
+    const at = rows.findIndex((item) => item.dataset.contactId === String(contactId));
+    followers = at < 0 ? [] : rows.slice(at + 1).map((item) => item.dataset.contactId);
+    before = at > 0 ? rows[at - 1].dataset.contactId : null;
     showView("single");
     // The closing note typed so far stays: the agent may pick the row after writing it. The
     // next row after a close starts with an empty one (fillContact empties it).
@@ -198,27 +207,44 @@ export function setUpMyConversations({ showView }) {
     $("category").focus();
   }
 
-  /** The row after `contactId`'s (or the first) that is still listed and not on its way. */
+  /** The row after `contactId`'s that is still listed and not on its way, or null. */
   function rowAfter(contactId) {
     const rows = [...list.children];
-    const at = rows.findIndex((item) => item.dataset.contactId === String(contactId));
-    return rows.slice(at + 1).find((item) => !item.hidden) ?? null;
+    const visible = (item) => item && !item.hidden;
+    let at = rows.findIndex((item) => item.dataset.contactId === String(contactId));
+    if (at < 0) {
+      // Its row has left: the first of the rows that followed it that is still here, or what
+      // came after the last of them, or (it was the last) after the row before it: a page
+      // loaded since.
+      const still = followers.map((id) => rows.find((item) => item.dataset.contactId === id));
+      const next = still.find(visible);
+      if (next) return next;
+      const anchor = followers.length ? followers.at(-1) : before;
+      at = anchor === null ? -1 : rows.findIndex((item) => item.dataset.contactId === anchor);
+      if (anchor !== null && at < 0) return null;
+    }
+    return rows.slice(at + 1).find(visible) ?? null;
   }
 
   // Close and go to the next: category, Ctrl+Enter, category, Ctrl+Enter.
-  onFormSent((entry) => {
+  onFormSent(async (entry) => {
     const after = picked;
     picked = null;
     const sentPicked = after !== null && entry.action === ACTION.CLOSE
       && entry.identifier.kind === IDENTIFIER_KIND.ID && Number(entry.identifier.canonical) === after;
     if (!sentPicked || !closeAndNext()) return;
-    const next = rowAfter(after);
-    if (!next) {
+    let following = rowAfter(after);
+    // The last row of what is loaded: the next page first, when there is one.
+    if (!following && !more.hidden) {
+      await load({ reset: false });
+      following = rowAfter(after);
+    }
+    if (!following) {
       announce(t("my_conversations.none_left"));
       return;
     }
-    pickContact(Number(next.dataset.contactId), { clearNote: true });
-    announce(t("my_conversations.next_picked", { name: next.querySelector(".my-conversations-name").textContent }));
+    pickContact(Number(following.dataset.contactId), { clearNote: true });
+    announce(t("my_conversations.next_picked", { name: following.querySelector(".my-conversations-name").textContent }));
   });
 
   // The arrow keys move between the rows (staying on the tick boxes or on the names), Home

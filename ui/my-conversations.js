@@ -67,6 +67,8 @@ export function setUpMyConversations({ showView }) {
     });
     const pick = document.createElement("button");
     pick.type = "button";
+    // An id, as the tick box has: a refresh puts the focus back on the same row's button.
+    pick.id = `my-conversations-pick-${contactId}`;
     pick.className = "my-conversations-pick";
     const who = document.createElement("span");
     who.className = "my-conversations-name";

@@ -57,6 +57,17 @@ async fn delivered(sandbox: &Sandbox, contact: u64) {
     }
 }
 
+/// A sandbox with enough contacts that Siti's open conversations take more than one page (25
+/// a page).
+async fn more_than_a_page_of_hers() -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        contact_count: 200,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap()
+}
+
 /// Says who the agent is (Siti) in the view's chooser, found by part of her name.
 async fn choose_siti(app: &App) {
     app.click("#view-my-conversations").await;
@@ -87,13 +98,7 @@ async fn focused_row(app: &App) -> Option<u64> {
 #[tokio::test(flavor = "multi_thread")]
 async fn my_open_conversations_pick_close_search_and_close_selected() {
     let _turn = one_at_a_time().await;
-    // Enough contacts that hers take more than one page (25 a page).
-    let sandbox = Sandbox::start(SandboxOptions {
-        contact_count: 200,
-        ..SandboxOptions::default()
-    })
-    .await
-    .unwrap();
+    let sandbox = more_than_a_page_of_hers().await;
     let desktop = Desktop::builder().sandbox(&sandbox).start();
     let app = desktop.launch_signed_in().await;
     assert_eq!(
@@ -303,13 +308,7 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_of_conversations_closed_from_the_keyboard() {
     let _turn = one_at_a_time().await;
-    // More than a page of hers (25 a page).
-    let sandbox = Sandbox::start(SandboxOptions {
-        contact_count: 200,
-        ..SandboxOptions::default()
-    })
-    .await
-    .unwrap();
+    let sandbox = more_than_a_page_of_hers().await;
     let expected = sandbox.open_assigned_to(SITI);
     assert!(expected.len() > 27, "more than a page: {}", expected.len());
     let desktop = Desktop::builder().sandbox(&sandbox).start();

@@ -76,7 +76,7 @@ def text_of(node):
     try:
         text = node.queryText()
         return text.getText(0, text.characterCount)
-    except (NotImplementedError, Exception):
+    except Exception:  # no text of its own
         pass
     try:
         return node.name or ""

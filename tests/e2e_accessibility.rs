@@ -304,8 +304,7 @@ async fn every_view(locale: &str, language: &'static str) -> (Vec<Seen>, Vec<Str
         &["bulk-input", "bulk-close", "bulk-category", "bulk-check"],
     ));
 
-    app.click("#settings-toggle").await;
-    app.wait_visible("#settings", true).await;
+    app.open_settings().await;
     seen.push(audit(
         &desktop,
         "Settings",

@@ -360,8 +360,7 @@ async fn settings_refuse_bad_values_and_the_window_fits_small_and_zoomed() {
     let (_turn, sandbox) = turn_and_sandbox(SandboxOptions::default()).await;
     let (_desktop, app) = signed_in(&sandbox).await;
 
-    app.click("#settings-toggle").await;
-    app.wait_visible("#settings", true).await;
+    app.open_settings().await;
     app.wait_text("#token-state", "A token is saved").await;
     app.fill("#history-size", "5").await;
     app.click("#settings-save").await;

@@ -66,10 +66,7 @@ async fn english_on_screen(app: &App, state: &str, language: &str) {
 /// Chooses `value` in Settings ("" for the computer's language); the window redraws in
 /// `expect`, with Settings open again.
 async fn choose_language(app: &App, value: &str, expect: &str) {
-    if !app.is_visible("#settings").await {
-        app.click("#settings-toggle").await;
-    }
-    app.wait_visible("#language-select", true).await;
+    app.open_settings().await;
     app.mark_page().await;
     app.choose("#language-select", value).await;
     app.wait_new_page().await;
@@ -196,8 +193,7 @@ async fn the_window_follows_the_computer_and_holds_in_every_language_at_200_perc
 
         // Settings open (the longest words), in the smallest window, then zoomed to 200% in
         // the window the app opens with: nothing cut off, nothing past the edge.
-        app.click("#settings-toggle").await;
-        app.wait_visible("#settings", true).await;
+        app.open_settings().await;
         for (width, height, zoom, shot) in [
             (420, 560, "1", "32-smallest"),
             (520, 720, "2", "33-200-percent"),

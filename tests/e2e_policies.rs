@@ -83,8 +83,7 @@ async fn a_machine_policy_presets_workspaces_locks_what_it_says_and_turns_bulk_o
     assert!(shown.contains("Brand A"), "{shown}");
 
     // Settings: the locked workspace's name, rule and address cannot be changed; each says so.
-    app.click("#settings-toggle").await;
-    app.wait_visible("#settings", true).await;
+    app.open_settings().await;
     app.wait_text(
         "#workspace-rename-set-by-organization",
         "Set by your organization",

@@ -58,13 +58,6 @@ async fn assert_not_in_page(app: &App, token: &str) {
     assert!(!page.contains(token), "the token reached the page");
 }
 
-async fn open_settings(app: &App) {
-    if !app.is_visible("#settings").await {
-        app.click("#settings-toggle").await;
-    }
-    app.wait_visible("#settings", true).await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_address_saved_in_settings_is_used_and_kept_and_the_token_stays_out_of_sight() {
     let _turn = one_at_a_time().await;
@@ -79,14 +72,14 @@ async fn an_address_saved_in_settings_is_used_and_kept_and_the_token_stays_out_o
     );
     app.wait_visible("#token-step", true).await;
 
-    open_settings(&app).await;
+    app.open_settings().await;
     app.mark_page().await;
     app.fill("#api-address", &sandbox.base_url()).await;
     app.click("#settings-save").await;
     // A new address: the window starts afresh on it and asks for its token.
     app.wait_new_page().await;
     app.save_token(DEFAULT_TOKEN).await;
-    open_settings(&app).await;
+    app.open_settings().await;
     app.wait_text("#app-version", &sandbox.base_url()).await;
 
     // A contact in its several forms, and a summary, that must never reach the log.
@@ -108,7 +101,7 @@ async fn an_address_saved_in_settings_is_used_and_kept_and_the_token_stays_out_o
     .await;
 
     // The diagnostics, with a history: facts only.
-    open_settings(&app).await;
+    app.open_settings().await;
     app.click("#copy-diagnostics").await;
     app.wait_visible("#diagnostics", true).await;
     let diagnostics: String = app
@@ -141,7 +134,7 @@ async fn an_address_saved_in_settings_is_used_and_kept_and_the_token_stays_out_o
     let home = desktop.stop_keep_home();
     let desktop = Desktop::builder().home(home).start();
     let app = desktop.launch().await;
-    open_settings(&app).await;
+    app.open_settings().await;
     app.wait_text("#app-version", &sandbox.base_url()).await;
     let address: String = app
         .js("return document.getElementById('api-address').value;")
@@ -681,7 +674,7 @@ async fn an_action_made_for_an_old_address_is_never_tried_again_at_the_new_one()
     .await;
 
     // A new address: asked (it forgets the token), then "Cancel them and change".
-    open_settings(&app).await;
+    app.open_settings().await;
     app.mark_page().await;
     app.fill("#api-address", &new.base_url()).await;
     app.click("#settings-save").await;

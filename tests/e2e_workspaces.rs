@@ -51,13 +51,6 @@ async fn switch_to(app: &App, name: &str) {
     assert_eq!(shown, name);
 }
 
-async fn open_settings(app: &App) {
-    if !app.is_visible("#settings").await {
-        app.click("#settings-toggle").await;
-    }
-    app.wait_visible("#settings", true).await;
-}
-
 fn history_has(rows: &[support::desktop::HistoryRow], contact: &str) -> bool {
     rows.iter().any(|r| r.text.contains(contact))
 }
@@ -80,7 +73,7 @@ async fn two_workspaces_side_by_side_each_with_its_own_server_token_history_and_
     );
 
     // A second workspace, added in Settings; its token is asked for at once.
-    open_settings(&app).await;
+    app.open_settings().await;
     app.click("#workspace-add").await;
     app.fill("#workspace-name", "Brand B").await;
     app.fill("#workspace-address", &b.base_url()).await;
@@ -147,7 +140,7 @@ async fn two_workspaces_side_by_side_each_with_its_own_server_token_history_and_
 
     // B's closing rule: a category is required. A close without one is refused in plain
     // words and nothing is saved or sent.
-    open_settings(&app).await;
+    app.open_settings().await;
     app.choose("#closing-rule", "category").await;
     app.mark_page().await;
     app.click("#settings-save").await;
@@ -167,7 +160,7 @@ async fn two_workspaces_side_by_side_each_with_its_own_server_token_history_and_
         rows.iter().any(|r| r.status == "pending")
     })
     .await;
-    open_settings(&app).await;
+    app.open_settings().await;
     app.assert_accessible("the settings with two workspaces")
         .await;
     app.click("#workspace-remove").await;
@@ -217,7 +210,7 @@ async fn two_workspaces_side_by_side_each_with_its_own_server_token_history_and_
     }
 
     // Removing B again, this time cancelling what waits: B is gone, A stays.
-    open_settings(&app).await;
+    app.open_settings().await;
     app.click("#workspace-remove").await;
     app.click("#confirm-yes").await;
     app.wait_text("#confirm-title", "still waiting").await;
@@ -228,7 +221,7 @@ async fn two_workspaces_side_by_side_each_with_its_own_server_token_history_and_
         options_of_switcher(&app).await.is_empty(),
         "one workspace left: no switcher"
     );
-    open_settings(&app).await;
+    app.open_settings().await;
     app.wait_text("#app-version", &a.base_url()).await;
     assert_eq!(app.history().await.len(), 3);
     app.screenshot("17-workspaces-after-remove").await;

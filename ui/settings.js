@@ -80,13 +80,16 @@ export function setUpSettings({ appInfo } = {}) {
   }
 
   async function open() {
+    showError("");
+    // Filled first, then shown: lines that fill in after it shows push what is below them
+    // down, under a pointer (or a WebDriver click) already on its way to a button.
+    await Promise.all([
+      shortcut.fill().catch((err) => console.warn("shortcut status:", err)),
+      updates.fill(),
+      fill(),
+    ]);
     panel.hidden = false;
     toggle.setAttribute("aria-expanded", "true");
-    showError("");
-    // The shortcut's line fills beside the rest; the focus does not wait for it.
-    shortcut.fill().catch((err) => console.warn("shortcut status:", err));
-    updates.fill();
-    await fill();
     panel.scrollIntoView({ block: "start" });
   }
   openPanel = open;

@@ -133,6 +133,45 @@ impl App {
         }
     }
 
+    /// Opens Settings from the header (when it is closed), and checks that it opened with its
+    /// content in place: where "Remove this workspace" sits in the panel when the panel shows
+    /// is where it sits once the panel is filled. A panel shown before it was filled moved
+    /// under a click made as it showed (CI saw one land beside the button, and the dialog it
+    /// opens never came).
+    pub async fn open_settings(&self) {
+        if self.is_visible("#settings").await {
+            return;
+        }
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            const panel = document.getElementById("settings");
+            const button = document.getElementById("workspace-remove");
+            const place = () => Math.round(button.getBoundingClientRect().top - panel.getBoundingClientRect().top);
+            let shown = null;
+            new MutationObserver((_, observer) => {
+              if (panel.hidden) return;
+              shown = place();
+              observer.disconnect();
+            }).observe(panel, { attributes: true, attributeFilter: ["hidden"] });
+            document.getElementById("settings-toggle").click();
+            const settled = () => {
+              const filled = document.getElementById("token-state").textContent || !document.getElementById("settings-error").hidden;
+              if (shown === null || !filled) {
+                setTimeout(settled, 50);
+                return;
+              }
+              requestAnimationFrame(() => requestAnimationFrame(() => done([shown, place()])));
+            };
+            settled();
+        "#;
+        let (shown, filled): (i64, i64) = self.js_async(script).await;
+        assert_eq!(
+            shown, filled,
+            "Settings moved after it showed: Remove this workspace was {shown} px down the panel \
+             when it showed, {filled} px once filled"
+        );
+    }
+
     /// Pastes `token` in the token step and saves it; returns once the form is back.
     pub async fn save_token(&self, token: &str) {
         self.wait_visible("#token-input", true).await;

@@ -13,6 +13,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use aelyst_sandbox::{Fault, Sandbox, SandboxOptions};
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use serde_json::json;
 use support::desktop::keys::{CTRL, DOWN, END, ENTER, ESC, HOME, RELEASE, UP};
 use support::desktop::{one_at_a_time, App, Desktop};
@@ -179,13 +180,16 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
     app.wait_text("#my-conversations-close-selected", "(3)")
         .await;
     // A refresh while rows are ticked (the timer, the window coming back, Refresh) keeps the
-    // ticks of the rows still listed.
+    // ticks of the rows still listed: of the rows it keeps as they were, and of one it makes
+    // anew (the first, marked as showing something else, so the refresh cannot keep it).
     let marked = format!(
         "document.getElementById('my-conversations-tick-{}')",
         three[0]
     );
     let _: bool = app
-        .js(&format!("{marked}.oldRow = true; return true;"))
+        .js(&format!(
+            "{marked}.oldRow = true; {marked}.closest('li').dataset.shows = 'stale'; return true;"
+        ))
         .await;
     app.click("#my-conversations-refresh").await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -253,7 +257,8 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
         .await;
 
     // From pressing the view's button to its first page on screen (the view already loaded
-    // once, as an agent switches back and forth).
+    // once, as an agent switches back and forth): until the answer is drawn and the count under
+    // the view's heading says so (rows that did not change stay as they were).
     let mut millis = Vec::new();
     for _ in 0..5 {
         app.click("#view-single").await;
@@ -262,10 +267,10 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
             .client
             .execute_async(
                 "const done = arguments[arguments.length - 1];\
-                 const list = document.getElementById('my-conversations-list');\
+                 const status = document.getElementById('my-conversations-status');\
                  const start = performance.now();\
                  const seen = new MutationObserver(() => { seen.disconnect(); done(performance.now() - start); });\
-                 seen.observe(list, { childList: true });\
+                 seen.observe(status, { childList: true, characterData: true, subtree: true });\
                  document.getElementById('view-my-conversations').click();",
                 vec![],
             )
@@ -316,6 +321,41 @@ async fn a_run_of_conversations_closed_from_the_keyboard() {
     choose_siti(&app).await;
     let rows = wait_listed(&app, "her first page", |ids| ids.len() == 25).await;
     assert_eq!(rows[..], expected[..25]);
+
+    // A refresh that lands between the press on a row and its release keeps the click: the
+    // row is picked. (It replaced every row, the pressed button with it, and the click was
+    // lost, the focus left on the row: seen in a run of this test.)
+    let pick = app
+        .wait_for(&format!("#my-conversations-pick-{}", rows[0]))
+        .await;
+    let press = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: pick,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    app.client.perform_actions(press).await.unwrap();
+    let refreshed: bool = app
+        .js_async(
+            "const done = arguments[arguments.length - 1];\
+             const status = document.getElementById('my-conversations-status');\
+             new MutationObserver((_, o) => { o.disconnect(); done(true); })\
+               .observe(status, { childList: true, characterData: true, subtree: true });\
+             document.getElementById('my-conversations-refresh').click();",
+        )
+        .await;
+    assert!(refreshed);
+    let release = MouseActions::new("mouse".into()).then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    app.client.perform_actions(release).await.unwrap();
+    app.client.release_actions().await.unwrap();
+    app.wait_focus("category").await;
+    assert_eq!(form_and_focus(&app).await.0, rows[0].to_string());
 
     // The last row of the page, picked (a click on it: scrolling to it with the keys would
     // load the next page as the list's end comes into view).

@@ -55,6 +55,8 @@ export function setUpMyConversations({ showView }) {
     const item = document.createElement("li");
     item.className = "my-conversations-row";
     item.dataset.contactId = String(contactId);
+    // What it shows, so a refresh can tell the row is the same (`listedRow`).
+    item.dataset.shows = JSON.stringify([given, reach]);
     const tick = document.createElement("input");
     tick.type = "checkbox";
     tick.id = `my-conversations-tick-${contactId}`;
@@ -85,6 +87,16 @@ export function setUpMyConversations({ showView }) {
     note.className = "my-conversations-note";
     item.append(tick, pick, note);
     return item;
+  }
+
+  /**
+   * The row for `data`: the one already listed when it shows the same, else a new one. A refresh
+   * that made every row anew took away a button being pressed, and the click with it (a
+   * refresh landing between a press and its release lost the pick).
+   */
+  function listedRow(data) {
+    const listed = list.querySelector(`[data-contact-id="${data.contactId}"]`);
+    return listed?.dataset.shows === JSON.stringify([data.name, data.reach]) ? listed : row(data);
   }
 
   function showSelected() {
@@ -126,12 +138,15 @@ export function setUpMyConversations({ showView }) {
       if (reset) {
         // A refresh (the timer, the window coming back, Refresh) while the agent ticks rows
         // keeps the ticks of the rows still listed (`row` ticks them from `selected`).
-        const fresh = rows.map(row);
+        const fresh = rows.map(listedRow);
         const listed = new Set(fresh.map((item) => item.dataset.contactId));
         for (const id of selected) if (!listed.has(id)) selected.delete(id);
-        const focused = list.contains(document.activeElement) ? document.activeElement.id : "";
-        list.replaceChildren(...fresh);
-        if (focused) document.getElementById(focused)?.focus();
+        const same = fresh.length === list.children.length && fresh.every((item, at) => item === list.children[at]);
+        if (!same) {
+          const focused = list.contains(document.activeElement) ? document.activeElement.id : "";
+          list.replaceChildren(...fresh);
+          if (focused) document.getElementById(focused)?.focus();
+        }
       }
       else list.append(...rows.filter((r) => !list.querySelector(`[data-contact-id="${r.contactId}"]`)).map(row));
       next = page.next;

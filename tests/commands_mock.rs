@@ -38,6 +38,16 @@ fn invoke(
 }
 
 /// `invoke` for a command about one workspace.
+/// The window's first question (`open_window`), with channels `n` and `n + 1`.
+fn open_window(window: &WebviewWindow<tauri::test::MockRuntime>, n: u32) -> Value {
+    invoke(
+        window,
+        "open_window",
+        json!({"onFailedCount": format!("__CHANNEL__:{n}"), "onHistory": format!("__CHANNEL__:{}", n + 1)}),
+    )
+    .unwrap()
+}
+
 fn invoke_in(
     window: &WebviewWindow<tauri::test::MockRuntime>,
     workspace: &str,
@@ -161,12 +171,11 @@ fn commands_through_the_mock_runtime() {
         json!(null),
         "the rest unchanged"
     );
-    let workspaces = invoke(
-        &window,
-        "watch_workspaces",
-        json!({"onEvent": "__CHANNEL__:5"}),
-    )
-    .unwrap();
+    let opening = open_window(&window, 50);
+    let workspaces = &opening["workspaces"];
+    assert_eq!(opening["token"]["saved"], false);
+    assert_eq!(opening["history"], json!([]));
+    assert_eq!(opening["categories"], json!([]));
     let shown = workspaces["shown"].as_str().unwrap().to_owned();
     let first = &workspaces["workspaces"][0];
     assert_eq!(first["id"], json!(shown));
@@ -199,10 +208,7 @@ fn commands_through_the_mock_runtime() {
     )
     .unwrap_err();
     assert_eq!(refused["code"], "summary_without_category");
-    assert_eq!(
-        call("watch_history", json!({"onEvent": "__CHANNEL__:7"})).unwrap(),
-        json!([])
-    );
+    assert_eq!(open_window(&window, 70)["history"], json!([]));
     // A valid action for a workspace that is not there: refused for that reason alone.
     let refused = invoke_in(
         &window,
@@ -225,12 +231,9 @@ fn commands_through_the_mock_runtime() {
     assert_eq!(entry["state"], "pending");
     assert_eq!(entry["identifier"]["canonical"], "+60121233112");
     assert_eq!(entry["identifier"]["display"], "+60 12-123 3112");
-    let history = call("watch_history", json!({"onEvent": "__CHANNEL__:8"})).unwrap();
-    assert_eq!(history.as_array().unwrap().len(), 1);
-    assert_eq!(
-        call("closing_categories", json!({})).unwrap(),
-        json!(["Resolved"])
-    );
+    let opening = open_window(&window, 80);
+    assert_eq!(opening["history"].as_array().unwrap().len(), 1);
+    assert_eq!(opening["categories"], json!(["Resolved"]));
 
     // The token goes into the keychain, under the workspace's own account, and never comes
     // back out.
@@ -307,8 +310,7 @@ fn commands_through_the_mock_runtime() {
     .unwrap_err();
     assert_eq!(refused["code"], "closing_category_required");
     assert_eq!(
-        call("watch_history", json!({"onEvent": "__CHANNEL__:9"}))
-            .unwrap()
+        open_window(&window, 90)["history"]
             .as_array()
             .unwrap()
             .len(),
@@ -356,12 +358,7 @@ fn commands_through_the_mock_runtime() {
     )
     .unwrap();
     let brand_b = brand_b.as_str().unwrap();
-    let listed = invoke(
-        &window,
-        "watch_workspaces",
-        json!({"onEvent": "__CHANNEL__:6"}),
-    )
-    .unwrap();
+    let listed = &open_window(&window, 60)["workspaces"];
     assert_eq!(listed["shown"], json!(brand_b), "a new workspace is shown");
     assert_eq!(listed["workspaces"].as_array().unwrap().len(), 2);
     invoke(&window, "show_workspace", json!({"workspace": shown})).unwrap();
@@ -373,7 +370,7 @@ fn commands_through_the_mock_runtime() {
     // No token saved: nothing is asked of Aelyst, and the cached choices come back.
     assert_eq!(
         call("refresh_closing_categories", json!({})).unwrap(),
-        call("closing_categories", json!({})).unwrap()
+        open_window(&window, 100)["categories"]
     );
     assert_eq!(
         call("contact_preview", json!({"kind": "id", "value": "5"})).unwrap(),

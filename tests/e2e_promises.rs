@@ -525,7 +525,7 @@ async fn a_second_launch_hands_over_and_focuses_the_window_whose_size_and_positi
     app.close().await;
 }
 
-/// The history channel through the real IPC: a new `watch_history` stream answers with the
+/// The history channel through the real IPC: `open_window` answers with the
 /// history as it is, then carries each change as it happens (the action saved, then sent),
 /// each a newer revision, and a removal when the finished ones are cleared.
 #[tokio::test(flavor = "multi_thread")]
@@ -545,8 +545,8 @@ async fn the_history_channel_carries_every_change_in_order() {
                window.__events = [];\
                const stream = new Channel();\
                stream.onmessage = (event) => window.__events.push(event);\
-               const snapshot = await invoke('watch_history', { workspace, onEvent: stream });\
-               window.__snapshot = snapshot.length;\
+               const opening = await invoke('open_window', { onFailedCount: new Channel(), onHistory: stream });\
+               window.__snapshot = opening.history.length;\
                await invoke('submit_action', { workspace, input: { identifierKind: 'id',\
                  identifierValue: '5', action: 'close' } });\
                done(null);\
@@ -554,7 +554,7 @@ async fn the_history_channel_carries_every_change_in_order() {
             vec![],
         )
         .await
-        .expect("watch_history through IPC");
+        .expect("open_window through IPC");
     let snapshot: usize = app.js("return window.__snapshot;").await;
     assert_eq!(snapshot, 0, "a fresh history");
     let deadline = Instant::now() + DELIVERY;

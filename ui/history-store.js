@@ -1,7 +1,7 @@
 // The history as the window knows it: each entry Rust keeps, by id, at its newest version, and
 // how many of each bulk run's entries are in each state. No DOM here: the history view draws
 // it, Bulk follows its runs and My conversations its rows, each by listening to it.
-import { callIn, channel } from "./ipc.js";
+import { channel } from "./ipc.js";
 import { HISTORY_EVENT } from "./contract.js";
 
 /** What a listener is told happened. */
@@ -92,10 +92,13 @@ function putSnapshot(snapshot) {
 }
 
 /**
- * Asks Rust for the history and its changes from now on; `onPause` hears when sending pauses
- * or goes on. Resolves once the history as it is has been taken in.
+ * The history's changes from Rust, on the channel this returns (`onHistory`, for Rust's first
+ * answer: workspace.js), and `take(snapshot, onPause)`, which takes in the history as that
+ * answer gave it; `onPause` hears when sending pauses or goes on. Changes that arrive before
+ * the snapshot is taken in are applied after it; revisions keep them right.
  */
-export async function watchHistory(onPause) {
+export function historyStream() {
+  let onPause = () => {};
   const apply = (event) => {
     if (event.type === HISTORY_EVENT.UPSERT) putEntry(event.entry);
     if (event.type === HISTORY_EVENT.REMOVED) removeEntries(event.ids);
@@ -116,12 +119,15 @@ export async function watchHistory(onPause) {
       }
     }
   };
-  // One round trip: Rust starts streaming changes, then answers with the history as it is.
-  // Changes that arrive before that answer are applied after it; revisions keep them right.
   let early = [];
-  const changes = channel((event) => (early ? early.push(event) : handle(event)));
-  putSnapshot(await callIn("watch_history", { onEvent: changes }));
-  const waiting = early;
-  early = null;
-  waiting.forEach(handle);
+  return {
+    onHistory: channel((event) => (early ? early.push(event) : handle(event))),
+    take(snapshot, pauses) {
+      onPause = pauses;
+      putSnapshot(snapshot);
+      const waiting = early;
+      early = null;
+      waiting.forEach(handle);
+    },
+  };
 }

@@ -12,7 +12,7 @@ import { actionWord, contactWords, stateWord } from "./words.js";
 import { shownWorkspace } from "./workspace.js";
 import { showFill } from "./handoff.js";
 import { ACTION, ENTRY_STATE, FORM_FILL, PAUSE } from "./contract.js";
-import { CHANGE, historySize, onHistoryChange, putEntry, watchHistory } from "./history-store.js";
+import { CHANGE, historySize, onHistoryChange, putEntry } from "./history-store.js";
 
 /**
  * id → { entry, element, haystack }: the entry as last drawn, its <li> while it is on screen
@@ -437,7 +437,11 @@ export function showPause(pause) {
   line.hidden = false;
 }
 
-export async function setUpHistory({ onPause }) {
+/**
+ * Draws the history and keeps it drawn: `history` is history-store's `historyStream()`, and
+ * `snapshot` the history as Rust's first answer gave it.
+ */
+export function setUpHistory({ history, snapshot, onPause }) {
   const status = document.getElementById("export-status");
   document.getElementById("history-filter").addEventListener("input", applyFilter);
   historyList().addEventListener("click", onListClick);
@@ -482,7 +486,7 @@ export async function setUpHistory({ onPause }) {
     else if (change === CHANGE.REMOVED) remove(entries);
     else entries.forEach(upsert);
   });
-  await watchHistory((pause) => {
+  history.take(snapshot, (pause) => {
     showPause(pause);
     onPause(pause);
   });

@@ -1,5 +1,5 @@
 // Starts each part of the window, then marks it ready (the end-to-end tests wait for that).
-import { call, callIn } from "./ipc.js";
+import { call } from "./ipc.js";
 import { SHOW_SETTINGS, ready } from "./i18n.js";
 import { pauseText, problemText, toProblem } from "./errors.js";
 import { showAppInfo, watchForNewerVersion } from "./header.js";
@@ -9,7 +9,8 @@ import { setUpTokenStep, showTokenStep } from "./token-step.js";
 import { showCachedCategories, refreshCategories } from "./categories.js";
 import { setUpShortcuts } from "./keyboard.js";
 import { setUpViews, showView } from "./views.js";
-import { setUpWorkspaces } from "./workspace.js";
+import { openWorkspaces } from "./workspace.js";
+import { historyStream } from "./history-store.js";
 import { showClosingRule } from "./closing-rule.js";
 import { formWasFilled, setUpHandoffs, showEntryAfterReload, showFill } from "./handoff.js";
 import { PAUSE } from "./contract.js";
@@ -52,32 +53,33 @@ function askForToken(pause) {
 
 async function start() {
   applyLimits();
-  // Questions about no workspace go out at once, beside the one that says which is shown and
-  // the catalog's download (i18n.js starts it as it loads); every question after that names the
-  // workspace. (A contact handed over at launch is shown last, in a form that is ready for it.)
+  // Every question start-up asks goes out at once, beside the catalog's download (i18n.js starts
+  // it as it loads): the app's, the handoff channel's, and the first answer, which says which
+  // workspace is shown and brings that one's token status, categories and history with it.
+  // Every question after that names the workspace. (A contact handed over at launch is shown
+  // last, in a form that is ready for it.)
   const info = call("app_info");
   const handoffs = setUpHandoffs();
-  const shown = setUpWorkspaces();
+  const history = historyStream();
+  const opening = openWorkspaces(history.onHistory);
   // Nothing is drawn before the words are there.
   await ready;
   const form = setUpActionForm({ onSubmitted: showSubmitted });
   setUpShortcuts(form);
   setUpViews();
   setUpTokenStep({ onSaved: refreshCategories });
-  const workspace = await shown;
+  const first = await opening;
+  const { workspace, token } = first;
   showClosingRule(workspace.closingRule);
   const loadSettings = setUpSettingsWhenOpened(info);
   info.then((about) => {
     applyPolicy(about.setByOrganization);
     setCloseAndNext(about.closeAndNext);
   }).catch(() => {});
-  const [token, , , , handed] = await Promise.all([
-    callIn("token_status"),
-    setUpHistory({ onPause: askForToken }),
-    showAppInfo(workspace, info),
-    showCachedCategories(),
-    handoffs,
-  ]);
+  setUpHistory({ history, snapshot: first.history, onPause: askForToken });
+  showCachedCategories(first.categories);
+  const [, handed] = await Promise.all([showAppInfo(workspace, info), handoffs]);
+  performance.mark("first-data");
   showPause(token.pause);
   watchForNewerVersion();
   showEntryAfterReload();

@@ -7,15 +7,20 @@ import { ready, t } from "./i18n.js";
 let view = { shown: "", workspaces: [] };
 
 /**
- * Asks Rust for the workspaces (and to hear of failed counts changing); shows the switcher once
- * the catalog is there too. Start-up calls it before the catalog has loaded: the two go on at once.
+ * The window's first question to Rust: the workspaces (and to hear of failed counts changing),
+ * with the shown one's token status, cached categories and history (its changes on
+ * `onHistory`), in one answer. Shows the switcher once the catalog is there too. Start-up asks
+ * it before the catalog has loaded: the two go on at once. Resolves to `{ workspace, token,
+ * categories, history }`.
  */
-export async function setUpWorkspaces() {
-  view = await call("watch_workspaces", { onEvent: channel(onFailedCount) });
+export async function openWorkspaces(onHistory) {
+  const opening = await call("open_window", { onFailedCount: channel(onFailedCount), onHistory });
+  performance.mark("opened");
+  view = opening.workspaces;
   setShownWorkspace(view.shown);
   await ready;
   showSwitcher();
-  return shownWorkspace();
+  return { ...opening, workspace: shownWorkspace() };
 }
 
 export function shownWorkspace() {

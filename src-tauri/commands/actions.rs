@@ -21,16 +21,6 @@ pub async fn submit_action(
     state.workspaces.submit(&workspace, &input)
 }
 
-/// The workspace's cached choices, at once.
-#[tauri::command]
-#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
-pub async fn closing_categories(
-    state: State<'_, AppState>,
-    workspace: String,
-) -> Result<Vec<String>, AppError> {
-    state.workspaces.category_choices(&workspace)
-}
-
 /// Asks the workspace for its closing notes and caches them. Quietly keeps the cache when the
 /// feature is off, there is no token, or the network is down.
 #[tauri::command]

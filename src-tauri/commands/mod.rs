@@ -11,4 +11,5 @@ pub mod my_conversations;
 pub mod settings;
 pub mod token;
 pub mod updates;
+pub mod window;
 pub mod workspaces;

@@ -24,7 +24,12 @@ pub async fn token_status(
     state: State<'_, AppState>,
     workspace: String,
 ) -> Result<TokenStatus, AppError> {
-    let open = state.workspace(&workspace)?;
+    status(&state, &workspace).await
+}
+
+/// Whether `workspace` has a token saved, and why sending is on hold if it is.
+pub(crate) async fn status(state: &AppState, workspace: &str) -> Result<TokenStatus, AppError> {
+    let open = state.workspace(workspace)?;
     let pause = open.outbox.pause();
     let stored = blocking(move || Ok(open.credentials())).await?;
     let (saved, problem) = match stored {

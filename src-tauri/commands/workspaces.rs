@@ -1,13 +1,11 @@
-//! The workspaces: the list with each one's failed count (and a stream of changes to it),
-//! which one the window shows, adding and removing one, cancelling what waits in one.
+//! The workspaces: the list with each one's failed count (the window gets it, and a stream of
+//! changes to it, with its first answer: `window.rs`), which one the window shows, adding and
+//! removing one, cancelling what waits in one.
 
 use aelyst_core::workspace::ClosingRule;
 use aelyst_core::AppError;
 use serde::Serialize;
-use tauri::ipc::Channel;
 use tauri::State;
-
-use crate::event_hub::FailedCount;
 
 /// How long "cancel them" waits for actions on their way to come back unanswered.
 const CANCEL_PATIENCE: std::time::Duration = std::time::Duration::from_secs(3);
@@ -36,7 +34,8 @@ pub struct WorkspacesView {
     pub workspaces: Vec<WorkspaceView>,
 }
 
-fn list(state: &AppState) -> WorkspacesView {
+/// The workspaces, with the one shown (the window's first answer: `window::open_window`).
+pub(crate) fn list(state: &AppState) -> WorkspacesView {
     let settings = state.settings.get();
     let workspaces = settings
         .workspaces
@@ -58,18 +57,6 @@ fn list(state: &AppState) -> WorkspacesView {
         shown: settings.shown.unwrap_or_default(),
         workspaces,
     }
-}
-
-/// The workspaces as they are, and from now on each change of one's failed count on
-/// `on_event` (for the switcher's badge).
-#[tauri::command]
-#[tracing::instrument(level = "info", skip_all, err(level = "warn", Debug))]
-pub async fn watch_workspaces(
-    state: State<'_, AppState>,
-    on_event: Channel<FailedCount>,
-) -> Result<WorkspacesView, AppError> {
-    state.event_hub.watch_badges(on_event);
-    Ok(list(&state))
 }
 
 /// Shows another workspace (remembered for the next start).

@@ -37,7 +37,6 @@ fn invoke(
     .map(|body| body.deserialize::<Value>().unwrap())
 }
 
-/// `invoke` for a command about one workspace.
 /// The window's first question (`open_window`), with channels `n` and `n + 1`.
 fn open_window(window: &WebviewWindow<tauri::test::MockRuntime>, n: u32) -> Value {
     invoke(
@@ -48,6 +47,7 @@ fn open_window(window: &WebviewWindow<tauri::test::MockRuntime>, n: u32) -> Valu
     .unwrap()
 }
 
+/// `invoke` for a command about one workspace.
 fn invoke_in(
     window: &WebviewWindow<tauri::test::MockRuntime>,
     workspace: &str,

@@ -76,11 +76,21 @@ async function start() {
     applyPolicy(about.setByOrganization);
     setCloseAndNext(about.closeAndNext);
   }).catch(() => {});
-  setUpHistory({ history, snapshot: first.history, onPause: askForToken });
+  // The answer's pause first: one the stream carried after it (replayed as the history is taken
+  // in) has the last word.
+  let pause = token.pause;
+  showPause(pause);
+  setUpHistory({
+    history,
+    snapshot: first.history,
+    onPause: (now) => {
+      pause = now;
+      askForToken(now);
+    },
+  });
   showCachedCategories(first.categories);
   const [, handed] = await Promise.all([showAppInfo(workspace, info), handoffs]);
   performance.mark("first-data");
-  showPause(token.pause);
   watchForNewerVersion();
   showEntryAfterReload();
   if (!token.saved) {
@@ -88,11 +98,11 @@ async function start() {
     showFill(handed, { focus: false });
   } else if (handed || formWasFilled()) {
     // A contact handed over (with the answer, or on the channel while start-up went on).
-    askForToken(token.pause);
+    askForToken(pause);
     refreshCategories();
     showFill(handed);
   } else {
-    askForToken(token.pause);
+    askForToken(pause);
     refreshCategories();
     if (workspace.me) {
       // The agent said who they are here: their open conversations first. The list loads in

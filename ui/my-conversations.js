@@ -141,12 +141,13 @@ export function setUpMyConversations({ showView }) {
         const fresh = rows.map(listedRow);
         const listed = new Set(fresh.map((item) => item.dataset.contactId));
         for (const id of selected) if (!listed.has(id)) selected.delete(id);
-        const same = fresh.length === list.children.length && fresh.every((item, at) => item === list.children[at]);
-        if (!same) {
-          const focused = list.contains(document.activeElement) ? document.activeElement.id : "";
-          list.replaceChildren(...fresh);
-          if (focused) document.getElementById(focused)?.focus();
-        }
+        // Only what changed moves: a row kept in its place is never taken out of the page.
+        const focused = list.contains(document.activeElement) ? document.activeElement.id : "";
+        fresh.forEach((item, at) => {
+          if (list.children[at] !== item) list.insertBefore(item, list.children[at] ?? null);
+        });
+        while (list.children.length > fresh.length) list.lastElementChild.remove();
+        if (focused && document.activeElement?.id !== focused) document.getElementById(focused)?.focus();
       }
       else list.append(...rows.filter((r) => !list.querySelector(`[data-contact-id="${r.contactId}"]`)).map(row));
       next = page.next;

@@ -79,29 +79,40 @@ export function setUpSettings({ appInfo } = {}) {
     }
   }
 
-  async function open() {
-    showError("");
-    // Filled first, then shown: lines that fill in after it shows push what is below them
-    // down, under a pointer (or a WebDriver click) already on its way to a button.
-    await Promise.all([
-      shortcut.fill().catch((err) => console.warn("shortcut status:", err)),
-      updates.fill(),
-      fill(),
-    ]);
-    panel.hidden = false;
-    toggle.setAttribute("aria-expanded", "true");
-    panel.scrollIntoView({ block: "start" });
+  // Settings on its way to the screen: a second press meanwhile waits for it.
+  let opening = null;
+
+  function open() {
+    opening ??= (async () => {
+      showError("");
+      // Filled first, then shown: lines that fill in after it shows push what is below them
+      // down, under a pointer (or a WebDriver click) already on its way to a button.
+      await Promise.all([
+        shortcut.fill().catch((err) => console.warn("shortcut status:", err)),
+        updates.fill(),
+        fill(),
+      ]);
+      panel.hidden = false;
+      toggle.setAttribute("aria-expanded", "true");
+      panel.scrollIntoView({ block: "start" });
+    })().finally(() => {
+      opening = null;
+    });
+    return opening;
   }
   openPanel = open;
 
   toggle.addEventListener("click", async () => {
+    if (opening) return;
     if (!panel.hidden) {
       panel.hidden = true;
       toggle.setAttribute("aria-expanded", "false");
       return;
     }
+    const focused = document.activeElement;
     await open();
-    $("token-replace").focus();
+    // Unless the agent went elsewhere while it filled.
+    if (document.activeElement === focused) $("token-replace").focus();
   });
 
   $("me-change").addEventListener("click", async () => {

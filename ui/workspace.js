@@ -14,9 +14,15 @@ let view = { shown: "", workspaces: [] };
  * categories, history }`.
  */
 export async function openWorkspaces(onHistory) {
-  const opening = await call("open_window", { onFailedCount: channel(onFailedCount), onHistory });
+  // A count that changes before the answer is taken in is applied after it (counts are whole
+  // numbers, not steps: one applied late is still right).
+  let early = [];
+  const counts = channel((count) => (early ? early.push(count) : onFailedCount(count)));
+  const opening = await call("open_window", { onFailedCount: counts, onHistory });
   performance.mark("opened");
   view = opening.workspaces;
+  early.forEach(onFailedCount);
+  early = null;
   setShownWorkspace(view.shown);
   await ready;
   showSwitcher();

@@ -41,4 +41,17 @@ if [ -n "${AELYST_APT_URL:-}" ]; then
   "$tools/tauri" bundle --bundles deb --config src-tauri/tauri.bundled-ui.conf.json \
     --config "$apt_dir/tauri.conf.json"
 fi
+# Tauri's bundler compresses the package's files with gzip; dpkg's own default, xz, makes the
+# .deb about a third smaller (README, Figures). The package is unpacked and built again with
+# dpkg-deb: the same files, modes, control files and maintainer scripts, owned by root.
+# Only the package just built (the newest): an older one left in the folder keeps its time, so
+# the scripts that take the newest (check-deb.sh, check-apt-updates.py) still take this one.
+deb=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb | head -n 1)
+if ar t "$deb" | grep -qx "data.tar.gz"; then
+  tree=$(mktemp -d)
+  trap 'rm -rf "$tree"' EXIT
+  dpkg-deb --raw-extract "$deb" "$tree/pkg"
+  dpkg-deb --root-owner-group -Zxz -z9 --build "$tree/pkg" "$tree/out.deb" >/dev/null
+  mv "$tree/out.deb" "$deb"
+fi
 ls -l "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb

@@ -72,6 +72,8 @@ const loading = fetchCatalog(language)
 
 /** Resolves once the catalog is loaded and the page's own words are translated. */
 export const ready = loading.then(({ lang, words }) => {
+  // Where start-up goes (scripts/bench-startup.py prints the page's marks).
+  performance.mark("catalog");
   catalog = words;
   if (lang !== language) {
     // English words on screen: screen readers must read them as English.

@@ -296,8 +296,8 @@ impl Client {
     }
 
     /// The token and what we accept, on any request to the API. The header is built by
-    /// reqwest's bearer helper, which marks it sensitive: it is left out of `Debug` output and
-    /// HTTP/2 never puts it in its header-compression table.
+    /// reqwest's bearer helper, which marks it sensitive: it is left out of `Debug` output (and
+    /// out of HTTP/2's header-compression table, were HTTP/2 turned on: it is not, README).
     fn authorized(
         &self,
         request: reqwest::RequestBuilder,

@@ -340,7 +340,13 @@ async fn every_view(locale: &str, language: &'static str) -> (Vec<Seen>, Vec<Str
         &["--contact", &format!("id:{KNOWN}")],
         "",
     );
-    assert!(out.status.success(), "the second launch handed over");
+    assert!(
+        out.status.success(),
+        "the second launch handed over ({}): {}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     app.wait_focus("category").await;
     problems.extend(
         focus_over_atspi(&desktop, "after a handoff", "category")

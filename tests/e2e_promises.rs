@@ -464,7 +464,9 @@ async fn a_second_launch_hands_over_and_focuses_the_window_whose_size_and_positi
         .unwrap();
     assert!(
         second.status.success(),
-        "the second launch handed over and exited"
+        "the second launch handed over and exited ({}): {}",
+        second.status,
+        String::from_utf8_lossy(&second.stderr)
     );
     // ... and the running window came to the front with the focus.
     let deadline = Instant::now() + Duration::from_secs(10);

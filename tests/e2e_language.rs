@@ -153,6 +153,32 @@ async fn in_malay_and_brazilian_portuguese_no_english_is_shown_and_axe_finds_not
     let app = desktop.launch_signed_in().await;
     let lang: String = app.js("return document.documentElement.lang;").await;
     assert_eq!(lang, "en");
+    // i18n.js writes whole numbers from 0 to 999 without Intl (no ICU at start): in this
+    // webview's ICU, every language of the window must write them the same way, and the
+    // window's formatNumber must agree with Intl on the numbers it does not shortcut.
+    let differs: Vec<String> = app
+        .js_async(
+            r#"const done = arguments[arguments.length - 1];
+            Promise.all([import('./contract.js'), import('./i18n.js')]).then(([{ LANGUAGES }, i18n]) => {
+              const differs = [];
+              for (const lang of LANGUAGES) {
+                const intl = new Intl.NumberFormat(lang);
+                for (let n = 0; n < 1000; n++) {
+                  if (intl.format(n) !== String(n)) differs.push(`${lang}: ${n} is ${intl.format(n)}`);
+                }
+              }
+              const intl = new Intl.NumberFormat(i18n.language);
+              for (const n of [0, 7, 999, 1000, 12345, 1234.5, 0.5, -3, 2 ** 40]) {
+                if (i18n.formatNumber(n) !== intl.format(n)) differs.push(`formatNumber(${n}) is ${i18n.formatNumber(n)}`);
+              }
+              done(differs);
+            }, (e) => done([String(e)]));"#,
+        )
+        .await;
+    assert!(
+        differs.is_empty(),
+        "numbers written differently: {differs:?}"
+    );
 
     for language in ["ms", "pt-BR"] {
         choose_language(&app, language, language).await;

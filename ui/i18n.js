@@ -48,7 +48,18 @@ export const language = startLanguage();
 document.documentElement.lang = language;
 
 let catalog = {};
-let plurals = new Intl.PluralRules(language);
+/**
+ * `make()`, called the first time the value is asked for, then kept. Each Intl object loads
+ * ICU's rules and data for its language into the page (measured in WebKitGTK: ~2.5 MiB for the
+ * first, ~5 MiB for the seven this module uses); most starts format no date and no plural, so
+ * none is made before a text needs it.
+ */
+function lazy(make) {
+  let value = null;
+  return () => (value ??= make());
+}
+
+let plurals = lazy(() => new Intl.PluralRules(language));
 
 async function fetchCatalog(lang) {
   const answer = await fetch(`locales/${lang}.json`);
@@ -78,7 +89,7 @@ export const ready = loading.then(({ lang, words }) => {
   if (lang !== language) {
     // English words on screen: screen readers must read them as English.
     document.documentElement.lang = lang;
-    plurals = new Intl.PluralRules(lang);
+    plurals = lazy(() => new Intl.PluralRules(lang));
   }
   translatePage();
 });
@@ -91,7 +102,17 @@ export function hasWords(key) {
 // (`first`: a bulk row's earlier line), an id, a typed value. Grouped as amounts they would read
 // "line 1,234" or change what was typed.
 const RAW_NUMBERS = new Set(["status", "line", "first", "id", "value"]);
-const NUMBER = new Intl.NumberFormat(language);
+const number = lazy(() => new Intl.NumberFormat(language));
+
+/**
+ * `n` as the language writes an amount. Whole numbers from 0 to 999 are written as they are:
+ * every language in LANGUAGES writes them in Latin digits with no grouping, so the counters on
+ * the first screen ("0 of 512 characters") need no ICU (tests/e2e_language.rs checks this
+ * against Intl in each language). A language added with other digits must drop this shortcut.
+ */
+export function formatNumber(n) {
+  return Number.isInteger(n) && n >= 0 && n < 1000 ? String(n) : number().format(n);
+}
 
 /**
  * The words for `key`, with `{name}` replaced by fields[name]. A plural entry (an object of
@@ -103,13 +124,13 @@ export function t(key, fields = {}) {
     console.warn("No words for", key);
     return key;
   }
-  if (typeof text === "object") text = text[plurals.select(Number(fields.count))] ?? text.other;
+  if (typeof text === "object") text = text[plurals().select(Number(fields.count))] ?? text.other;
   // Most texts have no field: the history draws thousands of rows, so skip the replace.
   if (!text.includes("{")) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name) => {
     const value = fields[name];
     if (value === undefined || value === null) return whole;
-    return typeof value === "number" && !RAW_NUMBERS.has(name) ? NUMBER.format(value) : String(value);
+    return typeof value === "number" && !RAW_NUMBERS.has(name) ? formatNumber(value) : String(value);
   });
 }
 
@@ -144,26 +165,26 @@ function fillSlots(element, text) {
   element.replaceChildren(...parts.filter((part) => part !== ""));
 }
 
-// One formatter each, made once: toLocale…String with options builds a new one per call
-// (in V8, 20,000 times: 1.26 s, against 16 ms for a shared one), once or twice per history row.
-// The time zone is the computer's own (Intl's default).
-const TIME = new Intl.DateTimeFormat(language, { hour: "2-digit", minute: "2-digit" });
-const TIME_WITH_SECONDS = new Intl.DateTimeFormat(language, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+// One formatter each, made once, when first used: toLocale…String with options builds a new one
+// per call (in V8, 20,000 times: 1.26 s, against 16 ms for a shared one), once or twice per
+// history row. The time zone is the computer's own (Intl's default).
 const DAY = { year: "numeric", month: "numeric", day: "numeric" };
-const DATE = new Intl.DateTimeFormat(language, DAY);
-const DATE_TIME = new Intl.DateTimeFormat(language, { ...DAY, hour: "2-digit", minute: "2-digit" });
-const DATE_TIME_WITH_SECONDS = new Intl.DateTimeFormat(language, { ...DAY, hour: "2-digit", minute: "2-digit", second: "2-digit" });
-let megabytes = null;
+const HOUR_MINUTE = { hour: "2-digit", minute: "2-digit" };
+const dateTime = (options) => lazy(() => new Intl.DateTimeFormat(language, options));
+const TIME = dateTime(HOUR_MINUTE);
+const TIME_WITH_SECONDS = dateTime({ ...HOUR_MINUTE, second: "2-digit" });
+const DATE = dateTime(DAY);
+const DATE_TIME = dateTime({ ...DAY, ...HOUR_MINUTE });
+const DATE_TIME_WITH_SECONDS = dateTime({ ...DAY, ...HOUR_MINUTE, second: "2-digit" });
+const megabytes = lazy(() => new Intl.NumberFormat(language, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }));
 
-export const formatTime = (ms) => TIME.format(ms);
-export const formatTimeWithSeconds = (ms) => TIME_WITH_SECONDS.format(ms);
-export const formatDate = (ms) => DATE.format(ms);
-export const formatDateTime = (ms) => DATE_TIME.format(ms);
-export const formatDateTimeWithSeconds = (ms) => DATE_TIME_WITH_SECONDS.format(ms);
-export const formatNumber = (n) => NUMBER.format(n);
+export const formatTime = (ms) => TIME().format(ms);
+export const formatTimeWithSeconds = (ms) => TIME_WITH_SECONDS().format(ms);
+export const formatDate = (ms) => DATE().format(ms);
+export const formatDateTime = (ms) => DATE_TIME().format(ms);
+export const formatDateTimeWithSeconds = (ms) => DATE_TIME_WITH_SECONDS().format(ms);
 
 /** A size in bytes as megabytes ("2 MB"), in the language's own unit words. */
 export function formatMegabytes(bytes) {
-  megabytes ??= new Intl.NumberFormat(language, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 });
-  return megabytes.format(bytes / (1024 * 1024));
+  return megabytes().format(bytes / (1024 * 1024));
 }

@@ -163,6 +163,10 @@ async fn first_run_close_with_a_note_reopen_and_restart() {
         !app.is_visible("#token-step").await,
         "the saved token is found again"
     );
+    // The window opens with the cursor where the agent types first (the page is shown only
+    // once its data is in: a field focused while it was still hidden would not take it).
+    let focused: String = app.js("return document.activeElement.id;").await;
+    assert_eq!(focused, "identifier-value", "the cursor at start");
     let rows = app
         .wait_history("history after restart", DELIVERY, |rows| rows.len() == 2)
         .await;

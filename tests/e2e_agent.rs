@@ -163,8 +163,8 @@ async fn first_run_close_with_a_note_reopen_and_restart() {
         !app.is_visible("#token-step").await,
         "the saved token is found again"
     );
-    // The window opens with the cursor where the agent types first (the page is shown only
-    // once its data is in: a field focused while it was still hidden would not take it).
+    // The window opens with the cursor where the agent types first (a page kept hidden until
+    // its data was in lost it: README, Figures).
     let focused: String = app.js("return document.activeElement.id;").await;
     assert_eq!(focused, "identifier-value", "the cursor at start");
     let rows = app

@@ -49,6 +49,37 @@ Promise.all([fetch('locales/en.json'), fetch(`locales/${lang}.json`)].map(p => p
   .catch(e => done({ lang, found: ['check failed: ' + e] }));
 "#;
 
+/// i18n.js writes whole numbers from 0 to 999 without Intl (no ICU at start): in this webview's
+/// ICU, every language of the window must write them the same way, and the window's
+/// formatNumber must write every number as Intl does in the page's language.
+async fn numbers_as_intl_writes_them(app: &App) {
+    let differs: Vec<String> = app
+        .js_async(
+            r#"const done = arguments[arguments.length - 1];
+            Promise.all([import('./contract.js'), import('./i18n.js')]).then(([{ LANGUAGES }, i18n]) => {
+              const differs = [];
+              for (const lang of LANGUAGES) {
+                const each = new Intl.NumberFormat(lang);
+                for (let n = 0; n < 1000; n++) {
+                  if (each.format(n) !== String(n)) differs.push(`${lang}: ${n} is ${each.format(n)}`);
+                }
+              }
+              const shown = new Intl.NumberFormat(i18n.language);
+              for (const n of [0, -0, 7, 999, 1000, 12345, 1234.5, 0.5, 0.12345, -3, 2 ** 40]) {
+                if (i18n.formatNumber(n) !== shown.format(n)) {
+                  differs.push(`${i18n.language}: formatNumber(${n}) is ${i18n.formatNumber(n)}, Intl ${shown.format(n)}`);
+                }
+              }
+              done(differs);
+            }).catch((e) => done([String(e)]));"#,
+        )
+        .await;
+    assert!(
+        differs.is_empty(),
+        "numbers written differently: {differs:?}"
+    );
+}
+
 async fn english_on_screen(app: &App, state: &str, language: &str) {
     let result = app
         .client
@@ -153,35 +184,11 @@ async fn in_malay_and_brazilian_portuguese_no_english_is_shown_and_axe_finds_not
     let app = desktop.launch_signed_in().await;
     let lang: String = app.js("return document.documentElement.lang;").await;
     assert_eq!(lang, "en");
-    // i18n.js writes whole numbers from 0 to 999 without Intl (no ICU at start): in this
-    // webview's ICU, every language of the window must write them the same way, and the
-    // window's formatNumber must agree with Intl on the numbers it does not shortcut.
-    let differs: Vec<String> = app
-        .js_async(
-            r#"const done = arguments[arguments.length - 1];
-            Promise.all([import('./contract.js'), import('./i18n.js')]).then(([{ LANGUAGES }, i18n]) => {
-              const differs = [];
-              for (const lang of LANGUAGES) {
-                const intl = new Intl.NumberFormat(lang);
-                for (let n = 0; n < 1000; n++) {
-                  if (intl.format(n) !== String(n)) differs.push(`${lang}: ${n} is ${intl.format(n)}`);
-                }
-              }
-              const intl = new Intl.NumberFormat(i18n.language);
-              for (const n of [0, 7, 999, 1000, 12345, 1234.5, 0.5, -3, 2 ** 40]) {
-                if (i18n.formatNumber(n) !== intl.format(n)) differs.push(`formatNumber(${n}) is ${i18n.formatNumber(n)}`);
-              }
-              done(differs);
-            }, (e) => done([String(e)]));"#,
-        )
-        .await;
-    assert!(
-        differs.is_empty(),
-        "numbers written differently: {differs:?}"
-    );
+    numbers_as_intl_writes_them(&app).await;
 
     for language in ["ms", "pt-BR"] {
         choose_language(&app, language, language).await;
+        numbers_as_intl_writes_them(&app).await;
         main_states(&app, &sandbox, language).await;
     }
 

@@ -50,9 +50,9 @@ document.documentElement.lang = language;
 let catalog = {};
 /**
  * `make()`, called the first time the value is asked for, then kept. Each Intl object loads
- * ICU's rules and data for its language into the page (measured in WebKitGTK: ~2.5 MiB for the
- * first, ~5 MiB for the seven this module uses); most starts format no date and no plural, so
- * none is made before a text needs it.
+ * ICU's rules and data for its language into the page (README, Figures: ~5 MiB for the seven
+ * this module made as it loaded), so none is made before a text needs it: a start with an
+ * empty history makes none, one with history the one or two its rows' times use.
  */
 function lazy(make) {
   let value = null;
@@ -111,7 +111,8 @@ const number = lazy(() => new Intl.NumberFormat(language));
  * against Intl in each language). A language added with other digits must drop this shortcut.
  */
 export function formatNumber(n) {
-  return Number.isInteger(n) && n >= 0 && n < 1000 ? String(n) : number().format(n);
+  // -0 passes the test but Intl writes it "-0".
+  return Number.isInteger(n) && n >= 0 && n < 1000 && !Object.is(n, -0) ? String(n) : number().format(n);
 }
 
 /**
@@ -173,14 +174,12 @@ const HOUR_MINUTE = { hour: "2-digit", minute: "2-digit" };
 const dateTime = (options) => lazy(() => new Intl.DateTimeFormat(language, options));
 const TIME = dateTime(HOUR_MINUTE);
 const TIME_WITH_SECONDS = dateTime({ ...HOUR_MINUTE, second: "2-digit" });
-const DATE = dateTime(DAY);
 const DATE_TIME = dateTime({ ...DAY, ...HOUR_MINUTE });
 const DATE_TIME_WITH_SECONDS = dateTime({ ...DAY, ...HOUR_MINUTE, second: "2-digit" });
 const megabytes = lazy(() => new Intl.NumberFormat(language, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }));
 
 export const formatTime = (ms) => TIME().format(ms);
 export const formatTimeWithSeconds = (ms) => TIME_WITH_SECONDS().format(ms);
-export const formatDate = (ms) => DATE().format(ms);
 export const formatDateTime = (ms) => DATE_TIME().format(ms);
 export const formatDateTimeWithSeconds = (ms) => DATE_TIME_WITH_SECONDS().format(ms);
 

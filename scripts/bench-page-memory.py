@@ -11,6 +11,7 @@ Rust behind them (no __TAURI_INTERNALS__), so this measures markup, styles and p
 Usage: scripts/bench-page-memory.py [--rounds N] BASE.html OTHER.html ...
 """
 import argparse
+import importlib.util
 import os
 import shutil
 import statistics
@@ -22,31 +23,21 @@ import time
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
 
 
-def pss_kib(pid):
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+def load_bench_startup():
+    """pss_kib() and processes() are bench-startup.py's: one way to measure for both."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-startup.py")
+    spec = importlib.util.spec_from_file_location("bench_startup", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = load_bench_startup()
 
 
 def web_process(parent):
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-            with open(f"/proc/{entry}/comm") as f:
-                name = f.read().strip()
-        except OSError:
-            continue
-        if int(stat[stat.rindex(")") + 2:].split()[1]) == parent and name.startswith("WebKitWebProces"):
-            return int(entry)
-    return None
+    return next((pid for pid, (ppid, exe) in BENCH.processes().items()
+                 if ppid == parent and os.path.basename(exe) == "WebKitWebProcess"), None)
 
 
 def main():
@@ -82,7 +73,7 @@ def main():
                     pid = web_process(browser.pid)
                 # The page loaded and drawn, as the app's is 1 s after ready.
                 time.sleep(3)
-                kib = pss_kib(pid) if pid else 0
+                kib = BENCH.pss_kib(pid) if pid else 0
                 browser.kill()
                 browser.wait()
                 if not kib:

@@ -6,7 +6,7 @@ mod support;
 
 use aelyst_core::outbox::{EntryState, OutboxOptions};
 use aelyst_sandbox::{status_path, Fault, LoggedRequest, SandboxOptions, DEFAULT_TOKEN};
-use support::outbox::{all_finished, sending_with, settle};
+use support::outbox::{all_finished, sending_patiently, sending_with, settle};
 use support::{close, reopen, sandbox_with};
 
 fn status_calls(requests: &[LoggedRequest]) -> Vec<&LoggedRequest> {
@@ -27,17 +27,32 @@ fn most_within(requests: &[&LoggedRequest], window_ms: u64) -> usize {
         .unwrap_or(0)
 }
 
+/// What the server saw, in order: `identifier status @ms`.
+fn timeline(requests: &[&LoggedRequest]) -> String {
+    requests
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} @{}",
+                r.identifier.as_deref().unwrap_or("?"),
+                r.status,
+                r.at_ms
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_workspace_limit_costs_one_burst_of_429s_then_none() {
     let limit = 5;
-    let (sandbox, _dir, h) = sending_with(
+    let (sandbox, _dir, h) = sending_patiently(
         sandbox_with(SandboxOptions {
             workspace_limit: Some(limit),
             ..SandboxOptions::default()
         })
         .await,
         Some(DEFAULT_TOKEN),
-        OutboxOptions::default(),
     );
     let run: Vec<_> = (20..50).map(|n| close(&format!("id:{n}"))).collect();
     h.outbox.submit_many(run).unwrap();
@@ -53,10 +68,9 @@ async fn a_workspace_limit_costs_one_burst_of_429s_then_none() {
         too_many,
         most_within(&answered, 1_000)
     );
-    // The first burst: what was in flight when the first 429 came (at most 4). A request the
-    // pacer sent inside its window can still reach the server a little late on a loaded
-    // machine (more than the 50 ms margin below) and be refused once more: seen once in CI on
-    // 2 cores (5 refusals in 35 requests). One such, not a second burst.
+    let seen = timeline(&calls);
+    println!("PACING: the server saw {seen}");
+    // The first burst: what was in flight when the first 429 came (at most 4).
     let first = calls
         .iter()
         .find(|r| r.status == 429)
@@ -67,16 +81,17 @@ async fn a_workspace_limit_costs_one_burst_of_429s_then_none() {
         .count();
     assert!(
         burst <= 4,
-        "at most the first burst (one per request in flight) is refused: {burst}"
+        "at most the first burst (one per request in flight) is refused: {burst}; {seen}"
     );
-    assert!(
-        too_many - burst <= 1,
-        "after the first burst the limit is kept: {} more refused",
-        too_many - burst
+    // After it, none: a request counts until a window after its answer came, so one that
+    // reached the server late (a loaded machine: seen in CI under Wine, 80 ms) still counts.
+    assert_eq!(
+        too_many, burst,
+        "after the first burst the limit is kept; {seen}"
     );
-    assert_eq!(answered.len(), 30);
-    // Once taught, the limit holds: after the last 429, no second sees more than the limit
-    // (the pacer's window is 50 ms longer than a second, room for loopback jitter).
+    // Each action answered once: the client waits for its answers as the app does, so no
+    // slow answer is sent again.
+    assert_eq!(answered.len(), 30, "{seen}");
     let last_refused = calls.iter().rposition(|r| r.status == 429).unwrap_or(0);
     let after: Vec<&LoggedRequest> = calls[last_refused + 1..].to_vec();
     let per_second = most_within(&after, 1_000);
@@ -86,11 +101,7 @@ async fn a_workspace_limit_costs_one_burst_of_429s_then_none() {
     );
     assert!(
         per_second <= limit as usize,
-        "{per_second} requests in one second after the limit was learned (limit {limit})"
-    );
-    assert!(
-        after.len() >= 20,
-        "most of the run went after the limit was learned"
+        "{per_second} requests in one second after the limit was learned (limit {limit}); {seen}"
     );
 }
 

@@ -59,7 +59,7 @@ impl Schedule {
     ) -> (Vec<Entry>, Option<Duration>) {
         let now = clocks.wall;
         let longest = u64::try_from(longest_wait.as_millis()).unwrap_or(u64::MAX);
-        let (budget, pace_wait) = self.pacer.budget(clocks.mono);
+        let (budget, pace_wait) = self.pacer.budget(clocks.mono, self.in_flight.len());
         let max_in_flight = max_in_flight.min(self.in_flight.len().saturating_add(budget));
         let mut blocked: HashSet<String> = self
             .in_flight
@@ -91,7 +91,6 @@ impl Schedule {
         }
         for entry in &due {
             self.in_flight.insert(entry.seq);
-            self.pacer.sent(clocks.mono);
         }
         if let Some(pace_wait) = pace_wait {
             next_wait = Some(next_wait.map_or(pace_wait, |w| w.min(pace_wait)));
@@ -146,6 +145,7 @@ mod tests {
         Action, Identifier, Outcome, RateLimit, RetryReason, StatusChange, StatusReply,
     };
     use crate::outbox::entry::Transition;
+    use crate::outbox::pacer::PACE_WINDOW_MS;
 
     fn entry(seq: u64, contact: &str) -> Entry {
         Entry::new(
@@ -166,9 +166,17 @@ mod tests {
         )
     }
 
-    /// The server answered `seq` with done at `now`.
+    /// The server answered `seq` with done at `now` (the pacer hears it, as in the worker).
     fn done(s: &mut Schedule, seq: u64, now: u64) {
         s.in_flight.remove(&seq);
+        s.pacer.heard(
+            now,
+            &StatusReply {
+                outcome: Outcome::Done { contact_id: None },
+                rate_limit: RateLimit::default(),
+                http_status: Some(200),
+            },
+        );
         let done = s.entries[&seq].transition(
             Transition::Answered {
                 attempt: 1,
@@ -325,12 +333,24 @@ mod tests {
             )
             .0
             .is_empty());
+        // A window after they were answered, not after they were sent.
+        assert!(s
+            .take_due(
+                Clocks {
+                    wall: 1_550,
+                    mono: 1_550
+                },
+                4,
+                LONGEST
+            )
+            .0
+            .is_empty());
         assert_eq!(
             seqs(
                 &s.take_due(
                     Clocks {
-                        wall: 1_550,
-                        mono: 1_550
+                        wall: 550 + PACE_WINDOW_MS,
+                        mono: 550 + PACE_WINDOW_MS
                     },
                     4,
                     LONGEST
@@ -376,6 +396,47 @@ mod tests {
         );
         // A row of the README's fault matrix (scripts/fault-matrix.sh).
         println!("FAULT | the clock set back five hours | the scheduler handed a wall clock five hours back (`scheduler.rs` tests) | the waiting action is due at once, not in five hours; a 429 hold runs on the monotonic clock |");
+    }
+
+    #[test]
+    fn a_slow_answer_keeps_its_place_in_the_limit_until_a_window_after_it_came() {
+        let mut s = schedule(&["id:1", "id:2", "id:3", "id:4"]);
+        s.pacer.heard(
+            0,
+            &StatusReply {
+                outcome: Outcome::RetryLater {
+                    after: Duration::ZERO,
+                    reason: RetryReason::RateLimited,
+                },
+                rate_limit: RateLimit {
+                    limit: Some(2),
+                    remaining: Some(0),
+                },
+                http_status: Some(429),
+            },
+        );
+        let at = |mono| Clocks { wall: mono, mono };
+        assert_eq!(seqs(&s.take_due(at(1_000), 4, LONGEST).0), [1, 2]);
+        // Both answers come 400 ms later: on a busy network each may have reached the server
+        // only just before its answer left, so the server counts them from then.
+        for seq in [1, 2] {
+            done(&mut s, seq, 1_400);
+        }
+        let (due, wait) = s.take_due(at(1_000 + PACE_WINDOW_MS), 4, LONGEST);
+        assert!(
+            due.is_empty(),
+            "a window after they were sent is too early: the server may have seen them late"
+        );
+        assert_eq!(
+            wait,
+            Some(Duration::from_millis(
+                1_400 + PACE_WINDOW_MS - 1_000 - PACE_WINDOW_MS
+            ))
+        );
+        assert_eq!(
+            seqs(&s.take_due(at(1_400 + PACE_WINDOW_MS), 4, LONGEST).0),
+            [3, 4]
+        );
     }
 
     #[test]

@@ -137,6 +137,12 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
     let (updated, removed) = {
         let mut state = shared.lock();
         state.schedule.in_flight.remove(&seq);
+        // Heard even when the entry has gone meanwhile: the request still counts against the
+        // server's window.
+        state
+            .schedule
+            .pacer
+            .heard(shared.clock.monotonic_ms(), &reply);
         let Some(current) = state.schedule.entries.get(&seq).cloned() else {
             return;
         };
@@ -148,10 +154,6 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
             },
             now,
         );
-        state
-            .schedule
-            .pacer
-            .heard(shared.clock.monotonic_ms(), &reply);
         let updated = match state.journal.put(&[&updated]) {
             Ok(()) => updated,
             Err(err) => {

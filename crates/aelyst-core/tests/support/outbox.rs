@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aelyst_core::api::ApiToken;
+use aelyst_core::api::{ApiToken, Client};
 use aelyst_core::outbox::{Entry, HistoryEvent, OpenReport, Outbox, OutboxOptions, TokenSource};
 use aelyst_sandbox::Sandbox;
 
@@ -44,12 +44,22 @@ pub struct Harness {
 }
 
 pub fn open(path: &Path, base_url: &str, tokens: Arc<Tokens>, options: OutboxOptions) -> Harness {
+    open_with(path, quick_client(base_url), tokens, options)
+}
+
+/// [`open`] with the client given.
+pub fn open_with(
+    path: &Path,
+    client: Client,
+    tokens: Arc<Tokens>,
+    options: OutboxOptions,
+) -> Harness {
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     let (outbox, _) = Outbox::open(
         path,
         options,
-        quick_client(base_url),
+        client,
         tokens.clone(),
         Box::new(move |event| sink.lock().unwrap().push(event)),
     )
@@ -79,6 +89,27 @@ pub fn sending_with(
         &sandbox.base_url(),
         Tokens::new(token),
         options,
+    );
+    (sandbox, dir, h)
+}
+
+/// [`sending_with`] through a client that waits for its answers as long as the app does (the
+/// retry waits still short): for tests that count requests, where a loaded machine answering
+/// slower than [`quick_client`] waits would add a resend that is not what they look at.
+pub fn sending_patiently(
+    sandbox: Sandbox,
+    token: Option<&str>,
+) -> (Sandbox, tempfile::TempDir, Harness) {
+    let dir = super::data_dir();
+    let mut config = super::quick_config(&sandbox.base_url());
+    let app = aelyst_core::api::ClientConfig::new(&sandbox.base_url()).unwrap();
+    config.request_timeout = app.request_timeout;
+    config.connect_timeout = app.connect_timeout;
+    let h = open_with(
+        &journal(&dir),
+        Client::new(config).unwrap(),
+        Tokens::new(token),
+        OutboxOptions::default(),
     );
     (sandbox, dir, h)
 }

@@ -51,6 +51,12 @@ trap 'umount "$volume" || true' EXIT
 ln -sfn "$volume" "$WINEPREFIX/dosdevices/s:"
 export AELYST_TEST_SMALL_VOLUME='S:\'
 
+# One wineserver for the whole run. Left to itself it exits a moment after each test
+# program, and the next program can reach it while it is going: "wine client error:0:
+# recvmsg: Connection reset by peer" (seen here with busy loops beside the run).
+/usr/lib/wine/wineserver -p
+trap 'umount "$volume" || true; /usr/lib/wine/wineserver -k || true' EXIT
+
 start=$SECONDS
 /usr/bin/cargo test --locked -Z build-std=std,panic_abort --target "$target" \
   -p aelyst-core -p aelyst-sandbox --lib --bins --tests "$@"

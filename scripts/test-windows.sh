@@ -54,8 +54,12 @@ export AELYST_TEST_SMALL_VOLUME='S:\'
 # One wineserver for the whole run. Left to itself it exits a moment after each test
 # program, and the next program can reach it while it is going: "wine client error:0:
 # recvmsg: Connection reset by peer" (seen here with busy loops beside the run).
+# A server left by a run that was killed would refuse the new one: the prefix is this run's own,
+# so it is stopped first.
+trap '/usr/lib/wine/wineserver -k 2>/dev/null || true; /usr/lib/wine/wineserver -w || true; umount "$volume" || true' EXIT
+/usr/lib/wine/wineserver -k 2>/dev/null || true
+/usr/lib/wine/wineserver -w || true
 /usr/lib/wine/wineserver -p
-trap 'umount "$volume" || true; /usr/lib/wine/wineserver -k || true' EXIT
 
 start=$SECONDS
 /usr/bin/cargo test --locked -Z build-std=std,panic_abort --target "$target" \

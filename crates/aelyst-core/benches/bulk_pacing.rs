@@ -4,14 +4,16 @@
 //! send in flight). Prints the time, the ratio and the 429 count.
 //!
 //! `cargo bench -p aelyst-core --bench bulk_pacing` runs the full 200; under `cargo test` it runs a quick 40
-//! so the code path stays exercised.
+//! so the code path stays exercised. `BULK_PACING_DELAY_MS=150` has the sandbox answer each
+//! close that much later, as a distant server would (a request counts against the limit until
+//! a window after its answer: README, Pacing).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aelyst_core::api::{Action, ApiToken, Client, ClientConfig, Identifier, StatusChange};
 use aelyst_core::outbox::{EntryState, Outbox, OutboxOptions, TokenSource, DEFAULT_MAX_IN_FLIGHT};
-use aelyst_sandbox::{Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use aelyst_sandbox::{status_path, Fault, Sandbox, SandboxOptions, DEFAULT_TOKEN};
 
 const LIMIT_PER_SECOND: u32 = 20;
 
@@ -39,6 +41,19 @@ fn main() {
         })
         .await
         .expect("sandbox");
+        let delay: u64 = std::env::var("BULK_PACING_DELAY_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or(0);
+        if delay > 0 {
+            for id in 1..=contacts + 1 {
+                // Twice: a close sent again after the first 429s is late as well.
+                sandbox.script(
+                    &status_path(&format!("id:{id}")),
+                    [Fault::Delay { millis: delay }, Fault::Delay { millis: delay }],
+                );
+            }
+        }
         let dir = tempfile::tempdir().expect("temp dir");
         let client = Client::new(ClientConfig::new(&sandbox.base_url()).expect("config")).expect("client");
         let (outbox, _) = Outbox::open(
@@ -75,7 +90,7 @@ fn main() {
         let log = sandbox.requests();
         let too_many = log.iter().filter(|r| r.status == 429).count();
         println!(
-            "bulk_pacing: {contacts} closes at {LIMIT_PER_SECOND}/s: {elapsed:.2} s (the limit allows {allowed:.1} s; \
+            "bulk_pacing: {contacts} closes at {LIMIT_PER_SECOND}/s, answers {delay} ms late: {elapsed:.2} s (the limit allows {allowed:.1} s; \
              ratio {:.2}, goal ≤ 1.10); 429 answers: {too_many} (first burst at most {DEFAULT_MAX_IN_FLIGHT}); requests: {}",
             elapsed / allowed,
             log.len()

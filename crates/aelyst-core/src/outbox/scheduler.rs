@@ -166,10 +166,17 @@ mod tests {
         )
     }
 
-    /// The server answered `seq` with done at `now` (the pacer hears it, as in the worker).
+    /// The server answered `seq` with done at `now`, at once (the pacer hears it, as in the
+    /// worker).
     fn done(s: &mut Schedule, seq: u64, now: u64) {
+        done_after(s, seq, now, now);
+    }
+
+    /// [`done`] for a request sent at `sent`.
+    fn done_after(s: &mut Schedule, seq: u64, sent: u64, now: u64) {
         s.in_flight.remove(&seq);
         s.pacer.heard(
+            sent,
             now,
             &StatusReply {
                 outcome: Outcome::Done { contact_id: None },
@@ -282,6 +289,7 @@ mod tests {
     fn the_pacer_limits_what_is_taken() {
         let mut s = schedule(&["id:1", "id:2", "id:3", "id:4"]);
         s.pacer.heard(
+            0,
             0,
             &StatusReply {
                 outcome: Outcome::RetryLater {
@@ -401,8 +409,10 @@ mod tests {
     #[test]
     fn a_slow_answer_keeps_its_place_in_the_limit_until_a_window_after_it_came() {
         let mut s = schedule(&["id:1", "id:2", "id:3", "id:4"]);
+        // The 429 that teaches the limit comes back in 10 ms: the quickest round trip.
         s.pacer.heard(
             0,
+            10,
             &StatusReply {
                 outcome: Outcome::RetryLater {
                     after: Duration::ZERO,
@@ -417,11 +427,12 @@ mod tests {
         );
         let at = |mono| Clocks { wall: mono, mono };
         assert_eq!(seqs(&s.take_due(at(1_000), 4, LONGEST).0), [1, 2]);
-        // Both answers come 400 ms later: on a busy network each may have reached the server
-        // only just before its answer left, so the server counts them from then.
+        // Both answers come 400 ms later: held up on the way, each may have reached the server
+        // as late as 10 ms (the quickest way back) before its answer came.
         for seq in [1, 2] {
-            done(&mut s, seq, 1_400);
+            done_after(&mut s, seq, 1_000, 1_400);
         }
+        let reached = 1_400 - 10;
         let (due, wait) = s.take_due(at(1_000 + PACE_WINDOW_MS), 4, LONGEST);
         assert!(
             due.is_empty(),
@@ -430,11 +441,15 @@ mod tests {
         assert_eq!(
             wait,
             Some(Duration::from_millis(
-                1_400 + PACE_WINDOW_MS - 1_000 - PACE_WINDOW_MS
+                reached + PACE_WINDOW_MS - 1_000 - PACE_WINDOW_MS
             ))
         );
+        assert!(s
+            .take_due(at(reached + PACE_WINDOW_MS - 1), 4, LONGEST)
+            .0
+            .is_empty());
         assert_eq!(
-            seqs(&s.take_due(at(1_400 + PACE_WINDOW_MS), 4, LONGEST).0),
+            seqs(&s.take_due(at(reached + PACE_WINDOW_MS), 4, LONGEST).0),
             [3, 4]
         );
     }
@@ -443,6 +458,7 @@ mod tests {
     fn a_pacer_hold_runs_on_the_monotonic_clock() {
         let mut s = schedule(&["id:1"]);
         s.pacer.heard(
+            1_000,
             1_000,
             &StatusReply {
                 outcome: Outcome::RetryLater {

@@ -96,6 +96,8 @@ fn refuse_elsewhere(shared: &Shared, seq: u64) {
     (shared.listener)(HistoryEvent::Upsert {
         entry: Box::new(updated),
     });
+    // A place in flight is free: the loop may be waiting for one (the pacer says so).
+    shared.wake.notify_one();
 }
 
 async fn send(shared: Arc<Shared>, entry: Entry) {
@@ -121,6 +123,7 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
     }
     let tries = entry.next_tries();
     let attempt = tries.attempt;
+    let sent_at = shared.clock.monotonic_ms();
     let reply = client
         .set_status(&token, &entry.identifier, &entry.change(), tries)
         .await;
@@ -142,8 +145,10 @@ async fn send(shared: Arc<Shared>, entry: Entry) {
         state
             .schedule
             .pacer
-            .heard(shared.clock.monotonic_ms(), &reply);
+            .heard(sent_at, shared.clock.monotonic_ms(), &reply);
         let Some(current) = state.schedule.entries.get(&seq).cloned() else {
+            drop(state);
+            shared.wake.notify_one();
             return;
         };
         let now = shared.clock.now_ms();

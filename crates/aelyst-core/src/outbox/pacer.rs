@@ -4,32 +4,37 @@
 //! `X-RateLimit-Remaining: 0` holds sending for the rest of the window. Pure: every call is
 //! handed the time.
 //!
-//! A request counts from when it is sent until a window after it reached the server. When that
-//! was is not known, only that it was before its answer came back, and at least the quickest
-//! round trip seen before it (the way there and back, which every request takes): so the
-//! window runs from the answer less that quickest round trip. A request that travels no slower
-//! than the quickest counts as if from when it was sent; one that is held up on the way (a
-//! busy machine, a slow network: seen in CI under Wine, 80 ms) counts for that much longer, so
-//! the server does not see more than the limit in one window however late a request arrives
-//! (the README, Pacing). A request the client gave up on (a timeout) counts from then.
+//! A request counts from when it is sent until a window after it reached the server, which the
+//! server counts and the client never sees. So each request counts from its send, moved later
+//! by however much longer than the quickest round trip seen before it this one took (as if all
+//! that extra was on the way there): a request as quick as the quickest counts from its send;
+//! one held up on the way (a busy machine, a slow network: seen in CI under Wine, 80 ms)
+//! counts for that much longer, so its late arrival does not put more than the limit in one
+//! second. What this cannot see: a request whose way back is much slower than the quickest
+//! while the next one's way there is much quicker. The 50 ms by which the window is longer
+//! than a second covers that up to 50 ms. A request with no answer (a timeout, a broken
+//! connection) counts from then; the first answer, with nothing to compare, from its answer.
+//! (The README, Pacing.)
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use crate::api::{Outcome, RetryReason, StatusReply};
 
-/// The server counts requests per second; a little slack for the server's own timekeeping.
+/// The server counts requests per second; the 50 ms over it is slack for the server's own
+/// timekeeping and for legs that vary apart (above).
 pub const PACE_WINDOW_MS: u64 = 1_050;
 
 #[derive(Debug, Default)]
 pub struct Pacer {
     hold_until: u64,
     limit_per_window: Option<usize>,
-    /// For each request answered in the last window, the latest it can have reached the server
-    /// (kept before any limit is known too: when a 429 teaches one, the requests just answered
-    /// still count against it).
+    /// For each request answered in the last window, when it counts from (kept before any
+    /// limit is known too: when a 429 teaches one, the requests just answered still count
+    /// against it).
     heard: VecDeque<u64>,
-    /// The quickest round trip an answer has taken.
+    /// The quickest round trip an answer has taken (only ever smaller: slower pacing, never
+    /// faster).
     quickest: Option<u64>,
 }
 
@@ -54,19 +59,20 @@ impl Pacer {
         (0, frees)
     }
 
-    /// The server answered at `now` a request sent at `sent` (or the request was given up on:
-    /// it may have arrived, and counts from now). A 429 is not counted: the server refused it
-    /// (the sandbox's limiter does not count it either), and its `Retry-After` holds every send.
+    /// The server answered at `now` a request sent at `sent` (both on the monotonic clock), or
+    /// the request got no answer. A 429 is not counted: the server refused it (the sandbox's
+    /// limiter does not count it either), and its `Retry-After` holds every send.
     pub fn heard(&mut self, sent: u64, now: u64, reply: &StatusReply) {
+        debug_assert!(sent <= now, "an answer before its request");
         self.forget_before(now);
-        let reached_by = if reply.http_status.is_some() {
-            let round_trip = now.saturating_sub(sent);
-            let quickest = self.quickest.map_or(round_trip, |q| q.min(round_trip));
-            self.quickest = Some(quickest);
-            now - quickest
-        } else {
-            now
+        let counts_from = match (reply.http_status, self.quickest) {
+            (Some(_), Some(quickest)) => now.saturating_sub(quickest).max(sent),
+            _ => now,
         };
+        if reply.http_status.is_some() {
+            let round_trip = now.saturating_sub(sent);
+            self.quickest = Some(self.quickest.map_or(round_trip, |q| q.min(round_trip)));
+        }
         match &reply.outcome {
             Outcome::RetryLater {
                 after,
@@ -79,7 +85,7 @@ impl Pacer {
                 }
             }
             _ => {
-                self.heard.push_back(reached_by);
+                self.heard.push_back(counts_from);
                 if reply.rate_limit.remaining == Some(0) {
                     self.hold_until = self.hold_until.max(now + PACE_WINDOW_MS);
                 }
@@ -152,8 +158,8 @@ mod tests {
     }
 
     /// A run of `wanted` sends offered every 10 ms from `from`; request `i` takes `legs(i)` ms
-    /// to reach the server and as long again to come back. Returns each request's start and
-    /// arrival at the server.
+    /// to reach the server and to come back. Returns each request's start and arrival at the
+    /// server.
     fn run(
         pacer: &mut Pacer,
         from: u64,
@@ -206,8 +212,8 @@ mod tests {
         let cases: [(&str, Legs); 4] = [
             ("on loopback", |_| (0, 0)),
             ("150 ms away", |_| (75, 75)),
-            ("every fourth held up 80 ms on the way", |i| {
-                (if i % 4 == 3 { 85 } else { 5 }, 5)
+            ("every sixth held up 80 ms on the way", |i| {
+                (if i % 6 == 5 { 85 } else { 5 }, 5)
             }),
             ("every third held up 400 ms on the way", |i| {
                 (if i % 3 == 1 { 420 } else { 20 }, 20)

@@ -427,8 +427,8 @@ mod tests {
         );
         let at = |mono| Clocks { wall: mono, mono };
         assert_eq!(seqs(&s.take_due(at(1_000), 4, LONGEST).0), [1, 2]);
-        // Both answers come 400 ms later: held up on the way, each may have reached the server
-        // as late as 10 ms (the quickest way back) before its answer came.
+        // Both answers come 400 ms later, 390 ms slower than the quickest round trip: held up
+        // on the way, each may have reached the server that much after it was sent.
         for seq in [1, 2] {
             done_after(&mut s, seq, 1_000, 1_400);
         }

@@ -73,6 +73,8 @@ fn refuse_elsewhere(shared: &Shared, seq: u64) {
         let mut state = shared.lock();
         state.schedule.in_flight.remove(&seq);
         let Some(current) = state.schedule.entries.get(&seq).cloned() else {
+            drop(state);
+            shared.wake.notify_one();
             return;
         };
         let now = shared.clock.now_ms();

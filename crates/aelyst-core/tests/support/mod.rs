@@ -55,6 +55,16 @@ pub fn quick_client(base_url: &str) -> Client {
     Client::new(quick_config(base_url)).unwrap()
 }
 
+/// [`quick_client`] that waits for its answers as long as the app does (its retry waits still
+/// short).
+pub fn patient_client(base_url: &str) -> Client {
+    let app = ClientConfig::new(base_url).unwrap();
+    let mut config = quick_config(base_url);
+    config.request_timeout = app.request_timeout;
+    config.connect_timeout = app.connect_timeout;
+    Client::new(config).unwrap()
+}
+
 /// The token the sandbox accepts unless told otherwise.
 pub fn token() -> ApiToken {
     ApiToken::new(DEFAULT_TOKEN).unwrap()

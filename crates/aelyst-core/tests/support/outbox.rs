@@ -9,7 +9,7 @@ use aelyst_core::api::{ApiToken, Client};
 use aelyst_core::outbox::{Entry, HistoryEvent, OpenReport, Outbox, OutboxOptions, TokenSource};
 use aelyst_sandbox::Sandbox;
 
-use super::{close, quick_client, sandbox};
+use super::{close, patient_client, quick_client, sandbox};
 
 /// A token source the test can rotate.
 pub struct Tokens(Mutex<Option<String>>);
@@ -83,34 +83,30 @@ pub fn sending_with(
     token: Option<&str>,
     options: OutboxOptions,
 ) -> (Sandbox, tempfile::TempDir, Harness) {
-    let dir = super::data_dir();
-    let h = open(
-        &journal(&dir),
-        &sandbox.base_url(),
-        Tokens::new(token),
-        options,
-    );
-    (sandbox, dir, h)
+    let client = quick_client(&sandbox.base_url());
+    sending_through(sandbox, token, options, client)
 }
 
-/// [`sending_with`] through a client that waits for its answers as long as the app does (the
-/// retry waits still short): for tests that count requests, where a loaded machine answering
-/// slower than [`quick_client`] waits would add a resend that is not what they look at.
+/// [`sending_with`] through [`patient_client`]: for tests that count requests, where a loaded
+/// machine answering slower than [`quick_client`] waits would add a resend that is not what
+/// they look at.
 pub fn sending_patiently(
     sandbox: Sandbox,
     token: Option<&str>,
 ) -> (Sandbox, tempfile::TempDir, Harness) {
+    let client = patient_client(&sandbox.base_url());
+    sending_through(sandbox, token, OutboxOptions::default(), client)
+}
+
+/// An outbox in a fresh folder sending to `sandbox` through `client`.
+fn sending_through(
+    sandbox: Sandbox,
+    token: Option<&str>,
+    options: OutboxOptions,
+    client: Client,
+) -> (Sandbox, tempfile::TempDir, Harness) {
     let dir = super::data_dir();
-    let mut config = super::quick_config(&sandbox.base_url());
-    let app = aelyst_core::api::ClientConfig::new(&sandbox.base_url()).unwrap();
-    config.request_timeout = app.request_timeout;
-    config.connect_timeout = app.connect_timeout;
-    let h = open_with(
-        &journal(&dir),
-        Client::new(config).unwrap(),
-        Tokens::new(token),
-        OutboxOptions::default(),
-    );
+    let h = open_with(&journal(&dir), client, Tokens::new(token), options);
     (sandbox, dir, h)
 }
 

@@ -29,6 +29,9 @@ export function setUpMyConversations({ showView }) {
   let me = shownWorkspace().me;
   let next = null;
   let loading = false;
+  // A first page asked for while another page was on its way (a search typed, Refresh, the
+  // timer): it goes once that page is in, as the latest ask for it (one that always goes wins).
+  let waiting = null;
   let timer = 0;
   let searchTimer = 0;
   let visible = false;
@@ -111,6 +114,9 @@ export function setUpMyConversations({ showView }) {
 
   /** Loads the first page (`reset`) or the next one. */
   async function load({ reset, trigger = LIST_TRIGGER.ASKED }) {
+    if (loading && reset) {
+      waiting = { reset, trigger: waiting?.trigger === LIST_TRIGGER.ASKED ? LIST_TRIGGER.ASKED : trigger };
+    }
     if (loading || (!reset && !next)) return;
     loading = true;
     try {
@@ -159,6 +165,9 @@ export function setUpMyConversations({ showView }) {
       say(t("my_conversations.load_failed", { problem: problemText(problem) }));
     } finally {
       loading = false;
+      const again = waiting;
+      waiting = null;
+      if (again) load(again);
     }
   }
 

@@ -90,14 +90,12 @@ async fn first_run_close_with_a_note_reopen_and_restart() {
         .await;
     assert!(!token_in_dom, "the token never reaches the page");
 
-    // The workspace's closing notes are offered.
-    let categories: Vec<String> = app
-        .js("return [...document.querySelectorAll('#category-options option')].map(o => o.value);")
-        .await;
-    assert!(
-        categories.contains(&"Resolved".to_string()),
-        "{categories:?}"
-    );
+    // The workspace's closing notes are offered (asked for once the token is saved).
+    app.wait_js(
+        "the workspace's closing notes offered",
+        "return [...document.querySelectorAll('#category-options option')].some(o => o.value === 'Resolved');",
+    )
+    .await;
 
     // Close with a note. The preview says who it is.
     app.choose("#identifier-type", "phone").await;
@@ -393,7 +391,7 @@ async fn settings_refuse_bad_values_and_the_window_fits_small_and_zoomed() {
     app.click("#settings-toggle").await;
 
     // The smallest window, zoomed to 200%: nothing runs off the side.
-    app.client.set_window_size(420, 560).await.expect("resize");
+    app.resize(420, 560).await;
     let _: serde_json::Value = app
         .js("document.documentElement.style.zoom = '2'; return null;")
         .await;

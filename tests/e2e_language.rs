@@ -231,10 +231,7 @@ async fn the_window_follows_the_computer_and_holds_in_every_language_at_200_perc
             (420, 560, "1", "32-smallest"),
             (520, 720, "2", "33-200-percent"),
         ] {
-            app.client
-                .set_window_size(width, height)
-                .await
-                .expect("resize");
+            app.resize(width, height).await;
             let _: serde_json::Value = app
                 .client
                 .execute(

@@ -47,7 +47,9 @@ impl App {
             .unwrap_or_else(|e| panic!("paste into {css}: {e}"));
     }
 
-    /// Fills the form and presses Close (with the note) or Reopen.
+    /// Fills the form and presses Close (with the note) or Reopen. Waits first for a send
+    /// still on its way (the form's button is off until it is in, and then the contact is
+    /// emptied: this one's contact would be wiped, or its press land on the button while off).
     pub async fn submit_action(
         &self,
         kind: &str,
@@ -56,6 +58,11 @@ impl App {
         category: &str,
         summary: &str,
     ) {
+        self.wait_js(
+            "the form free of the send before",
+            "return !document.getElementById('submit').disabled;",
+        )
+        .await;
         self.choose("#identifier-type", kind).await;
         self.fill("#identifier-value", value).await;
         self.click(if close {
@@ -364,6 +371,33 @@ impl App {
             );
             tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Waits until `script` (ending in `return <bool>`) says true: one script reads what it
+    /// needs at once (two reads could fall either side of a change).
+    pub async fn wait_js(&self, what: &str, script: &str) {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while !self.js::<bool>(script).await {
+            assert!(
+                Instant::now() < deadline,
+                "{what}: not after {STEP_TIMEOUT:?}"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Sizes the window and waits until the page has the new size (WebDriver may answer
+    /// before the page has been laid out again at it).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("resize");
+        self.wait_js(
+            &format!("the page at {width}x{height}"),
+            &format!("return window.outerWidth === {width} && window.outerHeight === {height};"),
+        )
+        .await;
     }
 
     pub async fn wait_text(&self, css: &str, needle: &str) -> String {

@@ -277,10 +277,23 @@ async fn my_open_conversations_pick_close_search_and_close_selected() {
         .await;
     sandbox.set_down(false);
     delivered(&sandbox, two[0]).await;
+    // Its row leaves once the window hears it is done (and says the count again: before the
+    // timings below, whose end is the next change of that line).
+    app.wait_js(
+        "the closed row gone",
+        &format!(
+            "return !document.querySelector(\"#my-conversations-list [data-contact-id='{}']\");",
+            two[0]
+        ),
+    )
+    .await;
     app.click(&format!("#my-conversations-tick-{}", two[1]))
         .await;
-    app.wait_text("#my-conversations-close-selected", "Close selected")
-        .await;
+    app.wait_js(
+        "no count on Close selected",
+        "return document.getElementById('my-conversations-close-selected').textContent === 'Close selected…';",
+    )
+    .await;
 
     // From pressing the view's button to its first page on screen (the view already loaded
     // once, as an agent switches back and forth): until the answer is drawn and the count under

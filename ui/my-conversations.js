@@ -14,6 +14,8 @@ import { prefillClose } from "./bulk.js";
 import { ACTION, ENTRY_STATE, IDENTIFIER_KIND, LIMITS, LIST_STATE, LIST_TRIGGER } from "./contract.js";
 
 const SEARCH_DELAY_MS = 300;
+// Weakest first: an ask the agent made always goes; Rust may skip the window's own.
+const TRIGGER_STRENGTH = [LIST_TRIGGER.TIMER, LIST_TRIGGER.FOCUS, LIST_TRIGGER.ASKED];
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,7 +32,8 @@ export function setUpMyConversations({ showView }) {
   let next = null;
   let loading = false;
   // A first page asked for while another page was on its way (a search typed, Refresh, the
-  // timer): it goes once that page is in, as the latest ask for it (one that always goes wins).
+  // timer): it goes once that page is in, for the strongest of the asks meanwhile, and every
+  // one of them resolves when it is drawn. { trigger, drawn, resolve }
   let waiting = null;
   let timer = 0;
   let searchTimer = 0;
@@ -115,7 +118,14 @@ export function setUpMyConversations({ showView }) {
   /** Loads the first page (`reset`) or the next one. */
   async function load({ reset, trigger = LIST_TRIGGER.ASKED }) {
     if (loading && reset) {
-      waiting = { reset, trigger: waiting?.trigger === LIST_TRIGGER.ASKED ? LIST_TRIGGER.ASKED : trigger };
+      if (!waiting) {
+        let resolve;
+        const drawn = new Promise((done) => (resolve = done));
+        waiting = { trigger, drawn, resolve };
+      } else if (TRIGGER_STRENGTH.indexOf(trigger) > TRIGGER_STRENGTH.indexOf(waiting.trigger)) {
+        waiting.trigger = trigger;
+      }
+      return waiting.drawn;
     }
     if (loading || (!reset && !next)) return;
     loading = true;
@@ -125,7 +135,9 @@ export function setUpMyConversations({ showView }) {
         cursor: reset ? null : next,
         trigger,
       });
-      if (page.state === LIST_STATE.SKIPPED) return;
+      // A first page the agent asked for since (another search, say) replaces this one: not
+      // drawn. (One the window asked for by itself may be skipped by Rust: this one is drawn.)
+      if (page.state === LIST_STATE.SKIPPED || (reset && waiting?.trigger === LIST_TRIGGER.ASKED)) return;
       if (page.state === LIST_STATE.NO_ME) {
         await askWhoYouAre();
         return;
@@ -167,7 +179,7 @@ export function setUpMyConversations({ showView }) {
       loading = false;
       const again = waiting;
       waiting = null;
-      if (again) load(again);
+      if (again) load({ reset: true, trigger: again.trigger }).then(again.resolve);
     }
   }
 

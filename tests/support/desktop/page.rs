@@ -386,8 +386,9 @@ impl App {
         }
     }
 
-    /// Sizes the window and waits until the page has the new size (WebDriver may answer
-    /// before the page has been laid out again at it).
+    /// Sizes the window and waits until the page's viewport has the new size (WebDriver may
+    /// answer before the page has it; the test window has no decorations or menu, so the
+    /// viewport is the window).
     pub async fn resize(&self, width: u32, height: u32) {
         self.client
             .set_window_size(width, height)
@@ -395,7 +396,7 @@ impl App {
             .expect("resize");
         self.wait_js(
             &format!("the page at {width}x{height}"),
-            &format!("return window.outerWidth === {width} && window.outerHeight === {height};"),
+            &format!("return window.innerWidth === {width} && window.innerHeight === {height};"),
         )
         .await;
     }

@@ -90,10 +90,13 @@ pub fn app_builder<R: Runtime>(
                 let language = aelyst_core::language::effective(
                     policies.language(chosen.as_deref()).as_deref(),
                 );
+                // With its words (JSON is a JavaScript literal), so the page draws without
+                // fetching them first (i18n.js; README, Figures).
                 tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
                     .initialization_script(format!(
-                        "window.__AELYST_LANG__ = {};",
-                        serde_json::Value::from(language)
+                        "window.__AELYST_LANG__ = {};\nwindow.__AELYST_WORDS__ = {};",
+                        serde_json::Value::from(language),
+                        aelyst_core::language::catalog_text(language),
                     ))
                     .build()?;
             }

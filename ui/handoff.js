@@ -1,7 +1,7 @@
 // A contact handed to the app from outside the window (the global shortcut, the command line,
 // a link) or pasted with the Paste button: the form shows it with Close chosen and the focus
 // in the category, or a plain note when there was no contact. The clipboard is read in Rust.
-import { call, channel, shownWorkspaceId } from "./ipc.js";
+import { adopt, call, firstAnswer, shownWorkspaceId } from "./ipc.js";
 import { showView } from "./views.js";
 import { handoffNoteText } from "./errors.js";
 import { ready, t } from "./i18n.js";
@@ -84,5 +84,6 @@ export async function setUpHandoffs() {
   $("paste-contact").addEventListener("click", async () => {
     showFill(await call("paste_contact"));
   });
-  return call("watch_handoffs", { onEvent: channel((fill) => showFill(fill)) });
+  adopt("handoffs", (fill) => showFill(fill));
+  return firstAnswer("handoffs");
 }

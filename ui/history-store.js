@@ -1,7 +1,6 @@
 // The history as the window knows it: each entry Rust keeps, by id, at its newest version, and
 // how many of each bulk run's entries are in each state. No DOM here: the history view draws
 // it, Bulk follows its runs and My conversations its rows, each by listening to it.
-import { channel } from "./ipc.js";
 import { HISTORY_EVENT } from "./contract.js";
 
 /** What a listener is told happened. */
@@ -92,8 +91,8 @@ function putSnapshot(snapshot) {
 }
 
 /**
- * The history's changes from Rust, on the channel this returns (`onHistory`, for Rust's first
- * answer: workspace.js), and `take(snapshot, onPause)`, which takes in the history as that
+ * The history's changes from Rust, to `onHistory` (the handler of the first answer's history
+ * channel: workspace.js), and `take(snapshot, onPause)`, which takes in the history as that
  * answer gave it; `onPause` hears when sending pauses or goes on. Changes that arrive before
  * the snapshot is taken in are applied after it; revisions keep them right.
  */
@@ -121,7 +120,7 @@ export function historyStream() {
   };
   let early = [];
   return {
-    onHistory: channel((event) => (early ? early.push(event) : handle(event))),
+    onHistory: (event) => (early ? early.push(event) : handle(event)),
     take(snapshot, pauses) {
       onPause = pauses;
       putSnapshot(snapshot);

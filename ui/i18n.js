@@ -67,10 +67,18 @@ async function fetchCatalog(lang) {
   return { lang, words: await answer.json() };
 }
 
-// Asked for as the module loads, beside the first questions to Rust (start-up time matters).
-// A catalog that cannot be read falls back to English; with none at all, the page keeps the
-// English written in index.html and `ready` still resolves, so the window starts anyway.
-const loading = fetchCatalog(language)
+/** The words Rust's initialization script handed over with the language, if they are this one's. */
+function handedCatalog() {
+  const words = window.__AELYST_WORDS__;
+  return language === window.__AELYST_LANG__ && words && typeof words === "object" ? { lang: language, words } : null;
+}
+
+// Handed over by Rust before any script ran, else (a language chosen in Settings, applied by a
+// reload) asked for as the module loads (start-up time matters). A catalog that cannot be read
+// falls back to English; with none at all, the page keeps the English written in index.html
+// and `ready` still resolves, so the window starts anyway.
+const handed = handedCatalog();
+const loading = (handed ? Promise.resolve(handed) : fetchCatalog(language))
   .catch((error) => {
     if (language === "en") throw error;
     console.warn("No catalog for", language, error);

@@ -1,8 +1,10 @@
-// The one door to the Rust side. A refused command always rejects with { code, ...fields }:
-// errors.js makes sure of the shape, whatever invoke threw, and has the words for it.
+// The one door to the Rust side (start-up's first three questions are asked by index.html as
+// the page is read, and taken up here). A refused command always rejects with
+// { code, ...fields }: errors.js makes sure of the shape, whatever invoke threw, and has the
+// words for it.
 import { toProblem } from "./errors.js";
 
-const { invoke, Channel } = window.__TAURI__.core;
+const { invoke } = window.__TAURI__.core;
 
 export async function call(command, args = {}) {
   try {
@@ -12,11 +14,27 @@ export async function call(command, args = {}) {
   }
 }
 
-/** A channel Rust sends a stream of messages on; pass it as a command argument. */
-export function channel(handler) {
-  const stream = new Channel();
+/**
+ * The answer to one of the first questions index.html asked as the page was read
+ * ("opening": `open_window`, "info": `app_info`, "handoffs": `watch_handoffs`), refused as
+ * `call` refuses.
+ */
+export async function firstAnswer(name) {
+  try {
+    return await window.__AELYST_FIRST__[name];
+  } catch (error) {
+    throw toProblem(error);
+  }
+}
+
+/**
+ * Hands one of those questions' channels ("failedCounts", "history", "handoffs") to
+ * `handler`, with what it heard before, in order.
+ */
+export function adopt(name, handler) {
+  const stream = window.__AELYST_FIRST__.channels[name];
   stream.onmessage = handler;
-  return stream;
+  stream.held.splice(0).forEach(handler);
 }
 
 // The workspace the window shows (set once at start: switching reloads the page). Commands

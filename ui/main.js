@@ -1,5 +1,5 @@
 // Starts each part of the window, then marks it ready (the end-to-end tests wait for that).
-import { call } from "./ipc.js";
+import { call, firstAnswer } from "./ipc.js";
 import { SHOW_SETTINGS, ready } from "./i18n.js";
 import { pauseText, problemText, toProblem } from "./errors.js";
 import { showAppInfo, watchForNewerVersion } from "./header.js";
@@ -53,12 +53,12 @@ function askForToken(pause) {
 
 async function start() {
   applyLimits();
-  // Every question start-up asks goes out at once, beside the catalog's download (i18n.js starts
-  // it as it loads): the app's, the handoff channel's, and the first answer, which says which
-  // workspace is shown and brings that one's token status, categories and history with it.
-  // Every question after that names the workspace. (A contact handed over at launch is shown
-  // last, in a form that is ready for it.)
-  const info = call("app_info");
+  // The questions start-up asks went out as the page was read (index.html), and the words came
+  // with the page (i18n.js): the app's, the handoff channel's, and the first answer, which says
+  // which workspace is shown and brings that one's token status, categories and history with
+  // it. Every question after that names the workspace. (A contact handed over at launch is
+  // shown last, in a form that is ready for it.)
+  const info = firstAnswer("info");
   const handoffs = setUpHandoffs();
   const history = historyStream();
   const opening = openWorkspaces(history.onHistory);

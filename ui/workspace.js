@@ -1,24 +1,25 @@
 // The workspaces: which one the window shows, the switcher in the header (with two or more),
 // and the badge naming the others that have failed actions. Every other module works on the
 // shown workspace only (see `callIn` in ipc.js).
-import { call, channel, setShownWorkspace } from "./ipc.js";
+import { adopt, call, firstAnswer, setShownWorkspace } from "./ipc.js";
 import { ready, t } from "./i18n.js";
 
 let view = { shown: "", workspaces: [] };
 
 /**
- * The window's first question to Rust: the workspaces (and to hear of failed counts changing),
- * with the shown one's token status, cached categories and history (its changes on
- * `onHistory`), in one answer. Shows the switcher once the catalog is there too. Start-up asks
- * it before the catalog has loaded: the two go on at once. Resolves to `{ workspace, token,
- * categories, history }`.
+ * The answer to the window's first question to Rust (asked by index.html as the page is read):
+ * the workspaces (and, on its channel, their failed counts changing), with the shown one's
+ * token status, cached categories and history (its changes to `onHistory`). Shows the
+ * switcher once the catalog is there too. Resolves to `{ workspace, token, categories,
+ * history }`.
  */
 export async function openWorkspaces(onHistory) {
   // A count that changes before the answer is taken in is applied after it (counts are whole
   // numbers, not steps: one applied late is still right).
   let early = [];
-  const counts = channel((count) => (early ? early.push(count) : onFailedCount(count)));
-  const opening = await call("open_window", { onFailedCount: counts, onHistory });
+  adopt("failedCounts", (count) => (early ? early.push(count) : onFailedCount(count)));
+  adopt("history", onHistory);
+  const opening = await firstAnswer("opening");
   performance.mark("opened");
   view = opening.workspaces;
   early.forEach(onFailedCount);

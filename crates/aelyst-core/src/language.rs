@@ -61,6 +61,16 @@ pub fn effective(chosen: Option<&str>) -> &'static str {
     chosen.and_then(resolve).unwrap_or_else(system)
 }
 
+/// The catalog of `language` as its file has it (JSON text; anything not in [`LANGUAGES`]
+/// gets English): the window's words, handed to the page before its first script runs.
+pub fn catalog_text(language: &str) -> &'static str {
+    CATALOGS
+        .iter()
+        .find(|(l, _)| *l == language)
+        .unwrap_or(&CATALOGS[0])
+        .1
+}
+
 /// One language's catalog, read once.
 pub struct Words {
     language: &'static str,
@@ -227,6 +237,25 @@ fn fill(template: &str, fields: &[(&str, &dyn std::fmt::Display)]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_handed_to_the_page_is_the_language_asked_for_else_english() {
+        let words = |language: &str| -> serde_json::Map<String, Value> {
+            serde_json::from_str(catalog_text(language)).expect("a JSON object")
+        };
+        for language in LANGUAGES {
+            let handed = words(language);
+            assert_eq!(
+                handed.get("app.cancel").and_then(Value::as_str),
+                Some(Words::get(language).text("app.cancel", &[]).as_str()),
+                "{language}"
+            );
+        }
+        assert_ne!(words("ms"), words("en"));
+        assert_eq!(words("fr"), words("en"));
+    }
+
     #[test]
     fn reasons_and_contacts_read_as_the_window_says_them() {
         use crate::api::{Identifier, Reason};
@@ -273,8 +302,6 @@ mod tests {
             "reason.cancelled"
         );
     }
-
-    use super::*;
 
     fn catalog(language: &str) -> serde_json::Map<String, Value> {
         let (_, text) = CATALOGS.iter().find(|(l, _)| *l == language).unwrap();

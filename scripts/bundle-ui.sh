@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bundles ui/ for the release build: the ES modules (one per thing on screen) become main.js
-# and the chunks of the views loaded later, so the window fetches four files at start (with
-# its language's catalog; My conversations' chunk too when it opens first) instead of fifteen
+# and the chunks of the views loaded later, so the window fetches three files at start (its
+# words come with the page; My conversations' chunk too when it opens first) instead of fifteen
 # (README, Figures: ~14 ms of start-up). Debug builds and the tests use ui/ as it is. Output: target/ui-dist/
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +27,8 @@ if grep -qE "function (setUpSettings|setUpBulk|setUpMyConversations)\(" "$new/ma
   exit 1
 fi
 cp ui/index.html ui/styles.css "$new/"
-# The catalogs are fetched at start (i18n.js), one per language: copied as they are.
+# A catalog is fetched when a language chosen in Settings is applied (i18n.js; at start its
+# words come with the page): copied as they are.
 cp -R ui/locales "$new/locales"
 # Only files whose bytes changed are replaced: the release binary embeds this folder, and a
 # file rewritten unchanged (a new mtime) would have cargo compile and link the app again

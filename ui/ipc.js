@@ -34,7 +34,16 @@ export async function firstAnswer(name) {
 export function adopt(name, handler) {
   const stream = window.__AELYST_FIRST__.channels[name];
   stream.onmessage = handler;
-  stream.held.splice(0).forEach(handler);
+  // One message whose handler throws does not stop the others (as the channel itself does).
+  for (const message of stream.held.splice(0)) {
+    try {
+      handler(message);
+    } catch (problem) {
+      queueMicrotask(() => {
+        throw problem;
+      });
+    }
+  }
 }
 
 // The workspace the window shows (set once at start: switching reloads the page). Commands

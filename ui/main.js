@@ -54,10 +54,11 @@ function askForToken(pause) {
 async function start() {
   applyLimits();
   // The questions start-up asks went out as the page was read (index.html), and the words came
-  // with the page (i18n.js): the app's, the handoff channel's, and the first answer, which says
-  // which workspace is shown and brings that one's token status, categories and history with
-  // it. Every question after that names the workspace. (A contact handed over at launch is
-  // shown last, in a form that is ready for it.)
+  // with the page (i18n.js; fetched after a reload that applies a language chosen in
+  // Settings): the app's, the handoff channel's, and the first answer, which says which
+  // workspace is shown and brings that one's token status, categories and history with it.
+  // Every question after that names the workspace. (A contact handed over at launch is shown
+  // last, in a form that is ready for it.)
   const info = firstAnswer("info");
   const handoffs = setUpHandoffs();
   const history = historyStream();
